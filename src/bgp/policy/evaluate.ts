@@ -1,15 +1,14 @@
 // Policy evaluation with caching. A policy is an ordered list of terms; the first term whose conditions hold and
-// whose action is accept or reject decides; `next` terms apply their `set` and continue; when no term decides,
-// the policy's default does (RFC 4271 §9.1.1 / §9.1.3 leave the semantics to the implementation; these are
-// Junos's).
+// whose action is accept or reject decides; `next` terms apply their `set` and continue, and later terms match
+// against the attributes as changed; when no term decides, the policy's default does (RFC 4271 §9.1.1 / §9.1.3
+// leave the semantics to the implementation; these are Junos's, and BIRD's filters behave alike).
 //
 // Cost. Routes of one UPDATE share an attribute set, and the RIB handles them one after the other, so a binding
 // keeps a small direct-mapped cache keyed by attribute-set identity (256 slots: no per-set memory, which matters
-// with a million routes and ~10^5 sets); per slot it holds:
-//   - when no term looks at the prefix, the final result;
-//   - otherwise the result of every term's prefix-free conditions, and the result for each distinct sequence of
-//     matched terms (the prefix conditions are the only thing evaluated per route).
-// A policy that looks at the source peer (route-type, neighbor) keeps a cache entry per source.
+// with a million routes and ~10^5 sets). Per slot: the prefix-free conditions of every term (evaluated once),
+// the attributes after each `set` along the way, and the final result per sequence of matched terms. So only
+// the prefix conditions (trie lookups) run per route, and when no term looks at the prefix the walk is a few
+// boolean tests. A policy that looks at the source peer (route-type, neighbor) caches per source.
 
 import type { Attrs } from '../rib/attrs.js';
 import type { SetFlags, SetOp } from './actions.js';
@@ -26,14 +25,23 @@ export interface CompiledTerm {
   readonly action: TermAction;
 }
 
+/** The state after the `set` of the matched terms so far: attributes, flags, prefix-free matches on them. */
+interface Step {
+  readonly attrs: Attrs;
+  readonly flags: SetFlags;
+  readonly attrOk: boolean[];
+}
+
 class CacheEntry {
   readonly attrs: Attrs;
   /** Source peer index the entry is valid for (-1: any). */
   readonly src: number;
-  /** Prefix-free condition result per term. */
+  /** Prefix-free condition results per term, on the input attributes. */
   attrOk: boolean[] | null = null;
-  /** Result per matched-term sequence (number bitmask, or a string for long policies). */
-  results = new Map<number | string, PolicyResult>();
+  /** Intermediate states after `next` terms changed the attributes, by matched-terms key. */
+  readonly steps = new Map<number | string, Step>();
+  /** Final result by matched-terms key (number bitmask, or a string for long policies). */
+  readonly results = new Map<number | string, PolicyResult>();
   constructor(attrs: Attrs, src: number) {
     this.attrs = attrs;
     this.src = src;
@@ -71,6 +79,11 @@ class Binding implements BoundPolicy {
     this.wide = policy.terms.length > 30;
   }
 
+  private attrOk(r: RouteView, attrs: Attrs): boolean[] {
+    const view: RouteView = { afi: r.afi, prefix: r.prefix, attrs, source: r.source };
+    return this.policy.terms.map((t) => t.attrMatchers.every((m) => m.test(view)));
+  }
+
   evaluate(r: RouteView): PolicyResult {
     const p = this.policy;
     const src = p.dependsOnSource ? r.source.index : -1;
@@ -80,44 +93,50 @@ class Binding implements BoundPolicy {
       e = new CacheEntry(r.attrs, src);
       this.cache[slot] = e;
     }
-    const attrOk = e.attrOk ??= p.terms.map((t) => t.attrMatchers.every((m) => m.test(r)));
-    // Walk the terms: which ones match this route, up to the first that decides.
+    // Walk the terms: which ones match this route, up to the first that decides. Later terms see the
+    // attributes as earlier `next` terms left them (as in Junos and BIRD).
+    let cur: Step = { attrs: r.attrs, flags: NO_FLAGS, attrOk: e.attrOk ??= this.attrOk(r, r.attrs) };
     let mask = 0;
     let skey = '';
-    let decided = false;
+    let decided = -1;
     for (let i = 0; i < p.terms.length; i++) {
-      if (!attrOk[i]) continue;
+      if (!cur.attrOk[i]) continue;
       const t = p.terms[i]!;
-      if (t.prefixMatchers.length > 0 && !t.prefixMatchers.every((m) => m.test(r))) continue;
+      if (t.prefixMatchers.length > 0) {
+        const view: RouteView = cur.attrs === r.attrs ? r : { afi: r.afi, prefix: r.prefix, attrs: cur.attrs, source: r.source };
+        if (!t.prefixMatchers.every((m) => m.test(view))) continue;
+      }
       if (this.wide) skey += `${i},`;
       else mask |= 1 << i;
-      if (t.action !== 'next') { decided = true; break; }
+      const k = this.wide ? skey : mask;
+      if (t.set !== null && t.action !== 'reject') {
+        let st = e.steps.get(k);
+        if (st === undefined || !st.attrs.live) {
+          const flags = { ...cur.flags };
+          const attrs = t.set(cur.attrs, this.env, flags);
+          st = { attrs, flags, attrOk: attrs === cur.attrs ? cur.attrOk : this.attrOk(r, attrs) };
+          e.steps.set(k, st);
+        }
+        cur = st;
+      }
+      if (t.action !== 'next') { decided = i; break; }
     }
     const k = this.wide ? skey : mask;
     let res = e.results.get(k);
     // A cached result whose attribute set has been freed since is recomputed (interning gives a live one).
     if (res === undefined || !res.attrs.live) {
-      res = this.apply(r.attrs, k, decided);
+      const d = decided < 0 ? null : p.terms[decided]!;
+      res = {
+        accept: d === null ? p.defaultAccept : d.action === 'accept',
+        attrs: cur.attrs,
+        term: d === null ? null : d.name,
+        nextHopSelf: cur.flags.nextHopSelf,
+        medSet: cur.flags.medSet,
+      };
       e.results.set(k, res);
     }
     return res;
   }
-
-  private apply(attrs: Attrs, k: number | string, decided: boolean): PolicyResult {
-    const terms = this.policy.terms;
-    const matched: number[] = typeof k === 'number'
-      ? terms.map((_, i) => i).filter((i) => (k & (1 << i)) !== 0)
-      : k.split(',').filter((s) => s !== '').map(Number);
-    const flags: SetFlags = { nextHopSelf: false, medSet: false };
-    let a = attrs;
-    for (const i of matched) {
-      const t = terms[i]!;
-      if (t.set !== null && t.action !== 'reject') a = t.set(a, this.env, flags);
-    }
-    if (!decided) {
-      return { accept: this.policy.defaultAccept, attrs: a, term: null, nextHopSelf: flags.nextHopSelf, medSet: flags.medSet };
-    }
-    const last = terms[matched[matched.length - 1]!]!;
-    return { accept: last.action === 'accept', attrs: a, term: last.name, nextHopSelf: flags.nextHopSelf, medSet: flags.medSet };
-  }
 }
+
+const NO_FLAGS: SetFlags = Object.freeze({ nextHopSelf: false, medSet: false });
