@@ -281,3 +281,20 @@ test('neighbor counters', () => {
   assert.deepEqual({ ...a.stats, advertised: undefined }, { received: 3, accepted: 1, rejected: 1, ineligible: 1, advertised: undefined });
   assert.deepEqual(rib.heldFrom(a), { ipv4: 2, ipv6: 0 });
 });
+
+test('groupOutChanges: per neighbor and family, withdrawals and one group per attribute set', async () => {
+  const { groupOutChanges } = await import('../../../src/bgp/rib/group.js');
+  const { rib, a, b } = twoPeers();
+  const R = parsePrefix('198.51.102.0/24')!.key as number;
+  rib.announce(a, 'ipv4', rib.store.intern({ asPath: '64601', nextHop: '192.0.2.1' }), [P, Q]);
+  rib.announce(a, 'ipv4', rib.store.intern({ asPath: '64601 64500', nextHop: '192.0.2.1' }), [R]);
+  let groups = groupOutChanges(rib.flush().out);
+  assert.equal(groups.length, 1);
+  assert.equal(groups[0]!.peer, b);
+  assert.deepEqual([...groups[0]!.announce.entries()].map(([at, ps]) => [at.asPath.text(), ps.map((p) => p.prefix)]),
+    [['65000 64601', [P, Q]], ['65000 64601 64500', [R]]]);
+  rib.withdraw(a, 'ipv4', [P, R]);
+  groups = groupOutChanges(rib.flush().out);
+  assert.deepEqual(groups[0]!.withdraw, [{ prefix: P, pathId: 0 }, { prefix: R, pathId: 0 }]);
+  assert.equal(groups[0]!.announce.size, 0);
+});
