@@ -8,6 +8,7 @@
 // for the rest; communities 0-6 from the peer's tags, large communities on a third, MED on 30% of origins.
 
 import type { AttrsInput } from '../../src/bgp/rib/attrs.js';
+import { v4Key } from '../../src/bgp/rib/prefix.js';
 
 export interface Update {
   readonly attrs: AttrsInput;
@@ -43,8 +44,7 @@ export function makeFeed(opts: { peers: number; prefixes: number; seed?: number;
     const r = rnd();
     const len = r < 0.6 ? 24 : r < 0.7 ? 22 : r < 0.8 ? 23 : r < 0.88 ? 20 : r < 0.95 ? 21 : 16 + int(4);
     const addr = ((int(224 - 1) + 1) * 2 ** 24 + int(2 ** 24)) >>> 0;
-    const masked = len === 0 ? 0 : ((addr >>> (32 - len)) << (32 - len)) >>> 0;
-    const key = masked * 64 + len;
+    const key = v4Key(addr, len);
     if (seen.has(key)) continue;
     seen.add(key);
     prefixes.push(key);

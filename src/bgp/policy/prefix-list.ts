@@ -10,7 +10,7 @@
 //   "192.0.2.0/24{26,28}"       26..28 (BIRD notation)
 //   { prefix: "192.0.2.0/24", ge: 26, le: 28 }
 
-import { PrefixKey, parsePrefix, prefixBit, prefixLength } from '../rib/prefix.js';
+import { PrefixKey, parsePrefix, prefixBit, prefixLength, v4Key } from '../rib/prefix.js';
 import type { PrefixEntryDef } from './types.js';
 
 interface Node {
@@ -126,7 +126,7 @@ function keyFromBits(afi: 'ipv4' | 'ipv6', bits: number[], len: number): PrefixK
   if (afi === 'ipv4') {
     let a = 0;
     for (let i = 0; i < 32; i++) a = a * 2 + (i < len ? bits[i]! : 0);
-    return a * 64 + len;
+    return v4Key(a, len);
   }
   const units = [len];
   for (let g = 0; g < (len + 15) >>> 4; g++) {

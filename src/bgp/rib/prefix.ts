@@ -1,7 +1,9 @@
 // Prefix keys and IP addresses for the RIB (RFC 4271 §4.3 NLRI, RFC 4291 §2.3 IPv6 prefixes, RFC 5952 text form).
 //
 // A RIB holds ~1M prefixes, so a prefix is not an object but a compact Map key:
-//   IPv4: a number, address * 64 + length (exact in a double, < 2^38). Host bits are masked off.
+//   IPv4: a number, 2^length + the `length` network bits (the numbering of a binary heap: 0.0.0.0/0 is 1, its
+//         halves 2 and 3, ...). Host bits are dropped by construction. Prefixes up to /30 give keys below 2^31,
+//         which V8 keeps as small integers (no boxed number per Map key); /31 and /32 are exact doubles.
 //   IPv6: a short string, one UTF-16 code unit for the length followed by the 16-bit groups that the length
 //         covers (ceil(len/16) of them, host bits masked). A /48 is a 4-unit string.
 // The AFI can therefore be told from the key's type, bits are read without parsing, and keys cost no allocation
@@ -23,13 +25,14 @@ export function maskV4(len: number): number {
 }
 
 export function v4Key(addr: number, len: number): number {
-  return ((addr & maskV4(len)) >>> 0) * 64 + len;
-}
-export function v4KeyAddr(key: number): number {
-  return Math.floor(key / 64);
+  return len === 0 ? 1 : 2 ** len + Math.floor((addr >>> 0) / 2 ** (32 - len));
 }
 export function v4KeyLen(key: number): number {
-  return key % 64;
+  return key >= 4294967296 ? 32 : 31 - Math.clz32(key);
+}
+export function v4KeyAddr(key: number): number {
+  const len = v4KeyLen(key);
+  return len === 0 ? 0 : ((key - 2 ** len) * 2 ** (32 - len)) >>> 0;
 }
 
 export function parseIPv4(text: string): number | null {
@@ -147,12 +150,12 @@ export function v6KeyGroups(key: string): number[] {
 // Both families
 
 export function prefixLength(key: PrefixKey): number {
-  return typeof key === 'number' ? key % 64 : key.charCodeAt(0);
+  return typeof key === 'number' ? v4KeyLen(key) : key.charCodeAt(0);
 }
 
 /** Bit `i` (0 = most significant) of the prefix's address. */
 export function prefixBit(key: PrefixKey, i: number): number {
-  if (typeof key === 'number') return (Math.floor(key / 64) >>> (31 - i)) & 1;
+  if (typeof key === 'number') return (v4KeyAddr(key) >>> (31 - i)) & 1;
   const unit = 1 + (i >>> 4);
   return unit < key.length ? (key.charCodeAt(unit) >>> (15 - (i & 15))) & 1 : 0;
 }

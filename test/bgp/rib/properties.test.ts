@@ -13,6 +13,7 @@ import { AttrsInput } from '../../../src/bgp/rib/attrs.js';
 import { Attrs } from '../../../src/bgp/rib/attrs.js';
 import { Rib } from '../../../src/bgp/rib/rib.js';
 import { PeerInfo } from '../../../src/bgp/rib/peer.js';
+import { v4Key } from '../../../src/bgp/rib/prefix.js';
 import { LOCAL_AS, tableResolver } from './helpers.js';
 
 const NEIGHBORS = [
@@ -22,7 +23,7 @@ const NEIGHBORS = [
   { name: 'i1', address: '192.0.2.4', asn: LOCAL_AS, routerId: '10.0.0.2' },
   { name: 'i2', address: '2001:db8::5', asn: LOCAL_AS, routerId: '10.0.0.2' },
 ];
-const PREFIXES = [0, 1, 2, 3].map((i) => (0xc6336400 + i * 256) * 64 + 24); // 198.51.100.0/24 .. 198.51.103.0/24
+const PREFIXES = [0, 1, 2, 3].map((i) => v4Key(0xc6336400 + i * 256, 24)); // 198.51.100.0/24 .. 198.51.103.0/24
 const NEXT_HOPS = ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'];
 const COSTS = { '203.0.113.1': 10, '203.0.113.2': 10, '203.0.113.3': 20 };
 const UNREACHABLE = ['203.0.113.4'];
