@@ -150,8 +150,11 @@ function parseInto(text: string, file: string, st: State, opts: MasterParseOptio
     }
     if (ttl === undefined) {
       ttl = st.defaultTtl ?? st.lastTtl;
-      if (ttl === undefined && type === TYPE.SOA) ttl = rd.rdata.parts.length === 3 ?
-        ('bytes' in rd.rdata.parts[2]! ? rd.rdata.parts[2].bytes.readUInt32BE(16) : undefined) : undefined;
+      const soaNums = type === TYPE.SOA ? rd.rdata.parts[2] : undefined;
+      if (ttl === undefined && soaNums !== undefined && 'bytes' in soaNums) {
+        ttl = soaNums.bytes.readUInt32BE(16);
+        st.lastTtl = ttl;
+      }
       if (ttl === undefined) {
         err(entry.line, 'no TTL: give one on the record or set $TTL before it');
         continue;
