@@ -57,13 +57,14 @@ export function responder(extra: Partial<ResponderOptions> = {}): Responder {
 export const udp = { address: '192.0.2.1', transport: 'udp' as const };
 export const tcp = { address: '192.0.2.1', transport: 'tcp' as const };
 
-export async function startServer(extra: Partial<DnsServerOptions> = {}): Promise<{ server: DnsServer; port: number }> {
+export async function startServer(extra: Partial<DnsServerOptions> = {}):
+  Promise<{ server: DnsServer; port: number; port6: number }> {
   const server = createDnsServer({
     zones: [exampleZone()], identity, listen: [{ address: '127.0.0.1', port: 0 }, { address: '::1', port: 0 }],
     ...extra,
   });
   const bound = await server.start();
-  return { server, port: bound[0]!.port };
+  return { server, port: bound[0]!.port, port6: bound.find((b) => b.family === 'IPv6')?.port ?? 0 };
 }
 
 export function dig(args: string[]): Promise<string> {
