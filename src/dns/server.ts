@@ -153,7 +153,11 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
 
   const bindUdp = (spec: ListenSpec, port: number): Promise<dgram.Socket> => new Promise((resolve, reject) => {
     const v6 = spec.address.includes(':');
-    const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+    // Replies go to the address a query came from, always an IP literal: an identity lookup spares every send
+    // the default dns.lookup() round (a regex and a nextTick), about a tenth of the per-packet CPU (bench/dns).
+    const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6,
+      lookup: (address: string, _family: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
+        cb(null, address, v6 ? 6 : 4) } as dgram.SocketOptions);
     const onErr = (e: Error) => {
       s.close();
       reject(e);
