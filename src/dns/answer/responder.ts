@@ -7,7 +7,8 @@
 // do not offer transfers).
 //
 // The cache: a reply depends only on the question bytes as sent (name with its letter case, type, class), the
-// transport, the EDNS presence/DO/NSID and the effective size. Keyed by exactly that, a cached reply is correct
+// transport, the EDNS presence/DO/NSID and the effective size. Keyed by a hash of exactly that and confirmed byte
+// by byte on every hit (a collision is a miss), a cached reply is correct
 // byte for byte once the ID, RD and CD of the new query are patched in. It is emptied on every reload and
 // bounded (oldest entries evicted first).
 import type { Clock } from '../../util/clock.js';
@@ -57,6 +58,9 @@ export interface ResponderStats {
 }
 
 interface CacheEntry {
+  /** The question bytes and reply variant this entry is for: checked on every hit (the key is only a hash). */
+  question: Buffer;
+  variant: number;
   buf: Buffer;
   category: RrlCategory;
   rrlName: string;
@@ -74,6 +78,19 @@ export interface Responder {
   readonly identity: Identity;
 }
 
+/** FNV-1a over the question bytes (name as sent, type, class) and the reply variant. */
+function questionHash(msg: Buffer, end: number, variant: number): number {
+  let h = 0x811c9dc5 ^ variant;
+  for (let i = 12; i < end; i++) h = Math.imul(h ^ msg[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameQuestion(q: Buffer, msg: Buffer, end: number): boolean {
+  if (q.length !== end - 12) return false;
+  for (let i = 0; i < q.length; i++) if (q[i] !== msg[12 + i]) return false;
+  return true;
+}
+
 function categoryOf(kind: ResultKind, rcode: number): RrlCategory {
   if (rcode !== RCODE.NOERROR && rcode !== RCODE.NXDOMAIN) return 'error';
   if (kind === 'refused') return 'error';
@@ -87,7 +104,8 @@ export function createResponder(opts: ResponderOptions): Responder {
   const clock = opts.clock ?? new SystemClock(false);
   const log = opts.logger ?? silentLogger;
   const maxCache = opts.cacheEntries ?? 20000;
-  let cache = new Map<string, CacheEntry>();
+  // Keyed by a 32-bit hash of (question bytes, variant); a hit is confirmed byte by byte, a collision is a miss.
+  let cache = new Map<number, CacheEntry>();
   const rrl = opts.rrl ? new ResponseRateLimiter(opts.rrl, clock, (prefix, category) =>
     log.info('rate limiting replies', { prefix, category })) : undefined;
 
@@ -148,14 +166,18 @@ export function createResponder(opts: ResponderOptions): Responder {
     const size = effectiveSize(q.edns, client.transport);
     const e = q.edns;
     const bits = (e ? 1 : 0) | (e?.do ? 2 : 0) | (e?.nsid ? 4 : 0) | (client.transport === 'tcp' ? 8 : 0);
-    const key = msg.toString('latin1', 12, q.questionEnd) + String.fromCharCode(bits, size);
+    const variant = bits | (size << 4);
+    const key = questionHash(msg, q.questionEnd, variant);
     let entry = maxCache > 0 ? cache.get(key) : undefined;
+    if (entry !== undefined && (entry.variant !== variant || !sameQuestion(entry.question, msg, q.questionEnd))) {
+      entry = undefined;
+    }
     if (entry) st.hits++;
     else {
       st.misses++;
-      entry = answer(msg, q.questionEnd, q.qtype, q.qclass, q.flags, e, size, client.transport);
+      entry = answer(msg, q.questionEnd, q.qtype, q.qclass, q.flags, e, size, client.transport, variant);
       if (maxCache > 0) {
-        if (cache.size >= maxCache) cache.delete(cache.keys().next().value!);
+        if (cache.size >= maxCache && !cache.has(key)) cache.delete(cache.keys().next().value!);
         cache.set(key, entry);
       }
     }
@@ -178,7 +200,7 @@ export function createResponder(opts: ResponderOptions): Responder {
   };
 
   const answer = (msg: Buffer, questionEnd: number, qtype: number, qclass: number, qflags: number,
-    edns: Edns | undefined, size: number, transport: Transport): CacheEntry => {
+    edns: Edns | undefined, size: number, transport: Transport, variant: number): CacheEntry => {
     const qname = questionName(msg, questionEnd);
     let res: Resolution;
     if (qtype === TYPE.AXFR || qtype === TYPE.IXFR || qtype === TYPE.MAILA || qtype === TYPE.MAILB) {
@@ -197,7 +219,7 @@ export function createResponder(opts: ResponderOptions): Responder {
       answer: res.answer, authority: res.authority, additional: res.additional,
       opt: optFor(edns),
     }, size);
-    return { buf: enc.buf, category: categoryOf(res.kind, res.rcode), rrlName: res.rrlName, rcode: res.rcode,
+    return { question: Buffer.from(msg.subarray(12, questionEnd)), variant, buf: enc.buf, category: categoryOf(res.kind, res.rcode), rrlName: res.rrlName, rcode: res.rcode,
       truncated: enc.truncated };
   };
 
