@@ -134,3 +134,22 @@ test('the master-file parser returns records or errors for any text, never throw
     for (const e of res.errors) assert.ok(e.line >= 1 && e.reason.length > 0);
   }), { numRuns: 3000 });
 });
+
+test('the reply cache is transparent: cached and uncached responders give identical bytes', async () => {
+  const { createResponder } = await import('../../src/dns/answer/responder.js');
+  const { exampleZone, identity } = await import('./helpers.js');
+  const zone = exampleZone();
+  const cached = createResponder({ zones: [zone], identity, cacheEntries: 8 }); // tiny: constant eviction
+  const fresh = createResponder({ zones: [zone], identity, cacheEntries: 0 });
+  const names = ['www', 'WWW', 'wWw', 'mail', 'alias', 'nope', 'x.wild', 'big', 'sub', 'a.sub', '_sip._udp', 'txt', ''];
+  const types = ['A', 'AAAA', 'TXT', 'MX', 'NS', 'SOA', 'CNAME', 'SRV', 'ANY', 'CAA'];
+  fc.assert(fc.property(fc.constantFrom(...names), fc.constantFrom(...types), fc.integer({ min: 0, max: 0xffff }),
+    fc.boolean(), fc.option(fc.constantFrom(0, 100, 512, 700, 1232, 4096)), fc.boolean(), fc.boolean(),
+    (n, t, id, rd, edns, nsid, overTcp) => {
+      const q = query(n ? `${n}.example.com` : 'example.com', t, { id, rd, edns: edns ?? false, nsid: nsid && edns !== null });
+      const client = overTcp ? tcp : udp;
+      const a = cached.handle(q, client);
+      const b = fresh.handle(q, client);
+      assert.deepEqual(a, b);
+    }), { numRuns: 4000 });
+});
