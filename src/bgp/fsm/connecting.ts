@@ -56,6 +56,9 @@ export function connecting(tx: Tx, c: Classified, input: FsmInput): StepResult {
     }
     case 'ConnectRetryTimer_Expires':
       if (active) {
+        // The RFC's row assumes no connection (the ConnectRetryTimer is stopped while DelayOpen runs); a stale
+        // expiry with a delayed connection handles it as Connect does: drop it and stop the DelayOpenTimer.
+        if (tx.running('DelayOpenTimer')) tx.stop('DelayOpenTimer').emit({ type: 'DropTcp' });
         tx.start('ConnectRetryTimer', cfg.connectRetryTime);
         if (cfg.passive) return tx.result();
         return tx.emit({ type: 'ConnectTcp' }).go('Connect').result();

@@ -58,6 +58,10 @@ const EXPIRES: Record<TimerName, FsmInput> = {
   IdleHoldResetTimer: { type: 'IdleHoldResetTimer_Expires' },
 };
 
+const TIMER_OF: Partial<Record<FsmInput['type'], TimerName>> = Object.fromEntries(
+  Object.entries(EXPIRES).map(([timer, input]) => [input.type, timer as TimerName]),
+);
+
 export function createDriver(config: FsmConfigInput, opts: DriverOptions): DriverState {
   return { fsm: createFsm(config), deadlines: {}, rng: opts.jitterSeed >>> 0 };
 }
@@ -100,6 +104,9 @@ interface Acc {
 /** One FSM step. `at` is when the event happened; timers it starts count from `base` (the current time). */
 function apply(acc: Acc, at: number, base: number, input: FsmInput): void {
   const from = acc.fsm.state;
+  // A timer expiry fed from outside (not by fireDue) still ends that timer.
+  const expiring = TIMER_OF[input.type];
+  if (expiring !== undefined) delete acc.deadlines[expiring];
   const r = step(acc.fsm, input);
   acc.fsm = r.state;
   for (const o of r.outputs) {
