@@ -22,8 +22,11 @@ export interface DriverOptions {
 
 export interface DriverState {
   readonly fsm: FsmState;
-  /** Absolute deadline (ms) of every running timer. */
-  readonly deadlines: Readonly<Partial<Record<TimerName, number>>>;
+  /**
+   * Absolute deadline (ms) of each timer, indexed like TIMERS; NaN when it is not running. An array rather than a
+   * record keeps the per-UPDATE path cheap; deadlinesOf() gives the record view.
+   */
+  readonly at: readonly number[];
   /** xorshift32 state; 0 when jitter is off. */
   readonly rng: number;
 }
@@ -63,7 +66,17 @@ const TIMER_OF: Partial<Record<FsmInput['type'], TimerName>> = Object.fromEntrie
 );
 
 export function createDriver(config: FsmConfigInput, opts: DriverOptions): DriverState {
-  return { fsm: createFsm(config), deadlines: {}, rng: opts.jitterSeed >>> 0 };
+  return { fsm: createFsm(config), at: TIMERS.map(() => NaN), rng: opts.jitterSeed >>> 0 };
+}
+
+/** The running timers' deadlines (ms) by name. */
+export function deadlinesOf(d: DriverState): Partial<Record<TimerName, number>> {
+  const out: Partial<Record<TimerName, number>> = {};
+  TIMERS.forEach((t, i) => {
+    const at = d.at[i]!;
+    if (!Number.isNaN(at)) out[t] = at;
+  });
+  return out;
 }
 
 function xorshift32(x: number): number {
@@ -76,49 +89,49 @@ function xorshift32(x: number): number {
 /** The earliest deadline, or undefined. */
 export function nextDeadline(d: DriverState): number | undefined {
   let min: number | undefined;
-  for (const t of TIMERS) {
-    const at = d.deadlines[t];
-    if (at !== undefined && (min === undefined || at < min)) min = at;
-  }
+  for (const at of d.at) if (!Number.isNaN(at) && (min === undefined || at < min)) min = at;
   return min;
 }
 
 /** Seconds left on each running timer (for `show neighbor`). */
 export function timersRemaining(d: DriverState, now: number): Partial<Record<TimerName, number>> {
   const out: Partial<Record<TimerName, number>> = {};
-  for (const t of TIMERS) {
-    const at = d.deadlines[t];
-    if (at !== undefined) out[t] = Math.max(0, (at - now) / 1000);
-  }
+  for (const [t, at] of Object.entries(deadlinesOf(d))) out[t as TimerName] = Math.max(0, (at - now) / 1000);
   return out;
 }
 
+// The working copy of one call: deadlines as a small array indexed like TIMERS (NaN = not running), so the hot
+// path (one UPDATE after another) neither deletes properties nor copies a dictionary.
 interface Acc {
   fsm: FsmState;
-  deadlines: Partial<Record<TimerName, number>>;
+  at: number[];
   rng: number;
   actions: FsmOutput[];
   steps: DriverStep[];
 }
+
+const INDEX: Record<TimerName, number> = Object.fromEntries(TIMERS.map((t, i) => [t, i])) as Record<TimerName, number>;
+const JITTER_BY_INDEX: readonly boolean[] = TIMERS.map((t) => JITTERED.has(t));
 
 /** One FSM step. `at` is when the event happened; timers it starts count from `base` (the current time). */
 function apply(acc: Acc, at: number, base: number, input: FsmInput): void {
   const from = acc.fsm.state;
   // A timer expiry fed from outside (not by fireDue) still ends that timer.
   const expiring = TIMER_OF[input.type];
-  if (expiring !== undefined) delete acc.deadlines[expiring];
+  if (expiring !== undefined) acc.at[INDEX[expiring]] = NaN;
   const r = step(acc.fsm, input);
   acc.fsm = r.state;
   for (const o of r.outputs) {
     if (o.type === 'StartTimer') {
+      const i = INDEX[o.name];
       let ms = o.seconds * 1000;
-      if (acc.rng !== 0 && JITTERED.has(o.name)) {
+      if (acc.rng !== 0 && JITTER_BY_INDEX[i]) {
         acc.rng = xorshift32(acc.rng);
         ms *= 1 - 0.25 * (acc.rng / 0x1_0000_0000);
       }
-      acc.deadlines[o.name] = base + Math.round(ms);
+      acc.at[i] = base + Math.round(ms);
     } else if (o.type === 'StopTimer') {
-      delete acc.deadlines[o.name];
+      acc.at[INDEX[o.name]] = NaN;
     } else {
       acc.actions.push(o);
     }
@@ -131,29 +144,29 @@ function fireDue(acc: Acc, now: number): void {
   // Each firing can start or stop timers; re-scan after every one. Timers started here count from `now`, not
   // from the missed deadline, so a late wake-up (a stalled process) fires each timer once instead of catching up.
   for (let guard = 0; guard < 1000; guard++) {
-    let due: TimerName | undefined;
+    let due = -1;
     let dueAt = Infinity;
-    for (const t of TIMERS) {
-      const at = acc.deadlines[t];
-      if (at !== undefined && at <= now && at < dueAt) {
-        due = t;
+    for (let i = 0; i < acc.at.length; i++) {
+      const at = acc.at[i]!;
+      if (at <= now && at < dueAt) { // NaN compares false
+        due = i;
         dueAt = at;
       }
     }
-    if (due === undefined) return;
-    delete acc.deadlines[due];
-    apply(acc, dueAt, now, EXPIRES[due]);
+    if (due < 0) return;
+    acc.at[due] = NaN;
+    apply(acc, dueAt, now, EXPIRES[TIMERS[due]!]);
   }
   throw new Error('session driver: timers keep firing (a zero-length timer loop)');
 }
 
 function finish(acc: Acc): DriverResult {
-  const state: DriverState = { fsm: acc.fsm, deadlines: acc.deadlines, rng: acc.rng };
+  const state: DriverState = { fsm: acc.fsm, at: acc.at, rng: acc.rng };
   return { state, actions: acc.actions, steps: acc.steps, nextDeadline: nextDeadline(state) };
 }
 
 function begin(d: DriverState): Acc {
-  return { fsm: d.fsm, deadlines: { ...d.deadlines }, rng: d.rng, actions: [], steps: [] };
+  return { fsm: d.fsm, at: d.at.slice(), rng: d.rng, actions: [], steps: [] };
 }
 
 /** Process `input` at time `now`, after firing any timer that was already due (it happened first). */

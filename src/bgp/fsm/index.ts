@@ -13,7 +13,7 @@ export {
   type CollisionInput, type CollisionVerdict, type CollisionRule, type CollisionConnection, type Initiator,
 } from './collision.js';
 export {
-  createDriver, driverInput, driverAdvance, nextDeadline, timersRemaining, SessionDriver,
+  createDriver, driverInput, driverAdvance, nextDeadline, deadlinesOf, timersRemaining, SessionDriver,
   type DriverOptions, type DriverState, type DriverResult, type DriverStep,
 } from './driver.js';
 export {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  createDriver, driverAdvance, driverInput, type DriverState, type FsmInput, type FsmOutput,
+  createDriver, deadlinesOf, driverAdvance, driverInput, type DriverState, type FsmInput, type FsmOutput,
 } from '../../../src/bgp/fsm/index.js';
 import { BASE, I, OPEN_OK } from './helpers.js';
 import { Harness, gaps, type Peer } from './harness.js';
@@ -201,7 +201,7 @@ function establishedDriver(): DriverState {
 
 test('an input arriving after an overdue deadline is processed after that timer fires', () => {
   const d = establishedDriver();
-  assert.deepEqual(d.deadlines, { HoldTimer: 90 * S, KeepaliveTimer: 30 * S });
+  assert.deepEqual(deadlinesOf(d), { HoldTimer: 90 * S, KeepaliveTimer: 30 * S });
   const r = driverInput(d, 95 * S, { type: 'KeepAliveMsg' });
   // The keepalive due at 30 s fires first; restarted from `now` (95 s) it does not fire again before the hold timer.
   assert.deepEqual(r.steps.map((s) => [s.at, s.event, s.from, s.to]), [
@@ -217,7 +217,7 @@ test('an input arriving after an overdue deadline is processed after that timer 
 test('a late wake-up fires each due timer once and re-arms from the current time', () => {
   let d = createDriver({ ...BASE }, { jitterSeed: 0 });
   d = driverInput(d, 0, { type: 'ManualStart' }).state;
-  assert.equal(d.deadlines.ConnectRetryTimer, 120 * S);
+  assert.equal(deadlinesOf(d).ConnectRetryTimer, 120 * S);
   const r = driverAdvance(d, 500 * S);
   assert.equal(r.actions.filter((a) => a.type === 'ConnectTcp').length, 1);
   assert.equal(r.nextDeadline, 620 * S);
@@ -228,8 +228,8 @@ test('the driver removes timer outputs from actions and keeps deadlines in step 
   const d = establishedDriver();
   const r = driverInput(d, 10 * S, { type: 'UpdateMsg', update: 1 });
   assert.deepEqual(r.actions, [{ type: 'ProcessUpdate', update: 1 }]);
-  assert.equal(r.state.deadlines.HoldTimer, 100 * S);
+  assert.equal(deadlinesOf(r.state).HoldTimer, 100 * S);
   assert.equal(r.nextDeadline, 30 * S);
   const running = Object.entries(r.state.fsm.timers).filter(([, on]) => on).map(([n]) => n).sort();
-  assert.deepEqual(Object.keys(r.state.deadlines).sort(), running);
+  assert.deepEqual(Object.keys(deadlinesOf(r.state)).sort(), running);
 });

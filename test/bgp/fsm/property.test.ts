@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  createDriver, createFsm, driverAdvance, driverInput, step, TIMERS,
+  createDriver, createFsm, deadlinesOf, driverAdvance, driverInput, step, TIMERS,
   type FsmConfigInput, type FsmInput, type FsmState, type StateName, type TimerName,
 } from '../../../src/bgp/fsm/index.js';
 import { BASE, OPEN_OK, checkTimerBookkeeping } from './helpers.js';
@@ -150,11 +150,12 @@ test('property: the driver\'s deadlines always match the FSM\'s running timers',
       for (const o of ops) {
         const r = 'ms' in o ? driverAdvance(d, (now += o.ms)) : driverInput(d, now, o.input);
         d = r.state;
+        const deadlines = deadlinesOf(d);
         const running = TIMERS.filter((t) => d.fsm.timers[t]);
-        assert.deepEqual(TIMERS.filter((t) => d.deadlines[t] !== undefined), running);
-        for (const t of running) assert.ok(d.deadlines[t]! > now, `${t} deadline not in the future`);
+        assert.deepEqual(TIMERS.filter((t) => deadlines[t] !== undefined), running);
+        for (const t of running) assert.ok(deadlines[t]! > now, `${t} deadline not in the future`);
         assert.ok(r.actions.every((a) => a.type !== 'StartTimer' && a.type !== 'StopTimer'));
-        const min = running.length ? Math.min(...running.map((t) => d.deadlines[t]!)) : undefined;
+        const min = running.length ? Math.min(...running.map((t) => deadlines[t]!)) : undefined;
         assert.equal(r.nextDeadline, min);
         // Steps are in time order and never in the future.
         let last = -Infinity;

@@ -29,6 +29,8 @@ export const connectRows: readonly Row[] = [
     out: [stop('ConnectRetryTimer'), RELEASE, DROP, down('Connect', R.manual())] },
   { from: 'Connect/delayOpen', input: I.simple('ManualStop'), to: 'Idle', counter: 0,
     out: [stop('DelayOpenTimer'), RELEASE, DROP, down('Connect', R.manual())] },
+  { from: 'Connect/delayOpen', input: I.simple('ManualStop'), to: 'Idle', counter: 0, opts: { config: { sendNotificationWithoutOpen: true } },
+    note: 'the Cease without OPEN is an Active-state rule only', out: [stop('DelayOpenTimer'), RELEASE, DROP, down('Connect', R.manual())] },
   // 8 is an "any other event" in Connect: no NOTIFICATION.
   anyOther({ type: 'AutomaticStop', cease: { subcode: 8 } }, R.auto(8)),
   // 9: drop, restart ConnectRetryTimer, stop DelayOpenTimer, initiate TCP again.
