@@ -8,9 +8,9 @@
 //  - DropTcp is emitted on every path where the connection is gone (also after TcpConnectionFails), so that the
 //    I/O layer has one place to destroy the socket.
 //  - With a `passive` configuration ConnectRetryTimer_Expires in Active restarts the timer but never initiates TCP.
+//  - Active + a stale ConnectRetryTimer_Expires while the DelayOpenTimer runs is handled as in Connect.
 import type { Classified } from './step.js';
 import { acceptOpen, restartPolicy } from './opening.js';
-import { ceaseNotification } from './notification.js';
 import { Tx } from './tx.js';
 import type { DownReason, FsmInput, StepResult } from './types.js';
 
@@ -115,7 +115,8 @@ export function connecting(tx: Tx, c: Classified, input: FsmInput): StepResult {
   let reason: DownReason = { kind: 'unexpectedEvent', event: c.event };
   let restart = restartPolicy(input);
   if (input.type === 'AutomaticStop') {
-    reason = { kind: 'automaticStop', subcode: input.cease.subcode, data: ceaseNotification(input.cease).data };
+    // No NOTIFICATION in Connect/Active (no OPEN sent), but the reason records what was asked.
+    reason = Tx.automaticStopCease(input.cease).reason;
   } else if (c.received !== undefined) {
     reason = Tx.received(c.received);
   } else if (input.type === 'OpenCollisionDump') {

@@ -10,7 +10,7 @@
 //  - Peer oscillation damping ("(optionally) performs peer oscillation damping") happens exactly in the rows that
 //    increment the ConnectRetryCounter: the IdleHoldTimer runs with the current IdleHoldTime, which then doubles
 //    (up to idleHoldTimeMax). Rows that leave the counter alone restart after the current IdleHoldTime unchanged.
-import { ceaseNotification, receivedCommunication } from './notification.js';
+import { CeaseSubcode, ceaseNotification, receivedCommunication } from './notification.js';
 import type {
   CeaseRequest, DownReason, EventName, FsmOutput, FsmState, Notification, StateName, StepResult, TimerName,
 } from './types.js';
@@ -143,7 +143,7 @@ export class Tx {
 
   /** ManualStop's Cease (default: Administrative Shutdown, RFC 4486) and the matching reason. */
   static manualStopCease(req: CeaseRequest | undefined): { notify: Notification; reason: DownReason } {
-    const r = req ?? { subcode: 2 };
+    const r = req ?? { subcode: CeaseSubcode.AdministrativeShutdown };
     const notify = ceaseNotification(r);
     const reason: DownReason = r.communication !== undefined
       ? { kind: 'manualStop', subcode: r.subcode, communication: r.communication }
