@@ -7,7 +7,7 @@
 //   kinds:  answers (per qname+qtype), NODATA and referrals (as answers), NXDOMAIN (per zone), errors (per client)
 // Time is injected (Clock), so the limiter is exact under a fake clock in tests.
 import type { Clock } from '../util/clock.js';
-import { parseIPv4, parseIPv6 } from './zone/rdata.js';
+import { parseIPv4, parseIPv6 } from './wire/ip.js';
 
 export interface RrlOptions {
   /** Answers (and NODATA, referrals) per second per account; 0 = unlimited. */

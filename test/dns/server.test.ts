@@ -159,3 +159,44 @@ test('RRL over real UDP: a flood from 127.0.0.0/24 is dropped/slipped while 127.
   assert.ok(s.dropped.rrl >= 80, `dropped ${s.dropped.rrl}`);
   assert.ok(s.rrlSlipped >= 80);
 });
+
+test('metrics: /metrics in Prometheus text and /stats in JSON reflect the queries served', async (t) => {
+  const { startMetricsServer } = await import('../../src/dns/metrics.js');
+  const { server, port } = await startServer({ rrl: { responsesPerSecond: 1, slip: 0 } });
+  t.after(() => server.stop());
+  const m = await startMetricsServer('127.0.0.1', 0, () => ({ stats: server.stats(), hostname: 'site-a.test' }));
+  t.after(() => new Promise<void>((r) => m.server.close(() => r())));
+  await queryDns({ server: '127.0.0.1', port, name: 'www.example.com' });
+  await queryDns({ server: '127.0.0.1', port, name: 'nope.example.com' });
+  await assert.rejects(queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 200 })); // limited
+  const text = await (await fetch(`http://127.0.0.1:${m.port}/metrics`)).text();
+  assert.match(text, /^anycast_dns_queries_total\{transport="udp"\} 3$/m);
+  assert.match(text, /^anycast_dns_responses_total\{rcode="NXDOMAIN"\} 1$/m);
+  assert.match(text, /^anycast_dns_dropped_total\{reason="rrl"\} 1$/m);
+  assert.match(text, /^anycast_dns_zone_serial\{zone="example\.com\."\} 2024060101$/m);
+  assert.match(text, /^anycast_dns_info\{hostname="site-a\.test"\} 1$/m);
+  const json = await (await fetch(`http://127.0.0.1:${m.port}/stats`)).json() as { rcodes: Record<string, number> };
+  assert.deepEqual(json.rcodes, { NOERROR: 1, NXDOMAIN: 1 });
+  assert.equal((await fetch(`http://127.0.0.1:${m.port}/nope`)).status, 404);
+});
+
+test('CLI `anycast dns query` prints the answer and NSID, or JSON with --json', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.stop());
+  const { execFile } = await import('node:child_process');
+  const { repoRoot } = await import('./helpers.js');
+  const run = (args: string[]) => new Promise<{ code: number; out: string }>((res) => {
+    execFile(process.execPath, [`${repoRoot}/dist/src/cli/main.js`, 'dns', 'query', ...args], (e, out) =>
+      res({ code: e ? (e as { code?: number }).code ?? 1 : 0, out }));
+  });
+  const text = await run(['127.0.0.1', 'www.example.com', 'A', '--port', String(port), '--nsid']);
+  assert.equal(text.code, 0);
+  assert.match(text.out, /^;; NOERROR, flags: aa; from 127\.0\.0\.1#\d+ over udp/m);
+  assert.match(text.out, /^;; NSID: 6e7369642d61 \("nsid-a"\)$/m);
+  assert.match(text.out, /^www\.example\.com\.\t300\tIN\tA\t192\.0\.2\.10$/m);
+  const json = await run(['127.0.0.1', 'hostname.bind', 'TXT', '--class', 'CH', '--port', String(port), '--json']);
+  assert.equal(JSON.parse(json.out).answers[0].data, '"site-a.test"');
+  const timeout = await run(['127.0.0.1', 'x.example.com', '--port', '9', '--timeout', '200', '--json']);
+  assert.equal(timeout.code, 1);
+  assert.equal(JSON.parse(timeout.out).error.code, 'ERR_DNS_TIMEOUT');
+});
