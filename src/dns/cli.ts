@@ -11,7 +11,7 @@ import { type Logger, createLogger } from '../util/log.js';
 import { queryDns } from './client.js';
 import { type DnsConfig, DEFAULTS, defaultVersion, parseDnsConfig, parseHostPort } from './config.js';
 import { startMetricsServer } from './metrics.js';
-import { createDnsServer } from './server.js';
+import { createDnsService } from './service.js';
 import { formatZoneError, loadZones } from './zone/load.js';
 import { nameToText } from './wire/name.js';
 
@@ -63,8 +63,8 @@ export async function runDns(argv: string[]): Promise<number> {
   };
 
   const cfg = readConfig();
-  const loaded = loadZones(cfg.zones);
   if (values.check) {
+    const loaded = loadZones(cfg.zones);
     const report = {
       ok: true, config: cfg.file,
       zones: loaded.zones.map((z) => ({ zone: nameToText(z.origin), serial: z.serial, records: z.recordCount,
@@ -83,7 +83,7 @@ export async function runDns(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  return serve(cfg, loaded, readConfig, values.json === true);
+  return serve(cfg, readConfig, values.json === true);
 }
 
 type Flags = Record<string, string | boolean | string[] | undefined>;
@@ -135,19 +135,14 @@ function configFromFlags(f: Flags): DnsConfig {
   };
 }
 
-async function serve(cfg: DnsConfig, loaded: ReturnType<typeof loadZones>, readConfig: () => DnsConfig,
-  json: boolean): Promise<number> {
+async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean): Promise<number> {
   const log: Logger = createLogger({ level: cfg.log.level, format: json ? 'json' : cfg.log.format }, { component: 'dns' });
-  for (const w of loaded.warnings) log.warn('zone warning', { warning: formatZoneError(w) });
-  const server = createDnsServer({
-    zones: loaded.zones, identity: cfg.identity, listen: cfg.listen, rrl: cfg.rrl, udpPayload: cfg.udpPayload,
-    tcp: cfg.tcp, logger: log,
-  });
+  const svc = createDnsService(cfg, log);
+  for (const w of svc.warnings) log.warn('zone warning', { warning: w });
+  const server = svc.server;
   await server.start();
   let identity = cfg.identity;
-  for (const z of loaded.zones) {
-    log.info('zone loaded', { zone: nameToText(z.origin), serial: z.serial, records: z.recordCount, file: z.source });
-  }
+  for (const z of server.stats().zones) log.info('zone loaded', z);
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   if (cfg.stats.listen) {
     metrics = await startMetricsServer(cfg.stats.listen.address, cfg.stats.listen.port,
@@ -158,20 +153,14 @@ async function serve(cfg: DnsConfig, loaded: ReturnType<typeof loadZones>, readC
     setInterval(() => log.info('stats', { stats: server.stats() }), cfg.stats.intervalSeconds * 1000) : undefined;
 
   const reload = () => {
+    let next: DnsConfig;
     try {
-      const next = readConfig();
-      const z = loadZones(next.zones);
-      if (JSON.stringify(next.listen) !== JSON.stringify(cfg.listen)) {
-        log.warn('listen addresses changed in the config: they take effect only after a restart');
-      }
-      server.reload(z.zones, next.identity);
-      identity = next.identity;
-      for (const w of z.warnings) log.warn('zone warning', { warning: formatZoneError(w) });
-      log.info('reloaded', { zones: z.zones.map((x) => ({ zone: nameToText(x.origin), serial: x.serial,
-        records: x.recordCount })) });
+      next = readConfig();
     } catch (e) {
       log.error('reload failed; still serving the last good zones', { error: errorMessage(e) });
+      return;
     }
+    if (svc.reload(next).ok) identity = next.identity;
   };
   process.on('SIGHUP', reload);
   return new Promise<number>((resolveExit) => {

@@ -2,6 +2,7 @@
 //   createDnsServer({ zones, identity, listen, rrl, udpPayload, tcp, logger }) → { start, stop, reload, stats }
 //   loadZones([{ file, origin? }]) → { zones, warnings }     zoneFromText(text, file, origin?) for in-memory zones
 //   queryDns({ server, port, name, type, class, nsid, tcp, timeoutMs }) → DnsReply (incl. NSID)
+//   createDnsService(validateDnsConfig(raw, file, version), logger) → { server, warnings, reload(nextConfig) }
 //   createResponder(...) → handle(bytes, client) → bytes | null  (no sockets: for tests and embedding)
 export { createDnsServer, DnsListenError } from './server.js';
 export type { DnsServer, DnsServerOptions, DnsServerStats, ListenSpec, TcpOptions, BoundAddress } from './server.js';
@@ -15,4 +16,6 @@ export type { Zone } from './zone/zone.js';
 export { queryDns, DnsTimeoutError, DnsQueryError } from './client.js';
 export type { DnsQueryOptions, DnsReply, DnsRecord } from './client.js';
 export { parseDnsConfig, validateDnsConfig } from './config.js';
+export { createDnsService } from './service.js';
+export type { DnsService } from './service.js';
 export type { DnsConfig } from './config.js';

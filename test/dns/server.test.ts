@@ -200,3 +200,33 @@ test('CLI `anycast dns query` prints the answer and NSID, or JSON with --json', 
   assert.equal(timeout.code, 1);
   assert.equal(JSON.parse(timeout.out).error.code, 'ERR_DNS_TIMEOUT');
 });
+
+test('createDnsService: built from a config; reload applies zones/identity, refuses a broken zone, flags restarts', async (t) => {
+  const { createDnsService } = await import('../../src/dns/service.js');
+  const { validateDnsConfig } = await import('../../src/dns/config.js');
+  const { mkdtempSync, writeFileSync, rmSync, copyFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { exampleZoneFile } = await import('./helpers.js');
+  const dir = mkdtempSync(join(tmpdir(), 'acd-svc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(exampleZoneFile, join(dir, 'a.zone'));
+  const cfg = validateDnsConfig({ identity: { hostname: 'one' }, listen: ['127.0.0.1:0'], zones: ['a.zone'] },
+    join(dir, 'dns.yaml'), '1.0');
+  const svc = createDnsService(cfg);
+  const [bound] = await svc.server.start();
+  t.after(() => svc.server.stop());
+  const port = bound!.port;
+  const hn = async () => (await queryDns({ server: '127.0.0.1', port, name: 'hostname.bind', type: 'TXT', class: 'CH' })).answers[0]?.data;
+  assert.equal(await hn(), '"one"');
+  writeFileSync(join(dir, 'b.zone'), '$TTL 1\n@ SOA ns h 1 2 3 4 5\nwww A 300.1.1.1\n');
+  const bad = svc.reload(validateDnsConfig({ identity: { hostname: 'two' }, listen: ['127.0.0.1:0'],
+    zones: [{ file: 'b.zone', origin: 'example.org' }] }, join(dir, 'dns.yaml'), '1.0'));
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.error : '', /b\.zone:3: A: '300\.1\.1\.1' is not an IPv4 address/);
+  assert.equal(await hn(), '"one"', 'identity and zones unchanged after a refused reload');
+  const good = svc.reload(validateDnsConfig({ identity: { hostname: 'two' }, listen: ['127.0.0.1:53'], zones: ['a.zone'],
+    rrl: { 'responses-per-second': 5 } }, join(dir, 'dns.yaml'), '1.0'));
+  assert.deepEqual(good, { ok: true, needsRestart: ['listen', 'rrl'] });
+  assert.equal(await hn(), '"two"');
+});
