@@ -48,7 +48,7 @@ test('TCP: several pipelined queries on one connection are all answered, in orde
 });
 
 test('TCP: an idle connection is closed after the idle timeout; connections beyond the bound are refused', async (t) => {
-  const { server, port } = await startServer({ tcp: { idleTimeoutMs: 200, maxConnections: 2 } });
+  const { server, port } = await startServer({ tcp: { idleTimeoutMs: 600, maxConnections: 2 } });
   t.after(() => server.stop());
   const open = () => new Promise<net.Socket>((res, rej) => {
     const s = net.connect({ host: '127.0.0.1', port }, () => res(s));
@@ -63,9 +63,9 @@ test('TCP: an idle connection is closed after the idle timeout; connections beyo
   const b = await open();
   const c = await open();
   const cClosed = await closed(c);
-  assert.ok(cClosed < 150, 'third connection closed at once');
+  assert.ok(cClosed < 450, `third connection closed at once (${cClosed} ms), not by the idle timer`);
   const aAfter = await closed(a);
-  assert.ok(aAfter >= 100 && aAfter < 2000, `idle close after ${aAfter} ms`);
+  assert.ok(aAfter >= 300 && aAfter < 3000, `idle close after ${aAfter} ms`);
   await closed(b);
   await sleep(20);
   const s = server.stats().tcp;
@@ -139,8 +139,11 @@ test('RRL over real UDP: a flood from 127.0.0.0/24 is dropped/slipped while 127.
   await sleep(300);
   const full = got.filter((m) => !decode(m).tc).length;
   const slipped = got.filter((m) => decode(m).tc).length;
-  assert.ok(full >= 10 && full <= 14, `full answers to the flood: ${full}`);
-  assert.ok(slipped >= 80 && slipped <= 100, `slipped: ${slipped}`);
+  // 10 tokens of burst, plus what refills (10/s) while the burst is processed.
+  assert.ok(full >= 10 && full <= 20, `full answers to the flood: ${full}`);
+  assert.ok(slipped >= 70 && slipped <= 100, `slipped: ${slipped}`);
+  // Every 2nd limited reply slips (the count restarts when a refilled token lets one through).
+  assert.ok(Math.abs(slipped - (200 - full) / 2) <= 3, 'every 2nd limited reply slipped');
   // Meanwhile a client in another /24 gets its answer.
   const other = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', localAddress: '127.0.1.1', timeoutMs: 1000 });
   assert.equal(other.answers.length, 2);
@@ -156,8 +159,8 @@ test('RRL over real UDP: a flood from 127.0.0.0/24 is dropped/slipped while 127.
   assert.equal(victim.retriedOverTcp, true);
   assert.equal(victim.answers.length, 2);
   const s = server.stats();
-  assert.ok(s.dropped.rrl >= 80, `dropped ${s.dropped.rrl}`);
-  assert.ok(s.rrlSlipped >= 80);
+  assert.ok(s.dropped.rrl >= 70, `dropped ${s.dropped.rrl}`);
+  assert.ok(s.rrlSlipped >= 70);
 });
 
 test('metrics: /metrics in Prometheus text and /stats in JSON reflect the queries served', async (t) => {
