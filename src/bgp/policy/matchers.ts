@@ -76,7 +76,11 @@ export function compileMatch(raw: unknown, key: string, lists: ReadonlyMap<strin
       case 'as-path': {
         const res = asList(v, kk).map(({ value, key: ik }) => {
           const p = asString(value, ik);
-          try { return compileAsPathRegex(p); } catch (e) { return fail(ik, `bad regular expression: ${(e as Error).message}`); }
+          try { return compileAsPathRegex(p); } catch (e) {
+            // The engine's message quotes the translated pattern; keep only its reason.
+            const why = (e as Error).message.split(': ').pop();
+            return fail(ik, `bad regular expression "${p}": ${why}`);
+          }
         });
         out.push(m('as-path', false, false, (r) => {
           const t = r.attrs.asPath.text();

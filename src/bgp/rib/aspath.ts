@@ -36,18 +36,21 @@ export function segmentTypeCode(t: number | SegmentTypeName): number {
   return code;
 }
 
+const TEXT = new WeakMap<AsPath, string>();
+
 export class AsPath implements Internable {
   readonly data: readonly number[];
   readonly hash: number;
   refs = 0;
-  live = true;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
   /** RFC 4271 §9.1.2.2 a length: AS_SET counts 1, confederation segments 0. */
   readonly length: number;
   /** First AS of the first AS_SEQUENCE (confederation segments skipped), or -1. */
   readonly neighborAs: number;
   /** Last AS of the path when it ends in a sequence, or -1 (empty, or aggregated into an AS_SET). */
   readonly originAs: number;
-  private textCache: string | null = null;
 
   constructor(data: readonly number[]) {
     this.data = data;
@@ -122,9 +125,13 @@ export class AsPath implements Internable {
     return false;
   }
 
-  /** "64512 64513 {64514,64515} (64516 64517) [64518,64519]"; cached, since AS-path regexes match against it. */
+  /**
+   * "64512 64513 {64514,64515} (64516 64517) [64518,64519]"; cached (beside the object, so that paths never
+   * printed or matched by a regex do not pay for the field), since AS-path regexes match against it.
+   */
   text(): string {
-    if (this.textCache !== null) return this.textCache;
+    const cached = TEXT.get(this);
+    if (cached !== undefined) return cached;
     const parts: string[] = [];
     for (let i = 0; i < this.data.length;) {
       const t = this.data[i]!, n = this.data[i + 1]!;
@@ -135,8 +142,9 @@ export class AsPath implements Internable {
       else parts.push(`[${asns.join(',')}]`);
       i += 2 + n;
     }
-    this.textCache = parts.join(' ');
-    return this.textCache;
+    const t = parts.join(' ');
+    TEXT.set(this, t);
+    return t;
   }
 
   static equals(a: AsPath, b: AsPath): boolean {

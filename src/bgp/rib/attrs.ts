@@ -37,7 +37,9 @@ export class OpaqueList implements Internable {
   readonly items: readonly OpaqueAttr[];
   readonly hash: number;
   refs = 0;
-  live = true;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
   constructor(items: readonly OpaqueAttr[]) {
     this.items = items;
     let h = HASH_SEED;
@@ -86,7 +88,9 @@ export class Attrs implements Internable {
   private readonly rare: RareAttrs | null;
   readonly hash: number;
   refs = 0;
-  live = true;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
 
   constructor(f: AttrFields) {
     this.origin = f.origin;

@@ -16,7 +16,9 @@ export class NumList implements Internable {
   readonly values: readonly number[];
   readonly hash: number;
   refs = 0;
-  live = true;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
   constructor(values: readonly number[]) {
     this.values = values;
     let h = HASH_SEED;

@@ -20,7 +20,9 @@ export class NextHop implements Internable {
   readonly linkLocal: string | null;
   readonly hash: number;
   refs = 0;
-  live = true;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
   // Resolver cache (see NextHopResolver); owned by the RIB.
   epoch = -1;
   reachable = true;
