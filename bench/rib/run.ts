@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { ACCEPT_ALL, REJECT_ALL } from '../../src/bgp/policy/compile.js';
 import { groupOutChanges } from '../../src/bgp/rib/group.js';
 import { Rib } from '../../src/bgp/rib/rib.js';
-import { Feed, makeFeed } from './gen.js';
+import { Feed } from './gen.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -28,7 +28,7 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function load(feed: Feed, flushEvery: number): { rib: Rib; ms: number; cpu: number; routes: number; bestCount: number } {
+function load(feed: Feed, flushEvery: number): { rib: Rib; ms: number; cpu: number; routes: number; updates: number; bestCount: number } {
   const rib = new Rib({ localAs: 65000, routerId: '10.255.255.1' });
   const peers = feed.peers.map((p) => {
     // Feeding peers, as the bgperf testers: import all, export none.
@@ -40,23 +40,25 @@ function load(feed: Feed, flushEvery: number): { rib: Rib; ms: number; cpu: numb
   const t0 = process.hrtime.bigint();
   const c0 = cpuMs();
   let n = 0, routes = 0;
-  // Interleave peers UPDATE by UPDATE, as sessions would deliver them concurrently.
-  const maxLen = Math.max(...feed.updates.map((u) => u.length));
-  for (let i = 0; i < maxLen; i++) {
-    for (let p = 0; p < peers.length; p++) {
-      const u = feed.updates[p]![i];
-      if (u === undefined) continue;
-      rib.announce(peers[p]!, 'ipv4', rib.store.intern(u.attrs), u.prefixes);
-      routes += u.prefixes.length;
-      if (++n % flushEvery === 0) rib.flush({});
-    }
+  for (const u of feed.interleaved()) {
+    rib.announce(peers[u.peer]!, 'ipv4', rib.store.intern(u.attrs), u.prefixes);
+    routes += u.prefixes.length;
+    if (++n % flushEvery === 0) rib.flush({});
   }
   rib.flush({});
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = cpuMs() - c0;
   let bestCount = 0;
   for (const _ of rib.locRib('ipv4')) bestCount++;
-  return { rib, ms, cpu, routes, bestCount };
+  return { rib, ms, cpu, routes, updates: n, bestCount };
+}
+
+/** CPU time of generating the feed alone (included in the load figures; reported so it can be subtracted). */
+function feedCost(feed: Feed): number {
+  const c0 = cpuMs();
+  let n = 0;
+  for (const u of feed.interleaved()) n += u.prefixes.length;
+  return cpuMs() - c0 + (n < 0 ? 1 : 0);
 }
 
 function propagate(feed: Feed): { ms: number; cpu: number; routes: number; groups: number; outPrefixes: number } {
@@ -78,7 +80,7 @@ function propagate(feed: Feed): { ms: number; cpu: number; routes: number; group
       for (const l of g.announce.values()) outPrefixes += l.length;
     }
   };
-  for (const u of feed.updates[0]!) {
+  for (const u of feed.updatesOf(0)) {
     rib.announce(src, 'ipv4', rib.store.intern(u.attrs), u.prefixes);
     routes += u.prefixes.length;
     if (++n % 256 === 0) drain();
@@ -101,26 +103,27 @@ function main(): void {
     },
   });
   if (!gc) console.error('note: run with node --expose-gc for heap figures after GC');
-  const feed = makeFeed({ peers: Number(values.peers), prefixes: Number(values.prefixes), seed: Number(values.seed), maxGroup: Number(values['max-group']) });
-  const updates = feed.updates.reduce((s, u) => s + u.length, 0);
+  const feed = new Feed({ peers: Number(values.peers), prefixes: Number(values.prefixes), seed: Number(values.seed), maxGroup: Number(values['max-group']) });
   const before = heap();
   const r = load(feed, Number(values['flush-every']));
   const after = heap();
   const stats = r.rib.stats();
   const bytesPerRoute = (after - before) / r.routes;
   const rssPeakMb = process.resourceUsage().maxRSS / 1024;
+  const genCpu = feedCost(feed);
   const prop = propagate(feed);
   const result = {
-    node: process.version, peers: feed.peers.length, prefixes: feed.prefixCount, updates, routes: r.routes,
-    loadMs: Math.round(r.ms), loadCpuMs: Math.round(r.cpu), routesPerSec: Math.round(r.routes / (r.ms / 1000)), bestSelected: r.bestCount,
+    node: process.version, peers: feed.peers.length, prefixes: feed.prefixes.length, updates: r.updates, routes: r.routes,
+    loadMs: Math.round(r.ms), loadCpuMs: Math.round(r.cpu), feedGenCpuMs: Math.round(genCpu), routesPerSec: Math.round(r.routes / (r.ms / 1000)), bestSelected: r.bestCount,
     heapDeltaMb: +((after - before) / 1048576).toFixed(1), bytesPerRoute: Math.round(bytesPerRoute),
     attrSets: stats.store.attrs, asPaths: stats.store.asPaths, rssPeakMb: Math.round(rssPeakMb),
     propagation: { routes: prop.routes, ms: Math.round(prop.ms), cpuMs: Math.round(prop.cpu), routesPerSec: Math.round(prop.routes / (prop.ms / 1000)), updateGroups: prop.groups },
   };
-  if (r.bestCount !== feed.prefixCount) throw new Error(`Loc-RIB holds ${r.bestCount} of ${feed.prefixCount} prefixes`);
+  if (r.bestCount !== feed.prefixes.length) throw new Error(`Loc-RIB holds ${r.bestCount} of ${feed.prefixes.length} prefixes`);
   if (values.json) { console.log(JSON.stringify(result, null, 2)); return; }
   console.log(`RIB load: ${result.peers} peers x ${result.prefixes} prefixes = ${result.routes} routes in ${result.updates} UPDATEs`);
   console.log(`  time to Loc-RIB complete (best selected): ${result.loadMs} ms wall, ${result.loadCpuMs} ms CPU  (${result.routesPerSec} routes/s)`);
+  console.log(`  of which generating the feed: ${result.feedGenCpuMs} ms CPU`);
   console.log(`  heap after GC: ${result.heapDeltaMb} MB = ${result.bytesPerRoute} B/route  (${result.attrSets} attribute sets, ${result.asPaths} AS paths)`);
   console.log(`  peak RSS: ${result.rssPeakMb} MB`);
   console.log(`propagation: ${prop.routes} routes from one eBGP peer to another's Adj-RIB-Out in ${result.propagation.ms} ms wall, ${result.propagation.cpuMs} ms CPU ` +
