@@ -81,7 +81,14 @@ export function canonicalCommunities(values: readonly number[]): number[] {
   for (const v of values) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad community value ${v}`);
   }
-  const s = Array.from(new Set(values)).sort((a, b) => a - b);
+  // Usually already sorted and unique (as decoded): check first, sort only when needed.
+  let sorted = true;
+  for (let i = 1; i < values.length; i++) if (values[i]! <= values[i - 1]!) { sorted = false; break; }
+  if (sorted) return values.slice();
+  const s = values.slice().sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (i === 0 || s[i] !== s[n - 1]) s[n++] = s[i]!;
+  s.length = n;
   return s;
 }
 
