@@ -442,6 +442,62 @@ export class AttrStore {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Back to plain values (for the UPDATE encoder): the inverse of AttrStore.intern(), in the shapes the wire codec
+// uses (numeric segment types, {hi, lo} extended and {global, local1, local2} large communities, dotted-quad
+// identifiers). `store.intern(attrsToInput(a)) === a` for any live `a` of that store.
+
+export interface AttrsValues extends AttrsInput {
+  origin: number;
+  asPath: { type: number; asns: number[] }[];
+  nextHop: string | null;
+  nextHopLinkLocal: string | null;
+  med: number | null;
+  localPref: number | null;
+  atomicAggregate: boolean;
+  aggregator: { asn: number; address: string } | null;
+  communities: number[];
+  extCommunities: { hi: number; lo: number }[];
+  largeCommunities: { global: number; local1: number; local2: number }[];
+  originatorId: string | null;
+  clusterList: string[];
+  otc: number | null;
+  opaque: OpaqueAttr[];
+}
+
+export function attrsToInput(a: Attrs): AttrsValues {
+  const d = a.asPath.data;
+  const asPath: { type: number; asns: number[] }[] = [];
+  for (let i = 0; i < d.length;) {
+    const n = d[i + 1]!;
+    asPath.push({ type: d[i]!, asns: d.slice(i + 2, i + 2 + n) });
+    i += 2 + n;
+  }
+  const ext: { hi: number; lo: number }[] = [];
+  const ev = a.extCommunities?.values ?? [];
+  for (let i = 0; i < ev.length; i += 2) ext.push({ hi: ev[i]!, lo: ev[i + 1]! });
+  const large: { global: number; local1: number; local2: number }[] = [];
+  const lv = a.largeCommunities?.values ?? [];
+  for (let i = 0; i < lv.length; i += 3) large.push({ global: lv[i]!, local1: lv[i + 1]!, local2: lv[i + 2]! });
+  return {
+    origin: a.origin,
+    asPath,
+    nextHop: a.nextHop?.address ?? null,
+    nextHopLinkLocal: a.nextHop?.linkLocal ?? null,
+    med: a.med,
+    localPref: a.localPref,
+    atomicAggregate: a.atomicAggregate,
+    aggregator: a.aggregatorAs === null ? null : { asn: a.aggregatorAs, address: formatIPv4(a.aggregatorAddress ?? 0) },
+    communities: a.communities?.values.slice() ?? [],
+    extCommunities: ext,
+    largeCommunities: large,
+    originatorId: a.originatorId === null ? null : formatIPv4(a.originatorId),
+    clusterList: a.clusterList?.values.map(formatIPv4) ?? [],
+    otc: a.otc,
+    opaque: a.opaque?.items.slice() ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Presentation
 
 export interface AttrsJSON {

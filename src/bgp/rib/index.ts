@@ -5,8 +5,8 @@ export type {
   RibOptions, LocRoute, LocChange, OutChange, RibNotice, IneligibleNotice, RibSink, RibChanges, PrefixBatch,
   CandidateRoute, RibStats,
 } from './rib.js';
-export { AttrStore, Attrs, OpaqueList, attrsToJSON, parseId, ORIGIN_IGP, ORIGIN_EGP, ORIGIN_INCOMPLETE, ORIGIN_NAMES } from './attrs.js';
-export type { AttrsInput, AttrsPatch, AttrFields, AttrsJSON, OpaqueAttr, OriginName, StoreStats } from './attrs.js';
+export { AttrStore, Attrs, OpaqueList, attrsToJSON, attrsToInput, parseId, ORIGIN_IGP, ORIGIN_EGP, ORIGIN_INCOMPLETE, ORIGIN_NAMES } from './attrs.js';
+export type { AttrsInput, AttrsValues, AttrsPatch, AttrFields, AttrsJSON, OpaqueAttr, OriginName, StoreStats } from './attrs.js';
 export { AsPath, AS_SET, AS_SEQUENCE, AS_CONFED_SEQUENCE, AS_CONFED_SET, parseAsPathText } from './aspath.js';
 export type { AsPathSegment, SegmentTypeName } from './aspath.js';
 export * from './communities.js';

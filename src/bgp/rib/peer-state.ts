@@ -137,6 +137,7 @@ export class PeerState implements ExportTarget {
         else this.store.release(v);
       }
       this.adjOut[f].clear();
+      this.resendPending.delete(f);
     }
     this.info.stats.advertised = 0;
   }

@@ -10,7 +10,7 @@
 
 import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
 import { OutEmit, exportPrefix, resendAll } from './adj-out.js';
-import { AttrStore, Attrs, AttrsInput } from './attrs.js';
+import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
 import { Candidate, DecisionContext } from './decision/rules.js';
 import { SelectionOut, selectInto } from './decision/select.js';
@@ -121,7 +121,7 @@ export class RibCore {
   peerUp(peer: PeerInfo | string, params: SessionParams & { localAddress?: PeerConfig['localAddress'] }): void {
     const ps = this.state(peer);
     const info = ps.info;
-    info.routerId = new PeerInfo(0, { ...info.config, routerId: params.routerId }, info.kind).routerId;
+    info.routerId = parseId(params.routerId, 'router id');
     info.afis = params.afis ?? info.config.afis ?? AFIS;
     info.addPathReceive = params.addPathReceive ?? false;
     info.addPathSend = params.addPathSend ?? false;

@@ -110,3 +110,22 @@ test('malformed inputs are rejected with the value named', () => {
   assert.throws(() => s.intern({ originatorId: 'abc' }), /originator id/);
   assert.throws(() => s.intern({ extCommunities: ['rt:1'] }), /extended community/);
 });
+
+test('attrsToInput is the inverse of intern, in the wire codec\'s shapes', async () => {
+  const { attrsToInput } = await import('../../../src/bgp/rib/attrs.js');
+  const s = new AttrStore();
+  const a = s.intern({
+    origin: 'incomplete', asPath: '(65010) 64500 {1,2}', nextHop: '2001:db8::1', nextHopLinkLocal: 'fe80::1', med: 0,
+    atomicAggregate: true, aggregator: { asn: 64500, address: '192.0.2.9' }, communities: ['64500:1'],
+    extCommunities: ['rt:64500:1'], largeCommunities: ['64500:1:2'], originatorId: '10.0.0.1', clusterList: ['10.0.0.2'],
+    otc: 64501, opaque: [{ code: 99, flags: 0xc0, data: new Uint8Array([7]) }],
+  });
+  const v = attrsToInput(a);
+  assert.deepEqual(v.asPath, [{ type: 3, asns: [65010] }, { type: 2, asns: [64500] }, { type: 1, asns: [1, 2] }]);
+  assert.deepEqual(v.extCommunities, [{ hi: 0x0002fbf4, lo: 1 }]);
+  assert.deepEqual(v.largeCommunities, [{ global: 64500, local1: 1, local2: 2 }]);
+  assert.equal(v.originatorId, '10.0.0.1');
+  assert.equal(s.intern(v), a);
+  const b = s.intern({});
+  assert.equal(s.intern(attrsToInput(b)), b);
+});
