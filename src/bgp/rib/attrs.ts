@@ -386,6 +386,14 @@ export class AttrStore {
     });
   }
 
+  /**
+   * A live set equal to `a`: `a` itself while it is interned, else a new canonical one with the same values
+   * (for callers that keep attribute sets across flushes, e.g. cached per received attribute block).
+   */
+  revive(a: Attrs): Attrs {
+    return a.live ? a : this.intern(attrsToInput(a));
+  }
+
   private make(f: AttrFields): Attrs {
     const cand = new Attrs(f);
     const a = this.attrsT.intern(cand);

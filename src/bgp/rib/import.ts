@@ -3,8 +3,9 @@
 //     too, RFC 5065 §5.0), ORIGINATOR_ID equal to our router id and our cluster id in CLUSTER_LIST (RFC 4456 §8),
 //     and route leaks (RFC 9234 §5) make a route ineligible. It is kept, marked, so `explain` can show it;
 //     BIRD discards such routes instead (treat-as-withdraw), which selects the same best paths.
-//   - LOCAL_PREF from an external peer is ignored (RFC 4271 §5.1.5), as are ORIGINATOR_ID and CLUSTER_LIST
-//     (RFC 4456 §8 defines them for iBGP only); BIRD does the same.
+//   - LOCAL_PREF from an external peer is ignored (RFC 4271 §5.1.5) and the default (100) attached instead, so
+//     import policies and `show` see the value the decision uses — as BIRD does ("default bgp_local_pref");
+//     ORIGINATOR_ID and CLUSTER_LIST from non-iBGP peers are dropped (RFC 4456 §8 defines them for iBGP only).
 //   - GRACEFUL_SHUTDOWN lowers LOCAL_PREF to 0 (RFC 8326 §4.2), unless the peer is configured not to.
 //   - RFC 9234 ingress: OTC added from providers, peers and route servers.
 
@@ -30,9 +31,9 @@ export function ineligibility(a: Attrs, peer: PeerInfo, local: LocalConfig): num
 }
 
 /** The attributes as they enter import policy. */
-export function importRewrite(a: Attrs, peer: PeerInfo, store: AttrStore): Attrs {
+export function importRewrite(a: Attrs, peer: PeerInfo, store: AttrStore, defaultLocalPref: number): Attrs {
   let patch: AttrsPatch | null = null;
-  if (!peer.isInterior && a.localPref !== null) (patch ??= {}).localPref = null;
+  if (!peer.isInterior && a.localPref !== defaultLocalPref) (patch ??= {}).localPref = defaultLocalPref;
   if (!peer.isInternal && (a.originatorId !== null || a.clusterList !== null)) {
     patch ??= {};
     patch.originatorId = null;

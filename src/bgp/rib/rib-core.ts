@@ -204,7 +204,7 @@ export class RibCore {
 
   /** Originate a route (a `network` statement or `route add`); replaces an earlier one for the prefix. */
   originate(afi: Afi, prefix: PrefixKey, attrs: Attrs | AttrsInput = {}): void {
-    const a = attrs instanceof Attrs ? attrs : this.store.intern(attrs);
+    const a = attrs instanceof Attrs ? this.store.revive(attrs) : this.store.intern(attrs);
     const ps = this.states[0]!;
     if (this.table(afi).upsert(checkKey(afi, prefix), 0, 0, a, 0) === 1) ps.held[afi]++;
   }
@@ -215,12 +215,12 @@ export class RibCore {
     return ok;
   }
 
-  private inputFor(ps: PeerState, attrs: Attrs): InputVerdict {
-    if (!attrs.live) throw new Error('attribute set was freed: intern it again');
+  private inputFor(ps: PeerState, given: Attrs): InputVerdict {
+    const attrs = this.store.revive(given);
     const last = ps.lastIn;
     if (last !== null && last.attrs === attrs && last.rewritten.live && (last.fixed == null || last.fixed.live)) return last;
     const flags = ineligibility(attrs, ps.info, this.local);
-    const rewritten = flags === 0 ? importRewrite(attrs, ps.info, this.store) : attrs;
+    const rewritten = flags === 0 ? importRewrite(attrs, ps.info, this.store, this.options.defaultLocalPref) : attrs;
     let fixed: Attrs | null | undefined;
     const b = ps.importBinding;
     if (flags !== 0) fixed = attrs;
@@ -249,6 +249,7 @@ export class RibCore {
     keepPre: boolean): void {
     const t = this.table(afi);
     const info = ps.info;
+    attrs = pre.attrs; // the live equivalent of what the caller passed
     if (keepPre && info.config.keepPrePolicy) ps.setPre(afi, key, pathId, attrs);
     info.stats.received++;
     if (pre.flags !== 0) {

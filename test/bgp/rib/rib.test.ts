@@ -31,7 +31,9 @@ test('announce, replace and withdraw produce Loc-RIB and Adj-RIB-Out deltas', ()
   rib.announce(a, 'ipv4', x1, [P]);
   const first = rib.flush();
   assert.equal(first.loc.length, 1);
-  assert.equal(first.loc[0]!.best?.attrs, x1);
+  const x1in = first.loc[0]!.best!.attrs; // as stored: LOCAL_PREF 100 attached on receipt from eBGP
+  assert.equal(x1in.localPref, 100);
+  assert.equal(x1in, rib.store.derive(x1, { localPref: 100 }));
   assert.equal(first.loc[0]!.previous, null);
   assert.deepEqual(first.out.map((o) => [o.peer.name, o.attrs?.asPath.text()]), [['b', '65000 64601 64500']]);
 
@@ -44,15 +46,15 @@ test('announce, replace and withdraw produce Loc-RIB and Adj-RIB-Out deltas', ()
   const x2 = rib.store.intern({ asPath: '64601 64501 64500', nextHop: '192.0.2.1' });
   rib.announce(a, 'ipv4', x2, [P]);
   ch = rib.flush();
-  assert.equal(ch.loc[0]!.best?.attrs, x2);
-  assert.equal(ch.loc[0]!.previous?.attrs, x1);
+  assert.equal(ch.loc[0]!.best?.attrs.asPath, x2.asPath);
+  assert.equal(ch.loc[0]!.previous?.attrs, x1in);
   assert.equal(rib.lookup('ipv4', P)!.candidates.length, 1);
   assert.equal(ch.out[0]!.attrs?.asPath.text(), '65000 64601 64501 64500');
 
   rib.withdraw(a, 'ipv4', [P]);
   ch = rib.flush();
   assert.equal(ch.loc[0]!.best, null);
-  assert.equal(ch.loc[0]!.previous?.attrs, x2);
+  assert.equal(ch.loc[0]!.previous?.attrs.asPath, x2.asPath);
   assert.deepEqual(ch.out.map((o) => [o.peer.name, o.prefix, o.attrs]), [['b', P, null]]);
   assert.equal(rib.lookup('ipv4', P), null);
   assert.equal(rib.stats().prefixes.ipv4, 0);
@@ -228,7 +230,12 @@ test('interning: equal inputs give one object; withdrawn sets are freed at flush
   const s = rib.store.stats();
   assert.deepEqual([s.attrs, s.asPaths, s.communityLists, s.nextHops], [0, 1, 0, 0]); // the permanent empty path
   assert.equal(x.live, false);
-  assert.throws(() => rib.announce(a, 'ipv4', x, [P]), /freed/);
+  // A freed set passed in again is revived: an equal, live set is stored.
+  rib.announce(a, 'ipv4', x, [P]);
+  rib.flush();
+  const stored = rib.lookup('ipv4', P)!.best!.attrs;
+  assert.equal(stored.live, true);
+  assert.deepEqual(stored.communities?.values, x.communities?.values);
 });
 
 test('an interned set that was never stored is freed at the next flush', () => {
