@@ -9,7 +9,7 @@
 // Changes between two flushes are coalesced: a prefix that changes ten times is decided and exported once.
 
 import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
-import { OutEmit, exportPrefix, resendAll } from './adj-out.js';
+import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
 import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
 import { Candidate, DecisionContext } from './decision/rules.js';
@@ -54,7 +54,7 @@ export class RibCore {
   private readonly slotOf: number[] = [];
   private readonly sel: SelectionOut = { best: -1, multipath: null, decidedBy: null };
   private readonly view = new View();
-  protected readonly exportEnv;
+  protected readonly exportEnv: ExportEnv;
 
   constructor(o: RibOptions) {
     this.local = resolveLocal(o);
