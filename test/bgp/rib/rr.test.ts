@@ -153,4 +153,12 @@ test('confederation: our confederation id in the path is a loop; member ASes are
   assert.equal(out.x!.asPath.text(), '64900 64500');
   assert.equal(out.x!.localPref, null);
   assert.equal(rib.lookup('ipv4', P)!.best!.attrs.localPref, 300); // LOCAL_PREF crosses confederation eBGP
+  // A route from outside: to the member AS our AS goes in front as a confederation sequence, LOCAL_PREF kept.
+  const Q = parsePrefix('198.51.101.0/24')!.key as number;
+  rib.announce(x, 'ipv4', rib.store.intern({ asPath: '64600 64500', nextHop: '192.0.2.3', med: 4 }), [Q]);
+  const toM = rib.flush().out.find((o) => o.peer === m)!.attrs!;
+  assert.equal(toM.asPath.text(), '(65001) 64600 64500');
+  assert.equal(toM.localPref, 100);
+  assert.equal(toM.med, 4);
+  assert.equal(toM.nextHop?.address, '192.0.2.3');
 });
