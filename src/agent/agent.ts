@@ -79,6 +79,7 @@ export class Agent {
   private applySeq = 0;
   private lastApply: Promise<void> = Promise.resolve();
   private maintTimer: TimerHandle | undefined;
+  private reconcileTimer: TimerHandle | undefined;
   private drainedWaiter: (() => void) | null = null;
   private shutdownPromise: Promise<boolean> | null = null;
   private managedAddresses = new Set<string>();
@@ -207,7 +208,7 @@ export class Agent {
       this.deps.logger.info('service transition', { service: svc.name, from: t.from, to: t.to, reason: t.reason });
       this.emit({ type: 'transition', service: svc.name, transition: t });
     }
-    this.reconcile();
+    this.scheduleReconcile();
     if (this.drainedWaiter && ![...this.services.values()].some((s) => s.fsm.phase === 'draining')) {
       const w = this.drainedWaiter;
       this.drainedWaiter = null;
@@ -215,8 +216,22 @@ export class Agent {
     }
   }
 
+  /**
+   * Reconcile once all changes of this instant are in: state changes that happen together (two services failing
+   * on the same probe round, a reload touching several services) become one backend change, not several.
+   */
+  private scheduleReconcile(): void {
+    if (this.reconcileTimer !== undefined) return;
+    this.reconcileTimer = this.deps.clock.setTimeout(() => {
+      this.reconcileTimer = undefined;
+      this.reconcile();
+    }, 0);
+  }
+
   /** Hand the desired set to the backend if, and only if, it differs from the last one handed over. */
   reconcile(): void {
+    this.deps.clock.clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = undefined;
     const views = [...this.services.values()].map((s) => ({ config: s.config, phase: s.fsm.phase }));
     const desired = computeDesired(views, this.config.prefixes);
     const ann = toAnnouncements(desired);
@@ -394,7 +409,7 @@ export class Agent {
     }
     for (const s of this.services.values()) s.stop();
     this.step('withdraw');
-    this.reconcile(); // normally a no-op: the last service going down already handed over the empty set
+    this.reconcile(); // hand over the empty set now (or find it already handed over)
     let withdrawn = false;
     for (let attempt = 0; !withdrawn && this.deps.clock.now() <= deadline; attempt++) {
       try {

@@ -108,8 +108,8 @@ function decide(s: ServiceFsmState, i: ServiceInputs, c: FsmConfig, now: number)
     case 'draining': {
       const expired = s.drainUntil !== null && now >= s.drainUntil;
       if (i.shutdown) {
-        if (s.drainCause === 'shutdown') return expired ? { kind: 'down', reason: 'shutdown: drain time elapsed' } : null;
         if (!i.shutdown.drain) return { kind: 'down', reason: 'shutdown' };
+        if (s.drainCause === 'shutdown') return expired ? { kind: 'down', reason: 'shutdown: drain time elapsed' } : null;
         const until = Math.min(s.drainUntil ?? Infinity, drainFor(i.shutdown.drainTimeMs ?? d.drainTimeMs));
         return { kind: 'drain', cause: 'shutdown', until, reason: `shutdown while draining (${s.reason})` };
       }
