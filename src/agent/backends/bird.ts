@@ -162,7 +162,8 @@ export class BirdBackend implements AnnouncementBackend {
         }
       }
     }
-    throw new BackendError(`BIRD refused the configuration: ${isError(r) ? '' : `(code ${r.code}) `}${replyText(r)}`);
+    const errors = r.lines.filter((l) => l.code >= 8000).map((l) => l.text).join('; ');
+    throw new BackendError(`BIRD refused the configuration: ${isError(r) ? errors : `(code ${r.code}) ${replyText(r)}`}`);
   }
 
   async status(): Promise<BackendStatus> {
