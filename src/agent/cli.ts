@@ -114,7 +114,7 @@ export async function guardCommand(v: Record<string, string | boolean | undefine
   if (route !== 'blackhole' && route !== 'unreachable' && route !== 'prohibit') throw new UsageError('bad --route');
   const code = await runGuard({
     socket: need('socket'), include: need('include'), ipv4Protocol: need('ipv4-protocol'),
-    ipv6Protocol: need('ipv6-protocol'), route, name: need('name'), timeoutMs: Number(need('timeout')),
+    ipv6Protocol: need('ipv6-protocol'), exportFilter: need('export-filter'), route, name: need('name'), timeoutMs: Number(need('timeout')),
   });
   process.exit(code);
 }

@@ -73,6 +73,12 @@ type Decision =
   | { kind: 'down'; reason: string }
   | { kind: 'drain'; cause: DrainCause; until: number | null; reason: string };
 
+/** Draining only means something if the degraded announcement differs from the normal one. */
+export function makesPathWorse(d: DegradeConfig): boolean {
+  return d.prepend > 0 || d.med !== null || d.gracefulShutdown || d.communities.length > 0 ||
+    d.largeCommunities.length > 0;
+}
+
 function maintenanceReason(i: ServiceInputs): string | null {
   if (i.adminDrain) return 'operator drain';
   if (i.maintenanceFile !== null) return `maintenance file ${i.maintenanceFile} present`;
@@ -88,7 +94,7 @@ function decide(s: ServiceFsmState, i: ServiceInputs, c: FsmConfig, now: number)
   switch (s.phase) {
     case 'up': {
       if (i.shutdown) {
-        return i.shutdown.drain
+        return i.shutdown.drain && makesPathWorse(d)
           ? { kind: 'drain', cause: 'shutdown', until: drainFor(i.shutdown.drainTimeMs ?? d.drainTimeMs),
             reason: 'shutdown: draining before withdrawal' }
           : { kind: 'down', reason: 'shutdown' };
@@ -108,7 +114,7 @@ function decide(s: ServiceFsmState, i: ServiceInputs, c: FsmConfig, now: number)
     case 'draining': {
       const expired = s.drainUntil !== null && now >= s.drainUntil;
       if (i.shutdown) {
-        if (!i.shutdown.drain) return { kind: 'down', reason: 'shutdown' };
+        if (!i.shutdown.drain || !makesPathWorse(d)) return { kind: 'down', reason: 'shutdown' };
         if (s.drainCause === 'shutdown') return expired ? { kind: 'down', reason: 'shutdown: drain time elapsed' } : null;
         const until = Math.min(s.drainUntil ?? Infinity, drainFor(i.shutdown.drainTimeMs ?? d.drainTimeMs));
         return { kind: 'drain', cause: 'shutdown', until, reason: `shutdown while draining (${s.reason})` };

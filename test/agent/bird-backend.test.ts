@@ -86,7 +86,7 @@ class FakeBird {
 }
 
 function cfg(socket: string, include: string, more: Partial<BirdBackendConfig> = {}): BirdBackendConfig {
-  return { socket, includeFile: include, ipv4Protocol: 'anycast4', ipv6Protocol: 'anycast6', route: 'blackhole',
+  return { socket, includeFile: include, ipv4Protocol: 'anycast4', ipv6Protocol: 'anycast6', exportFilter: 'anycast_export', route: 'blackhole',
     localAs: 64512, timeoutMs: 2000, retryMs: 100, coalesceMs: 10, guard: false, ...more };
 }
 
@@ -108,13 +108,16 @@ test('the include file: one static protocol per family, attributes per route, pa
     cfg('x', 'y'), 'site1');
   assert.match(text, /^protocol static anycast4 \{\n  ipv4;\n  route 192\.0\.2\.0\/24 blackhole \{ bgp_path\.prepend\(64512\); bgp_path\.prepend\(64512\); bgp_med = 1000; bgp_community\.add\(\(64512,100\)\); bgp_community\.add\(\(65535,0\)\); bgp_large_community\.add\(\(64512,1,2\)\); \};\n  route 198\.51\.100\.0\/24 blackhole;\n\}$/m);
   assert.match(text, /protocol static anycast6 \{\n  ipv6;\n  route 2001:db8::\/48 blackhole;\n\}/);
+  assert.match(text, /filter anycast_export \{\n  if proto != "anycast4" && proto != "anycast6" then reject;\n/);
   if (spawnSync('sh', ['-c', 'command -v bird'], { stdio: 'ignore' }).status !== 0) {
     t.skip('bird is not installed');
     return;
   }
   const inc = join(dir, 'render.conf');
   writeFileSync(inc, text);
-  writeFileSync(join(dir, 'render-main.conf'), `router id 10.0.0.1;\nprotocol device {}\ninclude "${inc}";\n`);
+  writeFileSync(join(dir, 'render-main.conf'), `router id 10.0.0.1;\nprotocol device {}\ninclude "${inc}";\n` +
+    'protocol bgp up { local as 64512; neighbor 192.0.2.254 as 64500; ipv4 { import none; export filter anycast_export; }; ' +
+    'ipv6 { import none; export filter anycast_export; }; }\n');
   execFileSync('bird', ['-p', '-c', join(dir, 'render-main.conf')]); // throws on a parse error
   writeFileSync(inc, renderInclude(new Map(), cfg('x', 'y'), 'site1'));
   execFileSync('bird', ['-p', '-c', join(dir, 'render-main.conf')]);

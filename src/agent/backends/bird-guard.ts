@@ -31,6 +31,7 @@ export interface GuardArgs {
   include: string;
   ipv4Protocol: string;
   ipv6Protocol: string;
+  exportFilter: string;
   route: BirdBackendConfig['route'];
   name: string;
   timeoutMs: number;
@@ -40,7 +41,8 @@ const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 
 
 export function spawnGuard(cfg: BirdBackendConfig, agentName: string, logger: Logger): GuardHandle {
   const args = ['agent', 'guard', '--socket', cfg.socket, '--include', cfg.includeFile, '--ipv4-protocol',
-    cfg.ipv4Protocol, '--ipv6-protocol', cfg.ipv6Protocol, '--route', cfg.route, '--name', agentName,
+    cfg.ipv4Protocol, '--ipv6-protocol', cfg.ipv6Protocol, '--export-filter', cfg.exportFilter, '--route', cfg.route,
+    '--name', agentName,
     '--timeout', String(cfg.timeoutMs)];
   const child: ChildProcess = spawn(process.execPath, [mainJs, ...args], {
     detached: true, stdio: ['pipe', 'ignore', 'inherit'],
@@ -92,8 +94,8 @@ export async function runGuard(a: GuardArgs): Promise<number> {
     logger.warn('the include file changed since the agent last reported it; leaving it alone', { include: a.include });
     return 0;
   }
-  const empty = renderInclude(new Map(), { ipv4Protocol: a.ipv4Protocol, ipv6Protocol: a.ipv6Protocol, route: a.route,
-    localAs: null }, a.name);
+  const empty = renderInclude(new Map(), { ipv4Protocol: a.ipv4Protocol, ipv6Protocol: a.ipv6Protocol,
+    exportFilter: a.exportFilter, route: a.route, localAs: null }, a.name);
   const clock = new SystemClock(false);
   for (let attempt = 1; attempt <= 10; attempt++) {
     try {

@@ -22,7 +22,7 @@ export function routeAttributesBlock(a: RouteAttributes, localAs: number | null)
 }
 
 export function renderInclude(desired: Announcements, cfg: Pick<BirdBackendConfig, 'ipv4Protocol' | 'ipv6Protocol' |
-  'route' | 'localAs'>, agentName: string): string {
+  'route' | 'localAs' | 'exportFilter'>, agentName: string): string {
   const v4: string[] = [];
   const v6: string[] = [];
   for (const [prefix, attrs] of desired) {
@@ -30,9 +30,8 @@ export function renderInclude(desired: Announcements, cfg: Pick<BirdBackendConfi
   }
   return [
     `# Written by anycast agent "${agentName}": the prefixes it announces. Rewritten on every change; do not edit.`,
-    `# Include it from bird.conf and export its protocols to the BGP sessions, e.g.`,
-    `#   export where proto = "${cfg.ipv4Protocol}";   (ipv4 channel)`,
-    `#   export where proto = "${cfg.ipv6Protocol}";   (ipv6 channel)`,
+    `# Include it from bird.conf and use the filter below as the export filter of the BGP sessions' channels:`,
+    `#   ipv4 { export filter ${cfg.exportFilter}; };  ipv6 { export filter ${cfg.exportFilter}; };`,
     `protocol static ${cfg.ipv4Protocol} {`,
     `  ipv4;`,
     ...v4,
@@ -40,6 +39,12 @@ export function renderInclude(desired: Announcements, cfg: Pick<BirdBackendConfi
     `protocol static ${cfg.ipv6Protocol} {`,
     `  ipv6;`,
     ...v6,
+    `}`,
+    `filter ${cfg.exportFilter} {`,
+    `  if proto != "${cfg.ipv4Protocol}" && proto != "${cfg.ipv6Protocol}" then reject;`,
+    `  # BIRD sends a MED to an eBGP peer only if the export filter sets it: carry the route's own MED over.`,
+    `  if defined(bgp_med) then bgp_med = bgp_med;`,
+    `  accept;`,
     `}`,
     '',
   ].join('\n');

@@ -49,6 +49,7 @@ export const DEFAULTS = {
     includeFile: '/etc/bird/anycast-agent.conf',
     ipv4Protocol: 'anycast4',
     ipv6Protocol: 'anycast6',
+    exportFilter: 'anycast_export',
     route: 'blackhole' as const,
     timeoutMs: 10_000,
     retryMs: 2000,

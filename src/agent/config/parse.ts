@@ -10,6 +10,7 @@ import { covers, parseIp, parsePrefix, type Prefix } from '../prefix.js';
 import { readServiceChecks, readTiming } from './checks.js';
 import { DEFAULT_CHECK_TIMING, DEFAULT_DAMPING, DEFAULT_DEGRADE, DEFAULT_HOLD_DOWN_MS, DEFAULTS } from './defaults.js';
 import { configHash } from './hash.js';
+import { makesPathWorse } from '../service-fsm.js';
 import { Obj, Source } from './reader.js';
 import type {
   AddressFamily, AgentConfig, BirdBackendConfig, CoLocation, DampingConfig, DegradeConfig, LoadedConfig,
@@ -183,11 +184,6 @@ function readDegrade(o: Obj | undefined, base: DegradeConfig): DegradeConfig {
   return d;
 }
 
-function degradeMakesPathWorse(d: DegradeConfig): boolean {
-  return d.prepend > 0 || d.med !== null || d.gracefulShutdown || d.communities.length > 0 ||
-    d.largeCommunities.length > 0;
-}
-
 function readService(o: Obj, name: string, dflt: ServiceDefaults): ServiceConfig {
   const prefixList = o.strList('prefixes');
   if (!prefixList || prefixList.length === 0) o.fail('prefixes', 'a service needs at least one prefix to announce');
@@ -224,7 +220,7 @@ function readService(o: Obj, name: string, dflt: ServiceDefaults): ServiceConfig
     o.fail('med', 'expected an integer 0..4294967295');
   }
   const degrade = readDegrade(o.obj('degrade'), dflt.degrade);
-  if ((degrade.mode !== 'withdraw' || degrade.maintenance === 'drain') && !degradeMakesPathWorse(degrade)) {
+  if ((degrade.mode !== 'withdraw' || degrade.maintenance === 'drain') && !makesPathWorse(degrade)) {
     o.fail('degrade', 'draining needs a worse path: set prepend, med, graceful-shutdown or communities ' +
       '(or use mode: withdraw and maintenance: withdraw)');
   }
@@ -292,7 +288,7 @@ function defaultBird(): BirdBackendConfig {
 function readBird(o: Obj): BirdBackendConfig {
   const protoName = (key: string, dflt: string) => {
     const n = o.str(key, dflt);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) o.fail(key, `"${n}" is not a BIRD protocol name (letters, digits, _)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) o.fail(key, `"${n}" is not a BIRD symbol name (letters, digits, _)`);
     return n;
   };
   const c: BirdBackendConfig = {
@@ -300,6 +296,7 @@ function readBird(o: Obj): BirdBackendConfig {
     includeFile: o.str('include-file', DEFAULTS.bird.includeFile),
     ipv4Protocol: protoName('ipv4-protocol', DEFAULTS.bird.ipv4Protocol),
     ipv6Protocol: protoName('ipv6-protocol', DEFAULTS.bird.ipv6Protocol),
+    exportFilter: protoName('export-filter', DEFAULTS.bird.exportFilter),
     route: o.enumOf('route', ['blackhole', 'unreachable', 'prohibit'] as const, DEFAULTS.bird.route),
     localAs: o.int('local-as', 1, 4294967295) ?? null,
     timeoutMs: o.duration('timeout', DEFAULTS.bird.timeoutMs, 100),
@@ -308,6 +305,9 @@ function readBird(o: Obj): BirdBackendConfig {
     guard: o.bool('guard', DEFAULTS.bird.guard),
   };
   if (c.ipv4Protocol === c.ipv6Protocol) o.fail('ipv6-protocol', 'must differ from ipv4-protocol');
+  if (c.exportFilter === c.ipv4Protocol || c.exportFilter === c.ipv6Protocol) {
+    o.fail('export-filter', 'must differ from the protocol names');
+  }
   o.done();
   return c;
 }

@@ -65,6 +65,8 @@ export interface BirdBackendConfig {
   includeFile: string;
   ipv4Protocol: string;
   ipv6Protocol: string;
+  /** Name of the export filter the include file defines for the BGP channels. */
+  exportFilter: string;
   /** Destination of the generated static routes. */
   route: 'blackhole' | 'unreachable' | 'prohibit';
   /** The AS prepended when a drain asks for prepends (BIRD's own AS on the session). */

@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       include: { type: 'string' },
       'ipv4-protocol': { type: 'string' },
       'ipv6-protocol': { type: 'string' },
+      'export-filter': { type: 'string' },
       route: { type: 'string' },
       name: { type: 'string' },
       timeout: { type: 'string' },
