@@ -39,10 +39,13 @@ export function formatStatus(s: AgentStatusJson): string {
     out.push(`  Damping:     ${d.enabled ? `penalty ${d.penalty} (suppress ${d.suppress}, reuse ${d.reuse}, half-life ${ms(d.halfLifeMs)})` : 'off'}, ` +
       `${d.suppressed ? `SUPPRESSED, reuse in ${ms(d.reuseInMs)}` : 'not suppressed'}, ${d.flaps} flap${d.flaps === 1 ? '' : 's'}`);
     out.push('  Checks:');
+    // Rise/Fall show the progress of a pending change (successes towards rise while not up, failures towards fall
+    // while not down); "*" marks a check probing at its fast interval.
     out.push(...table([
       ['Name', 'Type', 'State', 'Rise', 'Fall', 'Last', 'Latency', 'Result'],
-      ...v.checks.map((c) => [c.name, c.type, c.state + (c.pending ? '*' : ''), `${c.okStreak}/${c.rise}`,
-        `${c.failStreak}/${c.fall}`, c.last ? time(c.last.at) : '-', c.last ? `${c.last.latencyMs} ms` : '-',
+      ...v.checks.map((c) => [c.name, c.type, c.state + (c.pending ? '*' : ''),
+        c.state === 'up' ? '-' : `${c.okStreak}/${c.rise}`, c.state === 'down' ? '-' : `${c.failStreak}/${c.fall}`,
+        c.last ? time(c.last.at) : '-', c.last ? `${c.last.latencyMs.toFixed(1)} ms` : '-',
         c.last ? `${c.last.ok ? 'ok' : 'FAIL'}: ${c.last.detail}` : 'not run yet']),
     ], '    '));
     if (v.transitions.length) {
@@ -61,7 +64,7 @@ export function formatStatus(s: AgentStatusJson): string {
   const b = s.backend;
   out.push('');
   out.push(`Backend ${b.kind}: ${b.healthy ? 'ok' : 'NOT OK'} (${b.detail}), ${b.applies} change${b.applies === 1 ? '' : 's'} applied, ` +
-    `${b.failures} failed${b.lastApply ? `, last ${time(new Date(b.lastApply.wallAt).toISOString())} ${b.lastApply.ok ? `ok in ${b.lastApply.durationMs} ms` : `FAILED: ${b.lastApply.error}`}` : ''}` +
+    `${b.failures} failed${b.lastApply ? `, last ${time(new Date(b.lastApply.wallAt).toISOString())} ${b.lastApply.ok ? `ok in ${b.lastApply.durationMs.toFixed(1)} ms` : `FAILED: ${b.lastApply.error}`}` : ''}` +
     `${b.pending ? ', change pending' : ''}`);
   if (b.peers.length) {
     out.push(...table([

@@ -142,7 +142,8 @@ export class CheckRunner {
   private complete(r: ProbeResult, started: number, timedOut: boolean): void {
     const now = this.deps.clock.now();
     const obs: Observation = {
-      ok: r.ok, detail: r.detail, latencyMs: now - started, at: now, wallAt: this.wall(), timedOut,
+      // Microsecond precision is plenty (performance.now() has more, all noise).
+      ok: r.ok, detail: r.detail, latencyMs: Math.round((now - started) * 1000) / 1000, at: now, wallAt: this.wall(), timedOut,
     };
     this.probes++;
     this.last = obs;

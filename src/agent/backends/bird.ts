@@ -18,6 +18,7 @@ import type { Logger } from '../../util/log.js';
 import { BackendError, type AnnouncementBackend, type BackendPeer, type BackendStatus } from '../backend.js';
 import type { BirdBackendConfig } from '../config/types.js';
 import type { Announcements } from '../desired.js';
+import { comparePrefixText } from '../prefix.js';
 import {
   BIRD_RECONFIG_IN_PROGRESS, BIRD_RECONFIG_QUEUED, BIRD_RECONFIGURED, birdCommand, isError, replyText, type BirdReply,
 } from './bird-control.js';
@@ -39,6 +40,8 @@ interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
 }
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Write a file so that a reader sees the old or the new content, never a half-written one. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
@@ -128,14 +131,14 @@ export class BirdBackend implements AnnouncementBackend {
         this.appliedSet = desired;
         this.appliedVersion = version;
         this.applies++;
-        this.last = { wallAt: this.wall(), durationMs: this.deps.clock.now() - started, ok: true, error: null };
+        this.last = { wallAt: this.wall(), durationMs: round(this.deps.clock.now() - started), ok: true, error: null };
         this.deps.onApplied?.(text);
         this.deps.logger.debug('bird: reconfigured', { prefixes: desired.size, ms: this.last.durationMs });
         this.settle(version, null);
       } catch (e) {
         const err = e instanceof BackendError ? e : new BackendError(errorMessage(e), { cause: e });
         this.failures++;
-        this.last = { wallAt: this.wall(), durationMs: this.deps.clock.now() - started, ok: false, error: err.message };
+        this.last = { wallAt: this.wall(), durationMs: round(this.deps.clock.now() - started), ok: false, error: err.message };
         this.deps.logger.error('bird: reconfiguration failed; will retry', { error: err.message, retryMs: this.cfg.retryMs });
         this.settle(version, err);
         this.working = false;
@@ -183,7 +186,8 @@ export class BirdBackend implements AnnouncementBackend {
           if (!isError(routes)) {
             // Only our prefixes: the session may carry other routes too.
             const ours = new Set([...this.wanted.desired.keys(), ...this.appliedSet.keys()]);
-            exported = parseRoutePrefixes(routes.lines.map((l) => l.text)).filter((x) => ours.has(x));
+            exported = parseRoutePrefixes(routes.lines.map((l) => l.text)).filter((x) => ours.has(x))
+              .sort(comparePrefixText);
           }
         } catch {
           exported = null;
