@@ -85,6 +85,8 @@ test('values are checked: types, ranges, prefixes, cross-field rules', () => {
   fails(`${base}prefixes: { "203.0.113.0/24": { co-location: pessimistic } }\n`, 'prefixes.203.0.113.0/24', /no service announces/);
   fails(base.replace('checks:\n      - { type: tcp, port: 53 }', 'checks: []'), 'services.dns.checks', /at least one check/);
   fails('{}', 'backend', /a backend is needed/);
+  fails(`${base}control: { listen: 192.0.2.1:9179 }\n`, 'control.listen', /not a loopback address/);
+  assert.deepEqual(parseConfigText(`${base}control: { listen: "[::1]:9179" }\n`, 'a').config.control.listen, { host: '::1', port: 9179 });
   fails('services: [\n', '', /YAML syntax error at line 2/);
 });
 

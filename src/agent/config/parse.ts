@@ -52,6 +52,11 @@ function readConfig(src: Source, root: unknown): AgentConfig {
   const control = top.obj('control');
   const socket = control?.str('socket') ?? DEFAULTS.controlSocket;
   const controlListen = control?.has('listen') ? listen(control, 'listen') : null;
+  if (controlListen && !isLoopback(controlListen.host)) {
+    // The control API has no authentication: whoever reaches it can withdraw the site.
+    control!.fail('listen', `${controlListen.host} is not a loopback address; the control API may only listen on ` +
+      '127.0.0.0/8, ::1 or localhost (use the unix socket for anything else)');
+  }
   control?.done();
 
   const metricsObj = top.obj('metrics');
@@ -107,6 +112,13 @@ function readConfig(src: Source, root: unknown): AgentConfig {
   };
   crossChecks(src, config);
   return config;
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const ip = parseIp(host);
+  if (ip === null) return false;
+  return ip.family === 4 ? ip.bytes[0] === 127 : ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
 }
 
 function listen(o: Obj, key: string): { host: string; port: number } {
