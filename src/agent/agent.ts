@@ -374,6 +374,19 @@ export class Agent {
     return new Promise((resolve) => this.deps.clock.setTimeout(resolve, ms));
   }
 
+  /** Resolves 'done' when p settles successfully, 'late' at the deadline; rejects with p's error. */
+  private async beforeDeadline(p: Promise<unknown>, deadline: number): Promise<'done' | 'late'> {
+    let timer: TimerHandle | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = this.deps.clock.setTimeout(() => resolve('late'), Math.max(0, deadline - this.deps.clock.now()));
+    });
+    try {
+      return await Promise.race([p.then(() => 'done' as const), late]);
+    } finally {
+      this.deps.clock.clearTimeout(timer);
+    }
+  }
+
   /**
    * Drain (if configured) → withdraw everything → linger → remove addresses → close. Resolves true when the
    * withdrawal was confirmed by the backend. A second call while draining skips the rest of the drain.
@@ -401,8 +414,7 @@ export class Agent {
     for (const s of this.services.values()) this.evaluate(s);
     const anyDraining = () => [...this.services.values()].some((s) => s.fsm.phase === 'draining');
     const drained = anyDraining() ? new Promise<void>((resolve) => { this.drainedWaiter = resolve; }) : Promise.resolve();
-    const overtime = this.sleep(Math.max(0, deadline - this.deps.clock.now())).then(() => 'timeout' as const);
-    if ((await Promise.race([drained, overtime])) === 'timeout') {
+    if ((await this.beforeDeadline(drained, deadline)) === 'late') {
       this.deps.logger.error('shutdown: drain did not finish before shutdown.timeout; withdrawing now');
       this.shutdownState = { drain: false, drainTimeMs: 0 };
       for (const s of this.services.values()) this.evaluate(s);
@@ -411,10 +423,10 @@ export class Agent {
     this.step('withdraw');
     this.reconcile(); // hand over the empty set now (or find it already handed over)
     let withdrawn = false;
-    for (let attempt = 0; !withdrawn && this.deps.clock.now() <= deadline; attempt++) {
+    for (let attempt = 0; !withdrawn && this.deps.clock.now() < deadline; attempt++) {
       try {
-        if (attempt === 0) await this.lastApply;
-        else await this.backend.apply(new Map());
+        const applied = attempt === 0 ? this.lastApply : this.backend.apply(new Map());
+        if ((await this.beforeDeadline(applied, deadline)) === 'late') break;
         withdrawn = true;
       } catch (e) {
         this.deps.logger.error('shutdown: withdrawal not confirmed; retrying', { error: errorMessage(e) });

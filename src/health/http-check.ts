@@ -3,6 +3,7 @@
 // still proves the TLS handshake and the response). Only the first 64 KiB of the body are read and matched.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { Probe, ProbeResult } from './types.js';
 
 export interface HttpCheckSpec {
@@ -38,7 +39,8 @@ export function httpProbe(spec: HttpCheckSpec): Probe {
       signal,
       agent: false,
       rejectUnauthorized: spec.tlsVerify,
-      servername: spec.host ?? (url.hostname.startsWith('[') ? undefined : url.hostname),
+      // SNI carries host names only (RFC 6066 §3): none for an address literal.
+      servername: spec.host ?? (isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname),
     }, (res) => {
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];

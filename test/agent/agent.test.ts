@@ -291,3 +291,18 @@ test('status and metrics report state, check timings, transitions with reasons, 
   assert.match(m, /anycast_agent_service_flaps\{service="dns"\} 1/);
   assert.match(m, new RegExp(`anycast_agent_info\\{name="test-site",config_hash="${h.agent.loaded.hash}"`));
 });
+
+test('SIGTERM with a backend that never answers: gives up at shutdown.timeout instead of hanging', async () => {
+  const h = new Harness(agentConfig([service('dns')], { shutdown: { drain: false, drainTimeMs: null, lingerMs: 0, timeoutMs: 4000 } }));
+  await h.agent.start();
+  await h.advance(1000, 250);
+  h.backend.hold = true;
+  let result: boolean | null = null;
+  void h.agent.shutdown().then((r) => { result = r; });
+  await h.advance(3750, 250);
+  assert.equal(result, null, 'still waiting before the deadline');
+  await h.advance(500, 250);
+  assert.equal(result, false);
+  assert.equal(h.backend.calls.at(-1)!.op, 'close');
+  assert.equal(h.clock.timerCount, 0, 'no timer left behind');
+});
