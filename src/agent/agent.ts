@@ -18,6 +18,7 @@ import {
   computeDesired, describeAttributes, sameAnnouncements, toAnnouncements, type DesiredEntry,
 } from './desired.js';
 import type { AddressManager } from './loopback.js';
+import type { ResponderHost } from './responder.js';
 import { AgentMetrics } from './metrics.js';
 import { ServiceRuntime, type TransitionRecord } from './service.js';
 
@@ -30,11 +31,13 @@ export interface AgentDeps {
   random?: () => number;
   fileExists?: (path: string) => boolean;
   addresses?: AddressManager;
+  /** Hosts the DNS responders of services that have one. */
+  responders?: ResponderHost;
   loadConfig?: (file: string) => LoadedConfig;
   onEvent?: (e: AgentEvent) => void;
 }
 
-export type ShutdownStep = 'drain' | 'withdraw' | 'withdrawn' | 'linger' | 'addresses' | 'close' | 'done';
+export type ShutdownStep = 'drain' | 'withdraw' | 'withdrawn' | 'linger' | 'responders' | 'addresses' | 'close' | 'done';
 
 export type AgentEvent =
   | { type: 'transition'; service: string; transition: TransitionRecord }
@@ -106,6 +109,10 @@ export class Agent {
     return this.deps.clock;
   }
 
+  get responders(): ResponderHost | undefined {
+    return this.deps.responders;
+  }
+
   private makeService(s: AgentConfig['services'][number]): ServiceRuntime {
     return new ServiceRuntime(s, {
       clock: this.deps.clock, random: this.random, wall: this.wall, probes: this.deps.probes,
@@ -138,6 +145,8 @@ export class Agent {
     // Clean whatever an earlier run left announced before anything new can be announced.
     await this.backend.start();
     await this.syncAddresses();
+    // Responders bind the service addresses, so they start after those are in place, and before the checks.
+    await this.deps.responders?.sync(this.config.services, this.loaded.file);
     for (const s of this.services.values()) {
       s.refreshHealth();
       s.start();
@@ -354,6 +363,9 @@ export class Agent {
     for (const s of this.services.values()) this.evaluate(s);
     this.reconcile();
     if (stale.length) void this.lastApply.then(() => this.removeAddresses(stale), () => {});
+    this.deps.responders?.sync(nc.services, next.file).catch((e: unknown) => {
+      this.deps.logger.error('responder could not be started or reloaded', { error: errorMessage(e) });
+    });
     this.pollMaintenance();
     this.lastReload = { wallAt: this.wall(), ok: true, hash: next.hash };
     this.metrics.reloads.inc({ result: 'ok' });
@@ -443,6 +455,10 @@ export class Agent {
     if (hadAnnouncements && cfg.lingerMs > 0) {
       this.step('linger');
       await this.sleep(cfg.lingerMs);
+    }
+    if (this.deps.responders && this.deps.responders.count > 0) {
+      this.step('responders');
+      await this.deps.responders.stopAll();
     }
     this.step('addresses');
     await this.removeAddresses([...this.managedAddresses]);

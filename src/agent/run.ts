@@ -13,6 +13,7 @@ import { createBackend } from './backends/index.js';
 import { loadConfigFile } from './config/parse.js';
 import { startControl, startMetrics } from './control-server.js';
 import { IpAddressManager } from './loopback.js';
+import { createResponderHost } from './responder.js';
 
 /** Refuse to start on a control socket another live agent is serving. */
 async function assertSocketFree(path: string): Promise<void> {
@@ -35,9 +36,10 @@ export async function runAgent(configFile: string): Promise<number> {
   const clock = new SystemClock();
   await assertSocketFree(cfg.control.socket);
   const { backend, guard } = await createBackend(cfg, { clock, logger, wall: Date.now, agentName: cfg.name });
+  const responders = createResponderHost(logger);
   const agent = new Agent(loaded, {
     clock, logger, backend, probes: systemProbeFactory, fileExists: existsSync, addresses: new IpAddressManager(),
-    wall: Date.now,
+    responders, wall: Date.now,
   });
   const control = await startControl(agent, logger);
   const metrics = await startMetrics(agent, logger);
@@ -69,6 +71,7 @@ export async function runAgent(configFile: string): Promise<number> {
   try {
     await agent.start();
   } catch (e) {
+    await responders.stopAll();
     await control.close();
     await metrics?.close();
     guard?.disarm();

@@ -32,6 +32,9 @@ export function formatStatus(s: AgentStatusJson): string {
     out.push(`  Require:     ${v.require}; on failure: ${v.mode}`);
     out.push(`  Prefixes:    ${v.prefixes.map((p) => `${p.prefix} ${p.announced ? `announced${p.attributes !== '-' ? ` (${p.attributes})` : ''}` : 'withdrawn'}`).join(', ')}`);
     if (v.addresses.length) out.push(`  Addresses:   ${v.addresses.join(', ')}`);
+    if (v.responder) {
+      out.push(`  Responder:   dns ${v.responder.config}, ${v.responder.listening.length ? `listening on ${v.responder.listening.join(', ')}` : 'not running'}, ${v.responder.queries} queries`);
+    }
     if (v.adminDrain || v.maintenanceFile) out.push(`  Maintenance: ${[v.adminDrain ? 'operator drain' : '', v.maintenanceFile ? `file ${v.maintenanceFile}` : ''].filter(Boolean).join(', ')}`);
     if (v.drainEndsInMs !== null) out.push(`  Drain:       withdrawal in ${ms(v.drainEndsInMs)}`);
     if (v.holdDownRemainingMs !== null) out.push(`  Hold-down:   ${ms(v.holdDownRemainingMs)} left`);

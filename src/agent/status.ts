@@ -42,6 +42,7 @@ export interface ServiceStatusJson {
   maintenanceFile: string | null;
   prefixes: Array<{ prefix: string; announced: boolean; attributes: string | null }>;
   addresses: string[];
+  responder: { config: string; listening: string[]; queries: number } | null;
   drainEndsInMs: number | null;
   holdDownRemainingMs: number | null;
   damping: { enabled: boolean; penalty: number; suppressed: boolean; reuseInMs: number | null; flaps: number;
@@ -114,6 +115,7 @@ export async function buildStatus(agent: Agent): Promise<AgentStatusJson> {
           attributes: e ? describeAttributes(e.attributes) : null };
       }),
       addresses: agent.config.loopback.manage ? c.addresses : [],
+      responder: agent.responders?.status(c.name) ?? (c.responder ? { config: c.responder.config, listening: [], queries: 0 } : null),
       drainEndsInMs: f.phase === 'draining' && f.drainUntil !== null ? Math.max(0, f.drainUntil - now) : null,
       holdDownRemainingMs: f.phase === 'down' && f.holdDownUntil !== null && f.holdDownUntil > now ? f.holdDownUntil - now : null,
       damping: {

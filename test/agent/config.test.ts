@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/util/errors.js';
 import { loadConfigFile, parseConfigText } from '../../src/agent/config/parse.js';
@@ -29,8 +30,9 @@ function fails(text: string, key: string, reason: RegExp) {
 
 test('every shipped example parses', () => {
   const dir = join(process.cwd(), 'examples', 'agent');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
-  assert.ok(files.length >= 1);
+  // Agent configurations (dns.yaml there is the hosted responder's own file, validated through hosted-dns.yaml).
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && /^services:/m.test(readFileSync(join(dir, f), 'utf8')));
+  assert.deepEqual(files.sort(), ['agent.yaml', 'hosted-dns.yaml']);
   for (const f of files) {
     const { config, hash } = loadConfigFile(join(dir, f));
     assert.ok(config.services.length > 0, f);
@@ -124,11 +126,26 @@ test('the speaker backend section is validated, and selecting it says it is not 
     'services.dns.prefixes[1]', /no speaker peer carries ipv6-unicast/);
 });
 
-test('a hosted DNS responder is validated and refused at run time with a clear message', async () => {
-  const { config } = parseConfigText(base.replace('    checks:', '    responder: { kind: dns, config: /etc/anycast/dns.yaml }\n    checks:'), 'agent.yaml');
-  assert.deepEqual(config.services[0]!.responder, { kind: 'dns', config: '/etc/anycast/dns.yaml' });
-  await assert.rejects(assertAvailable(config), /hosting the DNS responder in the agent .* not available in this build/);
-  fails(base.replace('    checks:', '    responder: { kind: dns }\n    checks:'), 'services.dns.responder.config', /configuration file/);
+test('a hosted DNS responder: its dns.yaml and zones are validated with the agent configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aca-resp-'));
+  try {
+    const agentFile = join(dir, 'agent.yaml');
+    writeFileSync(agentFile, base.replace('    checks:', '    responder: { kind: dns, config: dns.yaml }\n    checks:'));
+    assert.throws(() => loadConfigFile(agentFile), (e: unknown) => e instanceof ConfigError &&
+      e.key === 'services.dns.responder.config' && /cannot read .*dns\.yaml/.test(e.reason));
+    writeFileSync(join(dir, 'dns.yaml'), 'listen: ["127.0.0.1:5300"]\nzones: [example.com.zone]\nbogus: 1\n');
+    assert.throws(() => loadConfigFile(agentFile), (e: unknown) => e instanceof ConfigError &&
+      e.key === 'services.dns.responder.config' && /bogus/.test(e.reason));
+    writeFileSync(join(dir, 'dns.yaml'), 'listen: ["127.0.0.1:5300"]\nzones: [example.com.zone]\n');
+    writeFileSync(join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 300 IN A 999.0.0.1\n');
+    assert.throws(() => loadConfigFile(agentFile), (e: unknown) => e instanceof ConfigError && /999\.0\.0\.1/.test(e.reason));
+    writeFileSync(join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.53\n');
+    const { config } = loadConfigFile(agentFile);
+    assert.deepEqual(config.services[0]!.responder, { kind: 'dns', config: join(dir, 'dns.yaml') }, 'resolved next to agent.yaml');
+    fails(base.replace('    checks:', '    responder: { kind: dns }\n    checks:'), 'services.dns.responder.config', /configuration file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the configuration hash is stable across spellings and changes with the effective config', () => {

@@ -155,3 +155,54 @@ services:
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /cannot reach the agent/);
 });
+
+test('daemon hosting the DNS responder: it answers, its dns check brings the service up, it stops at shutdown', async () => {
+  // A free port for both UDP and TCP.
+  const probe: Server = await new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => res(s)); });
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const sub = mkdtempSync(join(dir, 'resp-'));
+  writeFileSync(join(sub, 'example.com.zone'), '$ORIGIN example.com.\n@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n' +
+    '@ 300 IN NS ns1\nns1 300 IN A 192.0.2.53\nwww 300 IN A 192.0.2.80\n');
+  writeFileSync(join(sub, 'dns.yaml'), `identity: { hostname: site-b, nsid: site-b }\nlisten: ["127.0.0.1:${port}"]\nzones: [example.com.zone]\n`);
+  const file = join(sub, 'agent.yaml');
+  const sock = join(sub, 'agent.sock');
+  writeFileSync(file, `
+control: { socket: ${sock} }
+backend: { type: dry-run }
+shutdown: { drain: false, linger: 0s }
+services:
+  dns:
+    prefixes: [192.0.2.0/24]
+    responder: { kind: dns, config: dns.yaml }
+    checks:
+      - { type: dns, port: ${port}, query: { name: www.example.com, type: A }, expect-answer: [192.0.2.80],
+          expect-nsid: site-b, expect-hostname-bind: site-b, interval: 200ms, timeout: 150ms, fast-interval: 100ms, rise: 2, jitter: 0s }
+`);
+  const agent = spawn(process.execPath, [main, 'agent', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  procs.push(agent);
+  const logs: Array<Record<string, unknown>> = [];
+  let partial = '';
+  agent.stderr!.on('data', (d) => {
+    partial += d;
+    const lines = partial.split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (l.trim()) logs.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  const exited = new Promise<number>((r) => agent.on('exit', (c) => r(c ?? -1)));
+  await until('service up', async () => {
+    const r = await cli(['agent', 'status', '--socket', sock, '--json']);
+    return r.code === 0 && (JSON.parse(r.stdout) as { services: Array<{ state: string }> }).services[0]!.state === 'up' ? true : undefined;
+  });
+  const text = await cli(['agent', 'status', '--socket', sock]);
+  assert.match(text.stdout, new RegExp(`Responder:   dns .*dns\\.yaml, listening on udp 127\\.0\\.0\\.1:${port}, tcp 127\\.0\\.0\\.1:${port}, \\d+ queries`));
+  agent.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  const steps = logs.filter((l) => String(l.msg).startsWith('shutdown: ')).map((l) => l.msg);
+  assert.deepEqual(steps, ['shutdown: drain', 'shutdown: withdraw', 'shutdown: withdrawn', 'shutdown: responders',
+    'shutdown: addresses', 'shutdown: close', 'shutdown: done'], 'the responder answers until the withdrawal is done');
+  // The port is free again.
+  const again: Server = createServer();
+  await new Promise<void>((res, rej) => { again.once('error', rej); again.listen(port, '127.0.0.1', () => res()); });
+  await new Promise<void>((r) => again.close(() => r()));
+});

@@ -27,7 +27,7 @@ export class DryRunBackend implements AnnouncementBackend {
 
   async status(): Promise<BackendStatus> {
     return {
-      kind: this.kind, target: 'none', healthy: true, detail: 'announces nothing', applies: this.applies,
+      kind: this.kind, target: 'dry-run', healthy: true, detail: 'announces nothing', applies: this.applies,
       failures: 0, lastApply: this.last, pending: false,
       peers: [{ name: '(dry-run)', state: 'none', info: '', exported: this.current }],
     };

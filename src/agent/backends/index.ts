@@ -39,11 +39,6 @@ export async function assertAvailable(cfg: AgentConfig): Promise<void> {
     throw new BackendUnavailableError('the embedded BGP speaker backend (backend.type: speaker)',
       'use backend.type: bird to drive a BIRD 2, or dry-run');
   }
-  const hosted = cfg.services.find((s) => s.responder !== null);
-  if (hosted) {
-    throw new BackendUnavailableError(`hosting the DNS responder in the agent (services.${hosted.name}.responder)`,
-      'run `anycast dns` as its own process and watch it with a dns check');
-  }
 }
 
 export async function createBackend(cfg: AgentConfig, deps: BackendDeps): Promise<BuiltBackend> {

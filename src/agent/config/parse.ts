@@ -4,6 +4,7 @@
 // outside every announced prefix, services that share a prefix but disagree on its attributes).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../../util/errors.js';
 import type { CheckTiming } from '../../health/types.js';
 import { covers, parseIp, parsePrefix, type Prefix } from '../prefix.js';
@@ -12,12 +13,14 @@ import { DEFAULT_CHECK_TIMING, DEFAULT_DAMPING, DEFAULT_DEGRADE, DEFAULT_HOLD_DO
 import { configHash } from './hash.js';
 import { makesPathWorse } from '../service-fsm.js';
 import { Obj, Source } from './reader.js';
+import { validateResponders } from '../responder.js';
 import type {
   AddressFamily, AgentConfig, BirdBackendConfig, CoLocation, DampingConfig, DegradeConfig, LoadedConfig,
   ServiceConfig, SpeakerBackendConfig, SpeakerPeerConfig,
 } from './types.js';
 import { parseCommunity, parseLargeCommunity, parseListen } from './units.js';
 
+/** Read, parse and validate agent.yaml, including the dns.yaml (and zones) of hosted responders. */
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
@@ -25,7 +28,9 @@ export function loadConfigFile(file: string): LoadedConfig {
   } catch (e) {
     throw new ConfigError(file, '', `cannot read: ${errorMessage(e)}`);
   }
-  return parseConfigText(text, file);
+  const loaded = parseConfigText(text, file);
+  validateResponders(loaded);
+  return loaded;
 }
 
 export function parseConfigText(text: string, file: string): LoadedConfig {
@@ -243,7 +248,8 @@ function readService(o: Obj, name: string, dflt: ServiceDefaults): ServiceConfig
     const config = respObj.str('config');
     if (config === undefined) respObj.fail('config', 'the responder needs its configuration file (config: dns.yaml)');
     respObj.done();
-    responder = { kind, config: config! };
+    // Relative to the agent's configuration file, like the zones of a dns.yaml are relative to it.
+    responder = { kind, config: resolve(dirname(o.src.file), config!) };
   }
   const svc: ServiceConfig = {
     name, prefixes, addresses, checks, require: tree,
