@@ -1,0 +1,100 @@
+// Runs BIRD 2 in a namespace: `bird -f` (foreground, so the PID we hold is BIRD's) with a private control
+// socket; queries through `birdc -s SOCKET`; run-time announce/withdraw rewrite originate.conf and run
+// `birdc configure`, which BIRD applies without resetting sessions (changes are serialized so that two quick
+// calls cannot race on the file).
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DaemonBase, type DaemonContext } from '../base.js';
+import { DaemonConfigRejectedError } from '../errors.js';
+import { checkRoute } from '../spec.js';
+import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
+import { birdConfig, birdOriginateConf, birdProtocolName, type BirdPaths } from './config.js';
+import { parseBirdProtocols, parseBirdRoutes } from './parse.js';
+
+export class BirdDaemon extends DaemonBase {
+  readonly kind = 'bird' as const;
+  readonly socket: string;
+  readonly paths: BirdPaths;
+  private originated: OriginatedRoute[];
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(spec: RouterSpec, ctx: DaemonContext) {
+    super(spec, ctx);
+    this.socket = join(this.dir, 'bird.ctl');
+    this.paths = { dir: this.dir, originateFile: join(this.dir, 'originate.conf'), logFile: join(this.dir, 'bird.log') };
+    this.originated = [...this.spec.originate];
+  }
+
+  get configFile(): string {
+    return join(this.dir, 'bird.conf');
+  }
+
+  async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    writeFileSync(this.paths.originateFile, birdOriginateConf(this.spec, this.originated));
+    writeFileSync(this.configFile, birdConfig(this.spec, this.paths));
+    const check = await this.exec(['bird', '-p', '-c', this.configFile], { allowFailure: true });
+    if (check.code !== 0) throw new DaemonConfigRejectedError('bird', this.configFile, check.stdout + check.stderr);
+    this.spawn(['bird', '-f', '-c', this.configFile, '-s', this.socket, '-P', join(this.dir, 'bird.pid')], {
+      logFile: join(this.dir, 'bird.stderr'), name: `bird(${this.spec.name})`,
+    });
+    await this.waitReady(() => this.birdc(['show', 'status']), opts.timeoutMs ?? 10_000);
+  }
+
+  /** Runs a birdc command and returns its output (without the "BIRD x.y ready." banner). */
+  async birdc(args: string[]): Promise<string> {
+    const r = await this.exec(['birdc', '-s', this.socket, ...args]);
+    return r.stdout.replace(/^BIRD [^\n]* ready\.\n/, '');
+  }
+
+  private fromOf = (proto: string): string => {
+    if (proto === 'orig4' || proto === 'orig6') return 'local';
+    return this.spec.neighbors.find((n) => birdProtocolName(n) === proto)?.address ?? proto;
+  };
+
+  async neighbors(): Promise<NeighborStatus[]> {
+    const all = parseBirdProtocols(await this.birdc(['show', 'protocols', 'all']));
+    return all.map((s) => {
+      const n = this.spec.neighbors.find((x) => birdProtocolName(x) === s.name);
+      // A protocol that has never connected shows no "Neighbor address"; the config knows it.
+      return { ...s, name: n?.name ?? s.name, address: s.address || n?.address || '', remoteAs: s.remoteAs ?? n?.remoteAs ?? null };
+    });
+  }
+
+  async routes(family?: Family): Promise<RouteEntry[]> {
+    const tables = family ? [family === 'ipv4' ? 'master4' : 'master6'] : ['master4', 'master6'];
+    const out: RouteEntry[] = [];
+    for (const t of tables) out.push(...parseBirdRoutes(await this.birdc(['show', 'route', 'table', t, 'all']), this.fromOf));
+    return out;
+  }
+
+  /** Routes for one prefix only (cheaper than the whole table). */
+  async routesFor(prefix: string): Promise<RouteEntry[]> {
+    return parseBirdRoutes(await this.birdc(['show', 'route', 'for', prefix, 'all']), this.fromOf).filter((r) => r.prefix === prefix);
+  }
+
+  announce(route: OriginatedRoute): Promise<void> {
+    checkRoute(route, 'announce', 'route');
+    return this.reconfigure(() => {
+      this.originated = [...this.originated.filter((r) => r.prefix !== route.prefix), route];
+    });
+  }
+
+  withdraw(prefix: string): Promise<void> {
+    return this.reconfigure(() => {
+      this.originated = this.originated.filter((r) => r.prefix !== prefix);
+    });
+  }
+
+  /** Serialized: edit the list, rewrite the include file, `birdc configure`, check BIRD accepted it. */
+  private reconfigure(edit: () => void): Promise<void> {
+    const next = this.chain.then(async () => {
+      edit();
+      writeFileSync(this.paths.originateFile, birdOriginateConf(this.spec, this.originated));
+      const out = await this.birdc(['configure']);
+      if (!/Reconfigured|Reconfiguration in progress|Reconfiguration already in progress/.test(out)) throw new DaemonConfigRejectedError('bird', this.paths.originateFile, out);
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}

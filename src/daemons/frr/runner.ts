@@ -1,0 +1,111 @@
+// Runs FRR's bgpd in a namespace. Without kernel export: bgpd alone with -Z (no zebra), so nothing touches the
+// namespace's routing table. With kernelExport: zebra first (its zserv socket in the router's directory), then
+// bgpd connected to it; zebra installs the best routes. Both run as root with -S (no switch to user frr), so the
+// private directory needs no `frr` ownership. Queries and run-time changes go through
+// `vtysh --vty_socket DIR -d bgpd`.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DaemonBase, type DaemonContext } from '../base.js';
+import { DaemonConfigRejectedError } from '../errors.js';
+import { checkRoute } from '../spec.js';
+import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
+import { familyOf } from '../types.js';
+import { frrConfig, frrOrigMap, frrOrigRouteMap } from './config.js';
+import { parseFrrNeighbors, parseFrrPrefixes, parseFrrTablePrefixes } from './parse.js';
+
+const FRR = '/usr/lib/frr';
+
+export class FrrDaemon extends DaemonBase {
+  readonly kind = 'frr' as const;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(spec: RouterSpec, ctx: DaemonContext) {
+    super(spec, ctx);
+  }
+
+  get configFile(): string {
+    return join(this.dir, 'bgpd.conf');
+  }
+
+  async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    writeFileSync(this.configFile, frrConfig(this.spec, { logFile: join(this.dir, 'bgpd.log') }));
+    const common = ['-S', '--vty_socket', this.dir];
+    const dry = await this.exec([`${FRR}/bgpd`, '-C', '-f', this.configFile, ...common], { allowFailure: true });
+    if (dry.code !== 0) throw new DaemonConfigRejectedError('bgpd', this.configFile, dry.stdout + dry.stderr);
+    const zserv = join(this.dir, 'zserv.api');
+    if (this.spec.kernelExport) {
+      writeFileSync(join(this.dir, 'zebra.conf'), `hostname ${this.spec.name}\nlog file ${join(this.dir, 'zebra.log')}\n`);
+      // bgpd must be the first process (its PID is the one frozen for hold-timer tests); zebra is recorded too.
+      const zebra = this.spawn([`${FRR}/zebra`, '-f', join(this.dir, 'zebra.conf'), '-i', join(this.dir, 'zebra.pid'),
+        '-z', zserv, ...common], { logFile: join(this.dir, 'zebra.stderr'), name: `zebra(${this.spec.name})` });
+      await this.waitReady(async () => {
+        zebra.assertRunning();
+        await this.exec(['test', '-S', zserv]);
+      }, 10_000);
+      this.procs = [];
+      const bgpd = this.spawn([`${FRR}/bgpd`, '-f', this.configFile, '-i', join(this.dir, 'bgpd.pid'), '-z', zserv, ...common],
+        { logFile: join(this.dir, 'bgpd.stderr'), name: `bgpd(${this.spec.name})` });
+      this.procs = [bgpd, zebra];
+    } else {
+      this.spawn([`${FRR}/bgpd`, '-Z', '-f', this.configFile, '-i', join(this.dir, 'bgpd.pid'), ...common],
+        { logFile: join(this.dir, 'bgpd.stderr'), name: `bgpd(${this.spec.name})` });
+    }
+    await this.waitReady(() => this.vtysh(['show bgp summary json']), opts.timeoutMs ?? 10_000);
+  }
+
+  /** Runs vtysh commands against bgpd (each string one -c). */
+  async vtysh(cmds: string[]): Promise<string> {
+    const argv = ['vtysh', '--vty_socket', this.dir, '-d', 'bgpd'];
+    for (const c of cmds) argv.push('-c', c);
+    const r = await this.exec(argv);
+    if (/% (Unknown|Invalid|Ambiguous) command|% Command incomplete/.test(r.stdout)) {
+      throw new DaemonConfigRejectedError('vtysh', cmds.join(' ; '), r.stdout);
+    }
+    return r.stdout;
+  }
+
+  async neighbors(): Promise<NeighborStatus[]> {
+    const list = parseFrrNeighbors(await this.vtysh(['show bgp neighbors json']));
+    return list.map((s) => ({ ...s, name: this.spec.neighbors.find((n) => n.address === s.address)?.name ?? s.name ?? s.address }));
+  }
+
+  async routes(family?: Family): Promise<RouteEntry[]> {
+    const out: RouteEntry[] = [];
+    for (const f of family ? [family] : (['ipv4', 'ipv6'] as const)) {
+      const prefixes = parseFrrTablePrefixes(await this.vtysh([`show bgp ${f} unicast json`]));
+      for (let i = 0; i < prefixes.length; i += 100) {
+        const cmds = prefixes.slice(i, i + 100).map((p) => `show bgp ${f} unicast ${p} json`);
+        out.push(...parseFrrPrefixes(await this.vtysh(cmds)));
+      }
+    }
+    return out;
+  }
+
+  announce(route: OriginatedRoute): Promise<void> {
+    checkRoute(route, 'announce', 'route');
+    return this.serial(async () => {
+      const map = frrOrigMap(route.prefix);
+      await this.vtysh(['configure terminal', `no route-map ${map}`].concat(
+        frrOrigRouteMap(route, this.spec.localAs).map((l) => l.trim()),
+        [`router bgp ${this.spec.localAs}`, `address-family ${familyOf(route.prefix)} unicast`, `network ${route.prefix} route-map ${map}`],
+      )).catch(async (e) => {
+        // `no route-map X` fails when X does not exist yet: retry without it.
+        if (!String((e as Error).message).includes('no route-map')) throw e;
+      });
+    });
+  }
+
+  withdraw(prefix: string): Promise<void> {
+    return this.serial(async () => {
+      await this.vtysh(['configure terminal', `router bgp ${this.spec.localAs}`, `address-family ${familyOf(prefix)} unicast`,
+        `no network ${prefix}`]);
+    });
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
