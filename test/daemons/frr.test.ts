@@ -46,7 +46,10 @@ test('Gao-Rexford route-maps: tag and local-pref in, local and customer routes o
   const text = conf;
   assert.match(text, /route-map IN_cust permit 10\n set large-community 65001:990:1 additive\n set local-preference 200/);
   assert.match(text, /route-map IN_up permit 10\n set large-community 65001:990:3 additive\n set local-preference 50/);
-  assert.match(text, /route-map OUT_up permit 10\n match peer local/);
+  assert.match(text, /route-map OUT_up permit 10\n match ip address prefix-list ORIG4/);
+  assert.match(text, /route-map OUT_up permit 11\n match ipv6 address prefix-list ORIG6/);
+  has('ip prefix-list ORIG4 permit 192.0.2.0/24');
+  has('ipv6 prefix-list ORIG6 permit 2001:db8:1::/48');
   assert.match(text, /route-map OUT_up permit 20\n match large-community GR_CUSTOMER\n set large-comm-list GR_TAGS delete/);
   assert.match(text, /route-map OUT_cust permit 20\n set large-comm-list GR_TAGS delete/);
   has('bgp large-community-list standard GR_CUSTOMER permit 65001:990:1');

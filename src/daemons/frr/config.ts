@@ -2,8 +2,8 @@
 // (RFC 8212, `bgp ebgp-requires-policy`): "accept-all" is explicit here, so the knob is turned off and every
 // policy is an explicit route-map where one is needed. Without zebra, a `network` statement would never find
 // its route in the RIB, hence `no bgp network import-check`. Originated routes are `network P route-map
-// ORIG_…` with the attributes set in that route-map. Locally originated routes are recognised on export with
-// `match peer local`.
+// ORIG_…` with the attributes set in that route-map. Locally originated routes are recognised on export by the
+// prefix-lists ORIG4 / ORIG6, kept in step with announce/withdraw.
 
 import { GR_LOCAL_PREF, GR_TAG_CODE, GR_TAG_FUNCTION, grRestartTime, type ResolvedNeighbor, type ResolvedRouter } from '../spec.js';
 import type { Family, OriginatedRoute } from '../types.js';
@@ -15,6 +15,11 @@ export interface FrrPaths {
 
 export const frrOrigMap = (prefix: string) => `ORIG_${prefix.replace(/[.:/]/g, '_')}`;
 const afName = (f: Family) => `${f} unicast`;
+
+/** The prefix-list entry that marks `prefix` as originated here. */
+export function frrOrigPrefixListLine(prefix: string): string {
+  return `${familyOf(prefix) === 'ipv4' ? 'ip' : 'ipv6'} prefix-list ${familyOf(prefix) === 'ipv4' ? 'ORIG4' : 'ORIG6'} permit ${prefix}`;
+}
 
 /** The route-map lines that give an originated route its attributes (one `permit 10` entry). */
 export function frrOrigRouteMap(r: OriginatedRoute, localAs: number): string[] {
@@ -46,7 +51,8 @@ function policyMaps(spec: ResolvedRouter, n: ResolvedNeighbor): { lines: string[
   }
   if (n.export === 'gao-rexford') {
     outMap = `OUT_${n.name}`;
-    lines.push(`route-map ${outMap} permit 10`, ' match peer local', 'exit');
+    lines.push(`route-map ${outMap} permit 10`, ' match ip address prefix-list ORIG4', 'exit');
+    lines.push(`route-map ${outMap} permit 11`, ' match ipv6 address prefix-list ORIG6', 'exit');
     lines.push(`route-map ${outMap} permit 20`);
     if (n.role !== 'customer') lines.push(' match large-community GR_CUSTOMER');
     lines.push(' set large-comm-list GR_TAGS delete', 'exit');
@@ -66,6 +72,10 @@ export function frrConfig(spec: ResolvedRouter, paths: FrrPaths): string {
   for (const t of tags) L.push(`bgp large-community-list standard GR_TAGS permit ${t}`);
   L.push(`bgp large-community-list standard GR_CUSTOMER permit ${tags[0]}`);
   L.push('route-map DENY_ALL deny 10', 'exit');
+  // The originated prefixes, for Gao-Rexford export (`match peer local` does not match `network` routes in
+  // FRR 8.4). The first entry only makes the list exist (it matches the default route alone, and denies it).
+  L.push('ip prefix-list ORIG4 seq 1 deny 0.0.0.0/0', 'ipv6 prefix-list ORIG6 seq 1 deny ::/0');
+  for (const r of spec.originate) L.push(frrOrigPrefixListLine(r.prefix));
   const maps = new Map(spec.neighbors.map((n) => [n.name, policyMaps(spec, n)]));
   for (const m of maps.values()) L.push(...m.lines);
   for (const r of spec.originate) L.push(...frrOrigRouteMap(r, spec.localAs));

@@ -1,17 +1,18 @@
 // Runs FRR's bgpd in a namespace. Without kernel export: bgpd alone with -Z (no zebra), so nothing touches the
 // namespace's routing table. With kernelExport: zebra first (its zserv socket in the router's directory), then
-// bgpd connected to it; zebra installs the best routes. Both run as root with -S (no switch to user frr), so the
-// private directory needs no `frr` ownership. Queries and run-time changes go through
+// bgpd connected to it; zebra installs the best routes. bgpd runs as root with -S (no switch to user frr); zebra cannot skip
+// that switch, so with zebra the private directory is handed to user frr. Queries and run-time changes go through
 // `vtysh --vty_socket DIR -d bgpd`.
 
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError } from '../errors.js';
 import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { familyOf } from '../types.js';
-import { frrConfig, frrOrigMap, frrOrigRouteMap } from './config.js';
+import { frrConfig, frrOrigMap, frrOrigPrefixListLine, frrOrigRouteMap } from './config.js';
 import { parseFrrNeighbors, parseFrrPrefixes, parseFrrTablePrefixes } from './parse.js';
 
 const FRR = '/usr/lib/frr';
@@ -36,9 +37,13 @@ export class FrrDaemon extends DaemonBase {
     const zserv = join(this.dir, 'zserv.api');
     if (this.spec.kernelExport) {
       writeFileSync(join(this.dir, 'zebra.conf'), `hostname ${this.spec.name}\nlog file ${join(this.dir, 'zebra.log')}\n`);
+      // zebra has no -S: it drops to user frr, so the directory (its sockets, pid and log) must be frr's.
+      const uid = Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim());
+      for (const f of [this.dir, ...readdirSync(this.dir).map((x) => join(this.dir, x))]) chownSync(f, uid, gid);
       // bgpd must be the first process (its PID is the one frozen for hold-timer tests); zebra is recorded too.
       const zebra = this.spawn([`${FRR}/zebra`, '-f', join(this.dir, 'zebra.conf'), '-i', join(this.dir, 'zebra.pid'),
-        '-z', zserv, ...common], { logFile: join(this.dir, 'zebra.stderr'), name: `zebra(${this.spec.name})` });
+        '-z', zserv, '--vty_socket', this.dir], { logFile: join(this.dir, 'zebra.stderr'), name: `zebra(${this.spec.name})` });
       await this.waitReady(async () => {
         zebra.assertRunning();
         await this.exec(['test', '-S', zserv]);
@@ -86,20 +91,17 @@ export class FrrDaemon extends DaemonBase {
     checkRoute(route, 'announce', 'route');
     return this.serial(async () => {
       const map = frrOrigMap(route.prefix);
-      await this.vtysh(['configure terminal', `no route-map ${map}`].concat(
-        frrOrigRouteMap(route, this.spec.localAs).map((l) => l.trim()),
-        [`router bgp ${this.spec.localAs}`, `address-family ${familyOf(route.prefix)} unicast`, `network ${route.prefix} route-map ${map}`],
-      )).catch(async (e) => {
-        // `no route-map X` fails when X does not exist yet: retry without it.
-        if (!String((e as Error).message).includes('no route-map')) throw e;
-      });
+      // Replace the attributes: a fresh route-map (deleting a missing one only prints a warning), then the network.
+      await this.vtysh(['configure terminal', `no route-map ${map}`, ...frrOrigRouteMap(route, this.spec.localAs).map((l) => l.trim()),
+        frrOrigPrefixListLine(route.prefix), `router bgp ${this.spec.localAs}`, `address-family ${familyOf(route.prefix)} unicast`,
+        `network ${route.prefix} route-map ${map}`]);
     });
   }
 
   withdraw(prefix: string): Promise<void> {
     return this.serial(async () => {
       await this.vtysh(['configure terminal', `router bgp ${this.spec.localAs}`, `address-family ${familyOf(prefix)} unicast`,
-        `no network ${prefix}`]);
+        `no network ${prefix}`, 'exit-address-family', 'exit', `no ${frrOrigPrefixListLine(prefix)}`, `no route-map ${frrOrigMap(prefix)}`]);
     });
   }
 
