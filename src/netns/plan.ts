@@ -145,6 +145,9 @@ export function planTopology(topo: TopologySpec): TopologyPlan {
       // asymmetric paths that the lab creates on purpose.
       'net.ipv4.conf.all.rp_filter=0',
       'net.ipv4.conf.default.rp_filter=0',
+      // The veths exist already (global batch) and do not follow `default`: set them one by one, before they go
+      // up, so that their link-local addresses are usable at once too.
+      ...[...ifnames.get(ns.name)!].filter((i) => i !== 'lo').map((i) => `net.ipv6.conf.${i.replace(/\./g, '/')}.accept_dad=0`),
     ]);
   });
   return { global, perNs, sysctls };

@@ -4,6 +4,7 @@ import { exabgpConfig } from '../../src/daemons/index.js';
 import { exabgpApiScript, exabgpEnv, exabgpRouteText } from '../../src/daemons/exabgp/config.js';
 import { replayExabgpEvents } from '../../src/daemons/exabgp/parse.js';
 import { block, resolved, sample } from './fixtures.js';
+import { ConfigError } from '../../src/util/errors.js';
 
 const conf = exabgpConfig(resolved, { apiScript: '/d/api.sh' });
 
@@ -20,6 +21,11 @@ test('neighbors: addresses, ASNs, hold time, passive, families, capabilities, st
   assert.ok(v6.includes('add-path send/receive;'));
   assert.ok(v6.some((l) => l.startsWith('route 2001:db8:1::/48 ')));
   assert.match(conf, /process anycast_api \{\n  run \/d\/api\.sh;\n  encoder json;\n\}/);
+});
+
+test('a session without a local address is refused (ExaBGP needs it)', () => {
+  const spec = { ...resolved, neighbors: [{ ...resolved.neighbors[0]!, localAddress: undefined }] };
+  assert.throws(() => exabgpConfig(spec, { apiScript: '/d/api.sh' }), (e: unknown) => e instanceof ConfigError && e.key === 'neighbors[0].localAddress');
 });
 
 test('route text: the whole AS path is written (ExaBGP sends it verbatim), local-pref only on iBGP', () => {

@@ -17,7 +17,7 @@ export const router: RouterSpec = {
     { address: '10.0.1.2', remoteAs: 65002, localAddress: '10.0.1.1', import: 'gao-rexford', export: 'gao-rexford', role: 'customer', name: 'cust' },
     { address: '10.0.2.2', remoteAs: 65003, localAddress: '10.0.2.1', import: 'gao-rexford', export: 'gao-rexford', role: 'provider', name: 'up', passive: true, holdTime: 30 },
     { address: 'fd00:3::2', remoteAs: 65004, localAddress: 'fd00:3::1', multihop: 2, addPath: 'both', gracefulRestart: { restartTime: 60 }, name: 'v6peer' },
-    { address: '10.0.4.2', remoteAs: 65005, import: 'reject-all', export: 'reject-all', name: 'closed', families: ['ipv4', 'ipv6'] },
+    { address: '10.0.4.2', remoteAs: 65005, localAddress: '10.0.4.1', import: 'reject-all', export: 'reject-all', name: 'closed', families: ['ipv4', 'ipv6'] },
     { address: '10.0.5.2', remoteAs: 65001, localAddress: '10.0.5.1', nextHopSelf: true, name: 'ibgp' },
   ],
   originate: [

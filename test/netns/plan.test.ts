@@ -38,6 +38,8 @@ test('sysctls: forwarding on by default, off when asked; DAD off', () => {
   assert.ok(s.get('acp-1-a')!.includes('net.ipv6.conf.all.forwarding=1'));
   assert.ok(s.get('acp-1-b')!.includes('net.ipv4.ip_forward=0'));
   assert.ok(s.get('acp-1-b')!.includes('net.ipv6.conf.default.accept_dad=0'));
+  assert.ok(s.get('acp-1-b')!.includes('net.ipv6.conf.ba.accept_dad=0'), 'existing veths one by one');
+  assert.ok(!s.get('acp-1-b')!.includes('net.ipv6.conf.ab.accept_dad=0'), 'only its own interfaces');
 });
 
 test('route lines: IPv6, default, blackhole, metric', () => {

@@ -24,6 +24,7 @@ export class ExabgpDaemon extends DaemonBase {
     this.fifo = join(this.dir, 'api.fifo');
     this.eventsFile = join(this.dir, 'events.jsonl');
     this.originated = [...this.spec.originate];
+    exabgpConfig(this.spec, { apiScript: '' }); // rejects what ExaBGP cannot run, before anything starts
   }
 
   get configFile(): string {
