@@ -4,7 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { WaitTimeoutError } from '../netns/errors.js';
-import { nsExec, type RunOptions, type RunResult } from '../netns/run.js';
+import { nsExec, runCommand, type RunOptions, type RunResult } from '../netns/run.js';
 import type { ResourceRegistry } from '../netns/registry.js';
 import { nsSpawn, type NsProcess, type SpawnOptions } from '../netns/spawn.js';
 import { resolveRouter, type ResolvedRouter } from './spec.js';
@@ -56,6 +56,7 @@ export async function pollUntil<T>(
   timeoutMs: number,
   probe: () => Promise<{ done: true; value: T } | { done: false; seen: string }>,
   alive?: () => void,
+  intervalMs = 150,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   let seen = 'nothing yet';
@@ -69,7 +70,7 @@ export async function pollUntil<T>(
       seen = (e as Error).message;
     }
     if (Date.now() >= until) throw new WaitTimeoutError(what, timeoutMs, seen);
-    await new Promise((res) => setTimeout(res, 150));
+    await new Promise((res) => setTimeout(res, intervalMs));
   }
 }
 
@@ -109,9 +110,17 @@ export abstract class DaemonBase implements Daemon {
     return p;
   }
 
-  /** Runs a command (the daemon's CLI) inside the namespace. */
+  /** Runs a command inside the namespace. */
   protected exec(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     return nsExec(this.ns, argv, { timeoutMs: 15_000, ...opts });
+  }
+
+  /**
+   * Runs the daemon's control CLI. Control sockets are files in the router's directory, so the CLI needs no
+   * namespace: skipping `ip netns exec` saves a few milliseconds per query, which adds up in a 100-router lab.
+   */
+  protected cli(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return runCommand(argv, { timeoutMs: 15_000, ...opts });
   }
 
   protected assertAlive = (): void => {
@@ -165,6 +174,6 @@ export abstract class DaemonBase implements Daemon {
     return pollUntil(`${this.kind} ${this.spec.name} to answer on its control interface`, timeoutMs, async () => {
       await probe();
       return { done: true, value: undefined };
-    }, this.assertAlive);
+    }, this.assertAlive, 50);
   }
 }

@@ -28,9 +28,17 @@ export async function createTopology(topo: TopologySpec, registry: ResourceRegis
   const t1 = Date.now();
   await pool([...plan.perNs.keys()], 8, async (ns) => {
     const sysctls = plan.sysctls.get(ns) ?? [];
-    // One process per namespace: sysctl, then `ip -batch -` reading this namespace's lines from stdin.
-    const script = `sysctl -q -w ${sysctls.join(' ')} >/dev/null && exec ip -batch -`;
-    await runCommand(['ip', 'netns', 'exec', ns, 'sh', '-c', script], {
+    // One process chain per namespace: sysctls, then `ip -batch -` reading this namespace's lines from stdin.
+    // nsenter --net only switches the network namespace (what /proc/sys/net and ip act on); `ip netns exec`
+    // would also build a mount namespace and remount /sys, which costs more than the work itself.
+    // The sysctls are written by the shell itself (no sysctl process); sysctl names swap '.' and '/'.
+    const writes = sysctls.map((kv) => {
+      const [key, value] = kv.split('=') as [string, string];
+      const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+      return `echo ${value} > /proc/sys/${path}`;
+    });
+    const script = `${writes.join(' && ')} && exec ip -batch -`;
+    await runCommand(['nsenter', `--net=/run/netns/${ns}`, 'sh', '-c', script], {
       input: plan.perNs.get(ns)!.join('\n') + '\n',
       timeoutMs: 30_000,
     });

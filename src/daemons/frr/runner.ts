@@ -63,7 +63,7 @@ export class FrrDaemon extends DaemonBase {
   async vtysh(cmds: string[]): Promise<string> {
     const argv = ['vtysh', '--vty_socket', this.dir, '-d', 'bgpd'];
     for (const c of cmds) argv.push('-c', c);
-    const r = await this.exec(argv);
+    const r = await this.cli(argv);
     if (/% (Unknown|Invalid|Ambiguous) command|% Command incomplete/.test(r.stdout)) {
       throw new DaemonConfigRejectedError('vtysh', cmds.join(' ; '), r.stdout);
     }

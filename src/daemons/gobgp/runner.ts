@@ -42,7 +42,7 @@ export class GobgpDaemon extends DaemonBase {
 
   /** Runs the gobgp CLI against this daemon. */
   async gobgp(args: string[]): Promise<string> {
-    return (await this.exec(['gobgp', `--target=unix://${this.socket}`, ...args])).stdout;
+    return (await this.cli(['gobgp', `--target=unix://${this.socket}`, ...args])).stdout;
   }
 
   async neighbors(): Promise<NeighborStatus[]> {

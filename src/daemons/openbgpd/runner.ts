@@ -37,7 +37,7 @@ export class OpenbgpdDaemon extends DaemonBase {
   }
 
   async bgpctl(args: string[]): Promise<string> {
-    return (await this.exec(['bgpctl', '-s', this.socket, ...args])).stdout;
+    return (await this.cli(['bgpctl', '-s', this.socket, ...args])).stdout;
   }
 
   async neighbors(): Promise<NeighborStatus[]> {
