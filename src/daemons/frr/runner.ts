@@ -4,8 +4,7 @@
 // that switch, so with zebra the private directory is handed to user frr. Queries and run-time changes go through
 // `vtysh --vty_socket DIR -d bgpd`.
 
-import { execFileSync } from 'node:child_process';
-import { chownSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError } from '../errors.js';
@@ -14,8 +13,8 @@ import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } 
 import { familyOf } from '../types.js';
 import { frrConfig, frrOrigMap, frrOrigPrefixListLine, frrOrigRouteMap } from './config.js';
 import { parseFrrNeighbors, parseFrrPrefixes, parseFrrTablePrefixes } from './parse.js';
+import { FRR_DIR as FRR, startZebra, zservPath } from './zebra.js';
 
-const FRR = '/usr/lib/frr';
 
 export class FrrDaemon extends DaemonBase {
   readonly kind = 'frr' as const;
@@ -34,22 +33,11 @@ export class FrrDaemon extends DaemonBase {
     const common = ['-S', '--vty_socket', this.dir];
     const dry = await this.exec([`${FRR}/bgpd`, '-C', '-f', this.configFile, ...common], { allowFailure: true });
     if (dry.code !== 0) throw new DaemonConfigRejectedError('bgpd', this.configFile, dry.stdout + dry.stderr);
-    const zserv = join(this.dir, 'zserv.api');
     if (this.spec.kernelExport) {
-      writeFileSync(join(this.dir, 'zebra.conf'), `hostname ${this.spec.name}\nlog file ${join(this.dir, 'zebra.log')}\n`);
-      // zebra has no -S: it drops to user frr, so the directory (its sockets, pid and log) must be frr's.
-      const uid = Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim());
-      for (const f of [this.dir, ...readdirSync(this.dir).map((x) => join(this.dir, x))]) chownSync(f, uid, gid);
-      // bgpd must be the first process (its PID is the one frozen for hold-timer tests); zebra is recorded too.
-      const zebra = this.spawn([`${FRR}/zebra`, '-f', join(this.dir, 'zebra.conf'), '-i', join(this.dir, 'zebra.pid'),
-        '-z', zserv, '--vty_socket', this.dir], { logFile: join(this.dir, 'zebra.stderr'), name: `zebra(${this.spec.name})` });
-      await this.waitReady(async () => {
-        zebra.assertRunning();
-        await this.exec(['test', '-S', zserv]);
-      }, 10_000);
+      const zebra = await startZebra(this.dir, this.spec.name, (a, o) => this.spawn(a, o), (p, t) => this.waitReady(p, t));
+      // bgpd must be the first process (its PID is the one frozen for hold-timer tests); zebra is stopped last.
       this.procs = [];
-      const bgpd = this.spawn([`${FRR}/bgpd`, '-f', this.configFile, '-i', join(this.dir, 'bgpd.pid'), '-z', zserv, ...common],
+      const bgpd = this.spawn([`${FRR}/bgpd`, '-f', this.configFile, '-i', join(this.dir, 'bgpd.pid'), '-z', zservPath(this.dir), ...common],
         { logFile: join(this.dir, 'bgpd.stderr'), name: `bgpd(${this.spec.name})` });
       this.procs = [bgpd, zebra];
     } else {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
-import { DaemonConfigRejectedError } from '../errors.js';
+import { DaemonConfigRejectedError, UnsupportedFeatureError } from '../errors.js';
 import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { openbgpdConfig, openbgpdRouteArgs } from './config.js';
@@ -18,6 +18,9 @@ export class OpenbgpdDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    if (this.spec.kernelExport) {
+      throw new UnsupportedFeatureError('openbgpd', 'kernelExport', 'portable OpenBGPD on Linux accepts fib-update but installs no routes; use bird or frr for routers that forward');
+    }
     this.socket = join(this.dir, 'bgpd.sock');
     for (const r of this.spec.originate) openbgpdRouteArgs(r); // rejects what OpenBGPD cannot do, before starting
   }
