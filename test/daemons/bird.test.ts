@@ -49,17 +49,18 @@ test('bird.conf: Gao-Rexford import tags and ranks, export to a provider only cu
   assert.match(up, /originated_attrs4\(\); accept;/, 'originated routes go to everyone');
 });
 
-test('originate.conf: blackhole statics, attributes set in the export function', () => {
-  assert.match(orig, /protocol static orig4 \{\n  ipv4;\n  route 192\.0\.2\.0\/24 blackhole;\n\}/);
-  assert.match(orig, /protocol static orig6 \{\n  ipv6;\n  route 2001:db8:1::\/48 blackhole;\n\}/);
-  const line4 = orig.split('\n').find((l) => l.includes('if net = 192.0.2.0/24'))!;
+test('originate.conf: blackhole statics carrying their attributes; MED re-set on export', () => {
+  const line4 = orig.split('\n').find((l) => l.includes('route 192.0.2.0/24 blackhole'))!;
   assert.match(line4, /bgp_community\.add\(\(65001,100\)\);/);
   assert.match(line4, /bgp_large_community\.add\(\(65001,1,2\)\);/);
   assert.match(line4, /bgp_med = 50;/);
   assert.match(line4, /bgp_origin = ORIGIN_EGP;/);
-  assert.match(line4, /prepend_own\(2\);/);
-  const line6 = orig.split('\n').find((l) => l.includes('if net = 2001:db8:1::/48'))!;
+  assert.equal(line4.match(/bgp_path\.prepend\(65001\);/g)?.length, 2, 'two extra copies of our AS');
+  assert.match(orig, /protocol static orig4 \{\n  ipv4;\n  route 192\.0\.2\.0\/24 blackhole \{/);
+  const line6 = orig.split('\n').find((l) => l.includes('route 2001:db8:1::/48 blackhole'))!;
   assert.match(line6, /bgp_path\.prepend\(64999\);/);
+  assert.match(orig, /function originated_attrs4\(\) \{\n  if defined\(bgp_med\) then bgp_med = bgp_med;/);
+  assert.match(birdOriginateConf(resolved, [{ prefix: '192.0.2.0/24', nextHop: '10.0.0.9' }]), /if net = 192\.0\.2\.0\/24 then bgp_next_hop = 10\.0\.0\.9;/);
   assert.equal(birdOriginateConf(resolved, []).includes('route '), false);
 });
 

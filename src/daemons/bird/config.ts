@@ -1,11 +1,12 @@
 // BIRD 2 configuration from the neutral RouterSpec (pure). One `protocol bgp` per neighbor with a channel per
 // family; originated routes are `protocol static` blackholes in a separate include file (originate.conf), so
 // that run-time announce/withdraw rewrites only that file and `birdc configure` applies it without touching the
-// sessions. Attributes of originated routes are set in the export filters, not in the static protocol: BIRD
-// sends a MED to an eBGP neighbor only when the export filter set it. Timers are fast (`connect delay time 1`:
+// sessions. Attributes of originated routes are set on each static route (so 100k routes stay linear); BIRD
+// sends a MED to an eBGP neighbor only when the export filter set it, which the export filter does. Timers are fast (`connect delay time 1`:
 // the default of 5 s makes a session take 5-7 s to come up).
 
 import type { Family, OriginatedRoute } from '../types.js';
+import { familyOf } from '../types.js';
 import { GR_LOCAL_PREF, GR_TAG_CODE, GR_TAG_FUNCTION, grRestartTime, splitCommunity, type ResolvedNeighbor, type ResolvedRouter } from '../spec.js';
 
 export interface BirdPaths {
@@ -17,20 +18,30 @@ export interface BirdPaths {
 export const birdProtocolName = (n: { name: string }) => `bgp_${n.name}`;
 const fam4 = (f: Family) => (f === 'ipv4' ? '4' : '6');
 
+/** The attribute block of a static route: BGP attributes set on the route itself. */
+function staticAttrs(r: OriginatedRoute, localAs: number): string {
+  const body: string[] = [];
+  for (const c of r.communities ?? []) body.push(`bgp_community.add((${splitCommunity(c).join(',')}));`);
+  for (const c of r.largeCommunities ?? []) body.push(`bgp_large_community.add((${splitCommunity(c).join(',')}));`);
+  if (r.med !== undefined) body.push(`bgp_med = ${r.med};`);
+  if (r.localPref !== undefined) body.push(`bgp_local_pref = ${r.localPref};`);
+  if (r.origin) body.push(`bgp_origin = ORIGIN_${r.origin.toUpperCase()};`);
+  // The path is built from its end: the tail (asPath) last element first, then the extra copies of our AS;
+  // BGP export adds the one mandatory copy of our AS on eBGP sessions.
+  for (const a of [...(r.asPath ?? [])].reverse()) body.push(`bgp_path.prepend(${a});`);
+  for (let i = 0; i < (r.prepend ?? 0); i++) body.push(`bgp_path.prepend(${localAs});`);
+  return body.length ? ` { ${body.join(' ')} }` : '';
+}
+
+/**
+ * The export-side function for originated routes. BIRD sends a MED to an eBGP neighbor only if the export
+ * filter set it, so the route's own MED is set again here; a next hop can only be forced here too (per prefix,
+ * which is linear in the number of such routes: rare).
+ */
 function originFn(routes: OriginatedRoute[], f: Family): string {
-  const lines = [`function originated_attrs${fam4(f)}() {`];
-  for (const r of routes.filter((x) => (x.prefix.includes(':') ? 'ipv6' : 'ipv4') === f)) {
-    const body: string[] = [];
-    for (const c of r.communities ?? []) body.push(`bgp_community.add((${splitCommunity(c).join(',')}));`);
-    for (const c of r.largeCommunities ?? []) body.push(`bgp_large_community.add((${splitCommunity(c).join(',')}));`);
-    if (r.med !== undefined) body.push(`bgp_med = ${r.med};`);
-    if (r.localPref !== undefined) body.push(`bgp_local_pref = ${r.localPref};`);
-    if (r.origin) body.push(`bgp_origin = ORIGIN_${r.origin === 'incomplete' ? 'INCOMPLETE' : r.origin.toUpperCase()};`);
-    // The path is built from its end: asPath last element first, then our own AS for the extra prepends (BGP
-    // export adds the one mandatory copy of our AS on eBGP sessions).
-    for (const a of [...(r.asPath ?? [])].reverse()) body.push(`bgp_path.prepend(${a});`);
-    if (r.nextHop) body.push(`bgp_next_hop = ${r.nextHop};`);
-    lines.push(`  if net = ${r.prefix} then { ${body.join(' ')} ${r.prepend ? `prepend_own(${r.prepend});` : ''} }`);
+  const lines = [`function originated_attrs${fam4(f)}() {`, '  if defined(bgp_med) then bgp_med = bgp_med;'];
+  for (const r of routes.filter((x) => familyOf(x.prefix) === f && x.nextHop)) {
+    lines.push(`  if net = ${r.prefix} then bgp_next_hop = ${r.nextHop};`);
   }
   lines.push('}');
   return lines.join('\n');
@@ -39,14 +50,9 @@ function originFn(routes: OriginatedRoute[], f: Family): string {
 /** The include file with the originated routes: rewritten at run time by announce/withdraw. */
 export function birdOriginateConf(spec: ResolvedRouter, routes: OriginatedRoute[] = spec.originate): string {
   const out = ['# Originated routes (rewritten by announce/withdraw, applied with `birdc configure`).'];
-  // BIRD 2.0.12 filters have no counted loop: a helper unrolls up to 16 extra copies of our AS.
-  out.push('function prepend_own(int n) {');
-  for (let i = 1; i <= 16; i++) out.push(`  if n >= ${i} then bgp_path.prepend(${spec.localAs});`);
-  out.push('}');
   for (const f of ['ipv4', 'ipv6'] as const) {
-    const mine = routes.filter((r) => (r.prefix.includes(':') ? 'ipv6' : 'ipv4') === f);
     out.push(`protocol static orig${fam4(f)} {`, `  ${f};`);
-    for (const r of mine) out.push(`  route ${r.prefix} blackhole;`);
+    for (const r of routes.filter((x) => familyOf(x.prefix) === f)) out.push(`  route ${r.prefix} blackhole${staticAttrs(r, spec.localAs)};`);
     out.push('}');
     out.push(originFn(routes, f));
   }
