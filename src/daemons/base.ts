@@ -3,7 +3,7 @@
 // Daemon interface that the lab and the interop tests program against.
 
 import { mkdirSync } from 'node:fs';
-import { WaitTimeoutError } from '../netns/errors.js';
+import { ProcessExitedError, WaitTimeoutError } from '../netns/errors.js';
 import { nsExec, runCommand, type RunOptions, type RunResult } from '../netns/run.js';
 import type { ResourceRegistry } from '../netns/registry.js';
 import { nsSpawn, type NsProcess, type SpawnOptions } from '../netns/spawn.js';
@@ -35,12 +35,24 @@ export interface Daemon {
   /** SIGSTOP / SIGCONT of the BGP process (hold-timer expiry tests). */
   freeze(): void;
   thaw(): void;
+  /**
+   * SIGKILL of every process it started: a crash, no NOTIFICATION sent, so a peer with graceful restart keeps
+   * the routes as stale. `start()` may be called again afterwards (and after `stop()`).
+   */
+  kill(): Promise<void>;
   neighbors(): Promise<NeighborStatus[]>;
   /** Every path the daemon holds (received and originated), optionally for one family. */
   routes(family?: Family): Promise<RouteEntry[]>;
   /** Originates a route at run time (or replaces its attributes). */
   announce(route: OriginatedRoute): Promise<void>;
   withdraw(prefix: string): Promise<void>;
+  /** Many at once, as cheaply as the daemon allows (one reconfiguration for BIRD, one vtysh call for FRR). */
+  announceMany(routes: OriginatedRoute[]): Promise<void>;
+  withdrawMany(prefixes: string[]): Promise<void>;
+  /** Asks the neighbor to send its routes again (ROUTE-REFRESH, RFC 2918; an inbound soft reset). */
+  refresh(address: string): Promise<void>;
+  /** Number of prefixes with a best path (cheap on BIRD and GoBGP even for a full table). */
+  routeCount(family: Family): Promise<number>;
   /** Waits until the sessions with these neighbors (default: all configured) are established. */
   waitForSessions(addresses?: string[], timeoutMs?: number): Promise<NeighborStatus[]>;
   /** Waits until a path for `prefix` satisfying `pred` (default: any) is present; returns the prefix's paths. */
@@ -95,6 +107,32 @@ export abstract class DaemonBase implements Daemon {
   abstract routes(family?: Family): Promise<RouteEntry[]>;
   abstract announce(route: OriginatedRoute): Promise<void>;
   abstract withdraw(prefix: string): Promise<void>;
+  abstract refresh(address: string): Promise<void>;
+
+  async announceMany(routes: OriginatedRoute[]): Promise<void> {
+    for (const r of routes) await this.announce(r);
+  }
+
+  async withdrawMany(prefixes: string[]): Promise<void> {
+    for (const p of prefixes) await this.withdraw(p);
+  }
+
+  async routeCount(family: Family): Promise<number> {
+    return new Set((await this.routes(family)).filter((r) => r.best).map((r) => r.prefix)).size;
+  }
+
+  async kill(): Promise<void> {
+    for (const p of this.procs) p.kill('SIGKILL');
+    await Promise.all(this.procs.map((p) => p.stop()));
+  }
+
+  /** Forget the processes of an earlier run, so start() can run again after stop() or kill(). */
+  protected resetProcesses(): void {
+    if (this.procs.some((p) => p.running)) {
+      throw new ProcessExitedError(`${this.kind} ${this.spec.name}`, this.procs[0]!.pid, 'is still running; stop() it before start()');
+    }
+    this.procs = [];
+  }
 
   pids(): number[] {
     return this.procs.filter((p) => p.running).map((p) => p.pid);

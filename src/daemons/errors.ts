@@ -17,3 +17,10 @@ export class UnsupportedFeatureError extends AnycastError {
     super('ERR_UNSUPPORTED_FEATURE', `${daemon} does not support ${feature} here: ${hint}`);
   }
 }
+
+/** An operation named a neighbor that the router does not have. */
+export class UnknownNeighborError extends AnycastError {
+  constructor(router: string, address: string) {
+    super('ERR_UNKNOWN_NEIGHBOR', `router ${router} has no neighbor ${address}`);
+  }
+}

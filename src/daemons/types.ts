@@ -106,6 +106,11 @@ export interface NeighborStatus {
   received: number | null;
   /** The daemon's own name for the session (BIRD protocol name) when it has one. */
   name?: string;
+  /**
+   * Why the session last went down, as the daemon words it (e.g. BIRD "Received: Bad peer AS", FRR "OPEN
+   * Message Error/Bad Peer AS", OpenBGPD "error in OPEN message, AS unacceptable"), when it reports one.
+   */
+  lastError?: string;
 }
 
 /** One path for a prefix, as one daemon sees it. */

@@ -116,11 +116,11 @@ export function planTopology(topo: TopologySpec): TopologyPlan {
       throw new TopologyError(`links[${i}].mtu`, `${l.mtu} is not an MTU between 68 and 65535`);
     }
     const mtu = l.mtu ? ` mtu ${l.mtu}` : '';
-    global.push(`link add ${l.a.ifname} netns ${l.a.ns}${mtu} type veth peer name ${l.b.ifname} netns ${l.b.ns}${mtu}`);
+    global.push(`link add name ${l.a.ifname} netns ${l.a.ns}${mtu} type veth peer name ${l.b.ifname} netns ${l.b.ns}${mtu}`);
     for (const end of [l.a, l.b]) {
       const lines = perNs.get(end.ns)!;
       for (const c of end.addrs ?? []) lines.push(addrLine(c, end.ifname, checkCidr('', c)));
-      lines.push(`link set ${end.ifname} up`);
+      lines.push(`link set dev ${end.ifname} up`);
     }
   });
 

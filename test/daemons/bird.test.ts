@@ -96,3 +96,11 @@ test('parse show protocols all: BGP protocols only, state, neighbor, AS, importe
   assert.equal(ps[1]!.address, 'fd00::2');
   assert.ok(ps.every((p) => p.state === 'established'));
 });
+
+test('parse show protocols all: the last error of a refused session', () => {
+  const ps = parseBirdProtocols(sample('bird-protocols-errors.txt'));
+  const frr = ps.find((p) => p.name === 'bgp_frr')!;
+  assert.equal(frr.state, 'idle');
+  assert.equal(frr.lastError, 'Received: Bad peer AS');
+  assert.equal(frr.address, '10.90.1.2');
+});

@@ -83,3 +83,9 @@ test('parse per-prefix JSON, concatenated as vtysh prints several -c outputs', (
   assert.deepEqual(recv!.asPath, [65001]);
   assert.deepEqual(parseFrrTablePrefixes(sample('frr-rib4.json')), ['192.0.2.0/24', '203.0.113.0/24']);
 });
+
+test('parse neighbors: the NOTIFICATION that ended a session', () => {
+  const [n] = parseFrrNeighbors(sample('frr-neighbors-error.json'));
+  assert.equal(n!.state, 'idle');
+  assert.equal(n!.lastError, 'OPEN Message Error/Bad Peer AS');
+});

@@ -60,3 +60,9 @@ test('parse bgpctl -j show neighbor / show rib detail', () => {
   assert.equal(local.med, 44);
   assert.equal(rib.find((x) => x.prefix === '2001:db8:2::/48')!.origin, 'incomplete');
 });
+
+test('parse neighbor: the error it sent', () => {
+  const [n] = parseOpenbgpdNeighbors(sample('obgpd-neighbor-error.json'));
+  assert.equal(n!.state, 'idle');
+  assert.equal(n!.lastError, 'error in OPEN message, AS unacceptable');
+});

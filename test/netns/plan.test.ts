@@ -15,7 +15,7 @@ test('one global batch creates namespaces and veths directly inside them', () =>
   assert.deepEqual(p.global, [
     'netns add acp-1-a',
     'netns add acp-1-b',
-    'link add ab netns acp-1-a mtu 1400 type veth peer name ba netns acp-1-b mtu 1400',
+    'link add name ab netns acp-1-a mtu 1400 type veth peer name ba netns acp-1-b mtu 1400',
   ]);
 });
 
@@ -24,7 +24,7 @@ test('per-namespace batch: lo up, addresses (IPv6 with nodad), links up, loopbac
   assert.equal(a[0], 'link set lo up');
   assert.ok(a.includes('address add 10.0.0.1/24 dev ab'));
   assert.ok(a.includes('address add fd00::1/64 dev ab nodad'));
-  assert.ok(a.includes('link set ab up'));
+  assert.ok(a.includes('link set dev ab up'), 'dev keyword: an interface may be named "up"');
   assert.ok(a.includes('address add 192.0.2.1/32 dev lo'));
   assert.ok(a.includes('address add 2001:db8::1/128 dev lo nodad'));
   assert.ok(a.includes('route replace 198.51.100.0/24 via 10.0.0.2'));

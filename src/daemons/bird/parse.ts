@@ -81,6 +81,7 @@ export function parseBirdProtocols(text: string): NeighborStatus[] {
     else if ((m = /^\s+Neighbor address:\s+(\S+)/.exec(line))) cur.address = m[1]!.split('%')[0]!;
     else if ((m = /^\s+Neighbor AS:\s+(\d+)/.exec(line))) cur.remoteAs = Number(m[1]);
     else if ((m = /^\s+Routes:\s+(\d+) imported/.exec(line))) cur.received = (cur.received ?? 0) + Number(m[1]);
+    else if ((m = /^\s+Last error:\s+(.+?)\s*$/.exec(line))) cur.lastError = m[1]!;
   }
   return out;
 }

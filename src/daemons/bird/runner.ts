@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
-import { DaemonConfigRejectedError } from '../errors.js';
+import { DaemonConfigRejectedError, UnknownNeighborError } from '../errors.js';
 import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { birdConfig, birdOriginateConf, birdProtocolName, type BirdPaths } from './config.js';
@@ -31,6 +31,7 @@ export class BirdDaemon extends DaemonBase {
   }
 
   async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.resetProcesses();
     writeFileSync(this.paths.originateFile, birdOriginateConf(this.spec, this.originated));
     writeFileSync(this.configFile, birdConfig(this.spec, this.paths));
     // No separate `bird -p` pass (it doubles the start-up cost of a 100-router lab): BIRD refuses a bad config
@@ -81,16 +82,39 @@ export class BirdDaemon extends DaemonBase {
   }
 
   announce(route: OriginatedRoute): Promise<void> {
-    checkRoute(route, 'announce', 'route');
-    return this.reconfigure(() => {
-      this.originated = [...this.originated.filter((r) => r.prefix !== route.prefix), route];
-    });
+    return this.announceMany([route]);
   }
 
   withdraw(prefix: string): Promise<void> {
+    return this.withdrawMany([prefix]);
+  }
+
+  override announceMany(routes: OriginatedRoute[]): Promise<void> {
+    routes.forEach((r, i) => checkRoute(r, 'announce', `routes[${i}]`));
+    const set = new Set(routes.map((r) => r.prefix));
     return this.reconfigure(() => {
-      this.originated = this.originated.filter((r) => r.prefix !== prefix);
+      this.originated = [...this.originated.filter((r) => !set.has(r.prefix)), ...routes];
     });
+  }
+
+  override withdrawMany(prefixes: string[]): Promise<void> {
+    const set = new Set(prefixes);
+    return this.reconfigure(() => {
+      this.originated = this.originated.filter((r) => !set.has(r.prefix));
+    });
+  }
+
+  async refresh(address: string): Promise<void> {
+    const n = this.spec.neighbors.find((x) => x.address === address);
+    if (!n) throw new UnknownNeighborError(this.spec.name, address);
+    await this.birdc(['reload', 'in', birdProtocolName(n)]);
+  }
+
+  /** `show route count` of the table: cheap for a full table. */
+  override async routeCount(family: Family): Promise<number> {
+    const out = await this.birdc(['show', 'route', 'table', family === 'ipv4' ? 'master4' : 'master6', 'count']);
+    const m = /(\d+) of \d+ routes for (\d+) networks/.exec(out);
+    return m ? Number(m[2]) : 0;
   }
 
   /** Serialized: edit the list, rewrite the include file, `birdc configure`, check BIRD accepted it. */

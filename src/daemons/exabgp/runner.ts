@@ -2,10 +2,10 @@
 // written to a named pipe in the router's directory, events are read back from a JSON-lines file.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, openSync, writeSync, closeSync, constants } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
-import { UnsupportedFeatureError } from '../errors.js';
+import { UnknownNeighborError, UnsupportedFeatureError } from '../errors.js';
 import { checkRoute, type ResolvedNeighbor } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { familyOf } from '../types.js';
@@ -32,10 +32,11 @@ export class ExabgpDaemon extends DaemonBase {
   }
 
   async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.resetProcesses();
     const script = join(this.dir, 'api.sh');
     writeFileSync(script, exabgpApiScript(this.eventsFile, this.fifo), { mode: 0o755 });
     writeFileSync(this.eventsFile, '');
-    execFileSync('mkfifo', ['-m', '600', this.fifo]);
+    if (!existsSync(this.fifo)) execFileSync('mkfifo', ['-m', '600', this.fifo]);
     writeFileSync(this.configFile, exabgpConfig(this.spec, { apiScript: script }));
     this.spawn(['exabgp', this.configFile], {
       logFile: join(this.dir, 'exabgp.log'), name: `exabgp(${this.spec.name})`, env: { ...process.env, ...exabgpEnv(this.spec) },
@@ -49,10 +50,27 @@ export class ExabgpDaemon extends DaemonBase {
   }
 
   /** Writes one API command line (e.g. `neighbor 10.0.0.1 announce route …`). */
-  command(line: string): void {
+  command(line: string): Promise<void> {
+    return this.commands([line]);
+  }
+
+  /**
+   * Writes API command lines to the pipe. The pipe is opened non-blocking (a blocking open would hang if ExaBGP
+   * were gone), so a full pipe (64 KiB) answers EAGAIN: wait for ExaBGP to read, and go on.
+   */
+  async commands(lines: string[]): Promise<void> {
+    let buf = Buffer.from(lines.map((l) => (l.endsWith('\n') ? l : l + '\n')).join(''));
     const fd = openSync(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     try {
-      writeSync(fd, line.endsWith('\n') ? line : line + '\n');
+      while (buf.length > 0) {
+        try {
+          buf = buf.subarray(writeSync(fd, buf));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+          this.assertAlive();
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
     } finally {
       closeSync(fd);
     }
@@ -83,19 +101,31 @@ export class ExabgpDaemon extends DaemonBase {
     return this.spec.neighbors.filter((n) => n.families.includes(familyOf(prefix)));
   }
 
-  async announce(route: OriginatedRoute): Promise<void> {
-    checkRoute(route, 'announce', 'route');
-    for (const n of this.targets(route.prefix)) this.command(`neighbor ${n.address} announce route ${exabgpRouteText(route, this.spec.localAs, n)}`);
-    this.originated = [...this.originated.filter((r) => r.prefix !== route.prefix), route];
+  announce(route: OriginatedRoute): Promise<void> {
+    return this.announceMany([route]);
   }
 
-  async withdraw(prefix: string): Promise<void> {
-    for (const n of this.targets(prefix)) this.command(`neighbor ${n.address} withdraw route ${prefix}`);
-    this.originated = this.originated.filter((r) => r.prefix !== prefix);
+  withdraw(prefix: string): Promise<void> {
+    return this.withdrawMany([prefix]);
   }
 
-  /** Asks a neighbor to resend its routes (ROUTE-REFRESH, RFC 2918). */
-  async routeRefresh(address: string, family: Family): Promise<void> {
-    this.command(`neighbor ${address} announce route-refresh ${family} unicast`);
+  override async announceMany(routes: OriginatedRoute[]): Promise<void> {
+    routes.forEach((r, i) => checkRoute(r, 'announce', `routes[${i}]`));
+    await this.commands(routes.flatMap((r) => this.targets(r.prefix).map((n) => `neighbor ${n.address} announce route ${exabgpRouteText(r, this.spec.localAs, n)}`)));
+    const set = new Set(routes.map((r) => r.prefix));
+    this.originated = [...this.originated.filter((r) => !set.has(r.prefix)), ...routes];
+  }
+
+  override async withdrawMany(prefixes: string[]): Promise<void> {
+    await this.commands(prefixes.flatMap((p) => this.targets(p).map((n) => `neighbor ${n.address} withdraw route ${p}`)));
+    const set = new Set(prefixes);
+    this.originated = this.originated.filter((r) => !set.has(r.prefix));
+  }
+
+  /** A ROUTE-REFRESH (RFC 2918) for each family of the session. */
+  async refresh(address: string): Promise<void> {
+    const n = this.spec.neighbors.find((x) => x.address === address);
+    if (!n) throw new UnknownNeighborError(this.spec.name, address);
+    await this.commands(n.families.map((f) => `neighbor ${address} announce route-refresh ${f} unicast`));
   }
 }

@@ -32,6 +32,8 @@ interface FrrNeighbor {
   remoteAs?: number;
   bgpState?: string;
   nbrDesc?: string;
+  lastNotificationReason?: string;
+  lastResetDueTo?: string;
   addressFamilyInfo?: Record<string, { acceptedPrefixCounter?: number }>;
 }
 
@@ -42,7 +44,8 @@ export function parseFrrNeighbors(json: string): NeighborStatus[] {
     const state: SessionState = (['idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'] as const)
       .find((s) => s === st) ?? 'unknown';
     const received = Object.values(n.addressFamilyInfo ?? {}).reduce((s, a) => s + (a.acceptedPrefixCounter ?? 0), 0);
-    return { address, remoteAs: n.remoteAs ?? null, state, received, ...(n.nbrDesc ? { name: n.nbrDesc } : {}) };
+    const lastError = n.lastNotificationReason ?? n.lastResetDueTo;
+    return { address, remoteAs: n.remoteAs ?? null, state, received, ...(n.nbrDesc ? { name: n.nbrDesc } : {}), ...(lastError ? { lastError } : {}) };
   });
 }
 

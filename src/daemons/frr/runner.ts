@@ -29,6 +29,7 @@ export class FrrDaemon extends DaemonBase {
   }
 
   async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.resetProcesses();
     writeFileSync(this.configFile, frrConfig(this.spec, { logFile: join(this.dir, 'bgpd.log') }));
     const common = ['-S', '--vty_socket', this.dir];
     const dry = await this.exec([`${FRR}/bgpd`, '-C', '-f', this.configFile, ...common], { allowFailure: true });
@@ -76,21 +77,47 @@ export class FrrDaemon extends DaemonBase {
   }
 
   announce(route: OriginatedRoute): Promise<void> {
-    checkRoute(route, 'announce', 'route');
-    return this.serial(async () => {
-      const map = frrOrigMap(route.prefix);
-      // Replace the attributes: a fresh route-map (deleting a missing one only prints a warning), then the network.
-      await this.vtysh(['configure terminal', `no route-map ${map}`, ...frrOrigRouteMap(route, this.spec.localAs).map((l) => l.trim()),
-        frrOrigPrefixListLine(route.prefix), `router bgp ${this.spec.localAs}`, `address-family ${familyOf(route.prefix)} unicast`,
-        `network ${route.prefix} route-map ${map}`]);
-    });
+    return this.announceMany([route]);
   }
 
   withdraw(prefix: string): Promise<void> {
+    return this.withdrawMany([prefix]);
+  }
+
+  /** One vtysh call: per route a fresh route-map with its attributes, the prefix-list entry, the network. */
+  override announceMany(routes: OriginatedRoute[]): Promise<void> {
+    routes.forEach((r, i) => checkRoute(r, 'announce', `routes[${i}]`));
     return this.serial(async () => {
-      await this.vtysh(['configure terminal', `router bgp ${this.spec.localAs}`, `address-family ${familyOf(prefix)} unicast`,
-        `no network ${prefix}`, 'exit-address-family', 'exit', `no ${frrOrigPrefixListLine(prefix)}`, `no route-map ${frrOrigMap(prefix)}`]);
+      const cmds = ['configure terminal'];
+      for (const r of routes) {
+        // Deleting a route-map that does not exist yet only prints a warning.
+        cmds.push(`no route-map ${frrOrigMap(r.prefix)}`, ...frrOrigRouteMap(r, this.spec.localAs).map((l) => l.trim()), frrOrigPrefixListLine(r.prefix));
+      }
+      cmds.push(`router bgp ${this.spec.localAs}`);
+      for (const f of ['ipv4', 'ipv6'] as const) {
+        const mine = routes.filter((r) => familyOf(r.prefix) === f);
+        if (!mine.length) continue;
+        cmds.push(`address-family ${f} unicast`, ...mine.map((r) => `network ${r.prefix} route-map ${frrOrigMap(r.prefix)}`), 'exit-address-family');
+      }
+      await this.vtysh(cmds);
     });
+  }
+
+  override withdrawMany(prefixes: string[]): Promise<void> {
+    return this.serial(async () => {
+      const cmds = ['configure terminal', `router bgp ${this.spec.localAs}`];
+      for (const f of ['ipv4', 'ipv6'] as const) {
+        const mine = prefixes.filter((p) => familyOf(p) === f);
+        if (mine.length) cmds.push(`address-family ${f} unicast`, ...mine.map((p) => `no network ${p}`), 'exit-address-family');
+      }
+      cmds.push('exit', ...prefixes.flatMap((p) => [`no ${frrOrigPrefixListLine(p)}`, `no route-map ${frrOrigMap(p)}`]));
+      await this.vtysh(cmds);
+    });
+  }
+
+  /** `clear bgp ADDR soft in`: a ROUTE-REFRESH to the neighbor. */
+  async refresh(address: string): Promise<void> {
+    await this.vtysh([`clear bgp ${address} soft in`]);
   }
 
   private serial(fn: () => Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@
 // through the `gobgp` CLI (`-j` for JSON). Kernel export needs GoBGP's zebra integration, which this runner does
 // not set up: asking for it is an error rather than a silently missing FIB.
 
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError, UnsupportedFeatureError } from '../errors.js';
@@ -22,7 +22,11 @@ export class GobgpDaemon extends DaemonBase {
       throw new UnsupportedFeatureError('gobgp', 'kernelExport', 'GoBGP installs routes only through zebra; use bird or frr for routers that forward');
     }
     this.socket = join(this.dir, 'gobgp.sock');
+    this.originated = [...this.spec.originate];
   }
+
+  /** What it announces now (re-announced after a restart, as a restarting speaker would). */
+  private originated: OriginatedRoute[];
 
   get configFile(): string {
     return join(this.dir, 'gobgpd.toml');
@@ -30,6 +34,8 @@ export class GobgpDaemon extends DaemonBase {
 
   /** `restarting`: start with the graceful-restart "restarting" flag (gobgpd -r). */
   async start(opts: { timeoutMs?: number; restarting?: boolean } = {}): Promise<void> {
+    this.resetProcesses();
+    rmSync(this.socket, { force: true }); // left by a killed gobgpd: it would refuse to listen
     writeFileSync(this.configFile, gobgpConfig(this.spec));
     const dry = await this.exec(['gobgpd', '-d', '-f', this.configFile], { allowFailure: true });
     if (dry.code !== 0) throw new DaemonConfigRejectedError('gobgpd', this.configFile, dry.stdout + dry.stderr);
@@ -37,7 +43,7 @@ export class GobgpDaemon extends DaemonBase {
     if (opts.restarting) argv.push('-r');
     this.spawn(argv, { logFile: join(this.dir, 'gobgpd.log'), name: `gobgpd(${this.spec.name})` });
     await this.waitReady(() => this.gobgp(['global']), opts.timeoutMs ?? 10_000);
-    for (const r of this.spec.originate) await this.announce(r);
+    await this.announceMany(this.originated);
   }
 
   /** Runs the gobgp CLI against this daemon. */
@@ -61,14 +67,22 @@ export class GobgpDaemon extends DaemonBase {
   async announce(route: OriginatedRoute): Promise<void> {
     checkRoute(route, 'announce', 'route');
     await this.gobgp(['global', 'rib', 'add', '-a', familyOf(route.prefix), ...gobgpRibAddArgs(route, this.spec.localAs)]);
+    this.originated = [...this.originated.filter((r) => r.prefix !== route.prefix), route];
   }
 
   async withdraw(prefix: string): Promise<void> {
     await this.gobgp(['global', 'rib', 'del', '-a', familyOf(prefix), prefix]);
+    this.originated = this.originated.filter((r) => r.prefix !== prefix);
   }
 
-  /** Sends a ROUTE-REFRESH (or soft reset) to a neighbor: `gobgp neighbor ADDR softresetin`. */
-  async softResetIn(address: string): Promise<void> {
+  /** `gobgp neighbor ADDR softresetin`: a ROUTE-REFRESH to the neighbor. */
+  async refresh(address: string): Promise<void> {
     await this.gobgp(['neighbor', address, 'softresetin']);
+  }
+
+  override async routeCount(family: Family): Promise<number> {
+    const out = await this.gobgp(['-j', 'global', 'rib', 'summary', '-a', family]);
+    const m = /"num_destination":\s*(\d+)/.exec(out);
+    return m ? Number(m[1]) : 0;
   }
 }

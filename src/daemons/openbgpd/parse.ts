@@ -11,6 +11,8 @@ interface ObgpNeighbor {
   state?: string;
   description?: string;
   stats?: { prefixes?: { received?: number } };
+  last_error_received?: string;
+  last_error_sent?: string;
 }
 
 export function parseOpenbgpdNeighbors(json: string): NeighborStatus[] {
@@ -25,6 +27,7 @@ export function parseOpenbgpdNeighbors(json: string): NeighborStatus[] {
       state,
       received: n.stats?.prefixes?.received ?? null,
       ...(n.description ? { name: n.description } : {}),
+      ...(n.last_error_received || n.last_error_sent ? { lastError: (n.last_error_received || n.last_error_sent)! } : {}),
     };
   });
 }

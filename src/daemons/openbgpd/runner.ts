@@ -30,6 +30,7 @@ export class OpenbgpdDaemon extends DaemonBase {
   }
 
   async start(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.resetProcesses();
     mkdirSync('/var/empty', { recursive: true, mode: 0o755 });
     mkdirSync('/run/openbgpd', { recursive: true, mode: 0o755 });
     writeFileSync(this.configFile, openbgpdConfig(this.spec, { socket: this.socket }), { mode: 0o600 });
@@ -61,5 +62,10 @@ export class OpenbgpdDaemon extends DaemonBase {
 
   async withdraw(prefix: string): Promise<void> {
     await this.bgpctl(['network', 'delete', prefix]);
+  }
+
+  /** `bgpctl neighbor ADDR refresh`: a ROUTE-REFRESH to the neighbor. */
+  async refresh(address: string): Promise<void> {
+    await this.bgpctl(['neighbor', address, 'refresh']);
   }
 }
