@@ -12,7 +12,7 @@ test('globals: AS, socket, no FIB unless asked, fast connect retry, networks wit
   for (const l of ['AS 65001', 'router-id 10.255.0.1', 'socket "/d/bgpd.sock"', 'fib-update no', 'connect-retry 1']) assert.ok(lines.includes(l), l);
   assert.ok(lines.includes('network 192.0.2.0/24 set { community 65001:100 large-community 65001:1:2 med 50 prepend-self 2 origin egp }'));
   assert.ok(lines.includes('network 2001:db8:1::/48 set { community 65001:6 }'));
-  assert.match(openbgpdConfig({ ...noPath, kernelExport: true }, { socket: '/s' }), /^fib-update yes$/m);
+  assert.match(openbgpdConfig({ ...noPath, kernelExport: true }, { socket: '/s' }), /^fib-update no$/m, 'the runner installs routes');
 });
 
 test('neighbors: local address, holdtime, passive, multihop, families, add-path, restart, refresh', () => {

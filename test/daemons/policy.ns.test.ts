@@ -44,7 +44,7 @@ before(async () => {
   }, registry);
   Ms.forEach((k, i) => {
     const spec: RouterSpec = {
-      name: `m${k}`, routerId: `10.81.0.${i + 1}`, localAs: mAs(i), kernelExport: k === 'bird' || k === 'frr',
+      name: `m${k}`, routerId: `10.81.0.${i + 1}`, localAs: mAs(i), kernelExport: true,
       neighbors: EDGES.map((e, j): NeighborSpec => ({
         name: e, address: addr(i, j, 2), localAddress: addr(i, j, 1), remoteAs: EDGE_AS[e],
         import: 'gao-rexford', export: 'gao-rexford', role: ROLE_OF_EDGE[e], holdTime: e === 'c' ? 3 : 9,
@@ -111,7 +111,7 @@ for (const [i, k] of Ms.entries()) {
   });
 }
 
-test('kernel export: BIRD and FRR (zebra) install its best BGP route (the customer\'s) in its namespace', { skip }, async () => {
+test('kernel export: BIRD, FRR (zebra), GoBGP and OpenBGPD (syncer) install its best BGP route (the customer\'s) in its namespace', { skip }, async () => {
   for (const [i, k] of Ms.entries()) {
     if (!m[i]!.spec.kernelExport) continue;
     const out = await pollUntil(`${k} kernel route`, 10_000, async () => {

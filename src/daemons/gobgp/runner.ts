@@ -1,11 +1,12 @@
 // Runs gobgpd in a namespace with its gRPC API on a private unix socket; queries and run-time route changes
-// through the `gobgp` CLI (`-j` for JSON). Kernel export needs GoBGP's zebra integration, which this runner does
-// not set up: asking for it is an error rather than a silently missing FIB.
+// through the `gobgp` CLI (`-j` for JSON). Kernel export: GoBGP 3.10's zebra client crashes on FRR 8.4's zebra
+// (ZAPI interface messages), so a small syncer process (fib/main.ts) installs GoBGP's best paths instead.
 
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
-import { DaemonConfigRejectedError, UnsupportedFeatureError } from '../errors.js';
+import { DaemonConfigRejectedError } from '../errors.js';
+import { fibSyncArgv } from '../fib/spawn.js';
 import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { familyOf } from '../types.js';
@@ -18,9 +19,6 @@ export class GobgpDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
-    if (this.spec.kernelExport) {
-      throw new UnsupportedFeatureError('gobgp', 'kernelExport', 'GoBGP installs routes only through zebra; use bird or frr for routers that forward');
-    }
     this.socket = join(this.dir, 'gobgp.sock');
     this.originated = [...this.spec.originate];
   }
@@ -43,6 +41,7 @@ export class GobgpDaemon extends DaemonBase {
     if (opts.restarting) argv.push('-r');
     this.spawn(argv, { logFile: join(this.dir, 'gobgpd.log'), name: `gobgpd(${this.spec.name})` });
     await this.waitReady(() => this.gobgp(['global']), opts.timeoutMs ?? 10_000);
+    if (this.spec.kernelExport) this.spawn(fibSyncArgv('gobgp', this.socket), { logFile: join(this.dir, 'fibsync.log'), name: `fibsync(${this.spec.name})` });
     await this.announceMany(this.originated);
   }
 

@@ -68,7 +68,8 @@ export function openbgpdConfig(spec: ResolvedRouter, paths: OpenbgpdPaths): stri
     `AS ${spec.localAs}`,
     `router-id ${spec.routerId}`,
     `socket "${paths.socket}"`,
-    `fib-update ${spec.kernelExport ? 'yes' : 'no'}`,
+    // Portable OpenBGPD installs nothing on Linux even with `fib-update yes`: the runner's syncer does it.
+    'fib-update no',
     // The default is 120 s: one refused connection would delay the session by two minutes.
     'connect-retry 1',
   ];

@@ -1,12 +1,14 @@
 // Runs OpenBGPD in a namespace: `bgpd -d -f FILE` (foreground; its three engines are child processes that the
 // parent takes down with it, and that cleanup finds in the namespace anyway). It needs its chroot directory
 // /var/empty and /run/openbgpd to exist (created here, shared and harmless) and its config at mode 600.
-// Queries through `bgpctl -j -s SOCKET`; run-time routes with `bgpctl network add|delete`.
+// Queries through `bgpctl -j -s SOCKET`; run-time routes with `bgpctl network add|delete`. Kernel export: a
+// syncer process (fib/main.ts), since portable OpenBGPD's fib-update installs nothing on Linux.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type DaemonContext } from '../base.js';
-import { DaemonConfigRejectedError, UnsupportedFeatureError } from '../errors.js';
+import { DaemonConfigRejectedError } from '../errors.js';
+import { fibSyncArgv } from '../fib/spawn.js';
 import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { openbgpdConfig, openbgpdRouteArgs } from './config.js';
@@ -18,9 +20,6 @@ export class OpenbgpdDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
-    if (this.spec.kernelExport) {
-      throw new UnsupportedFeatureError('openbgpd', 'kernelExport', 'portable OpenBGPD on Linux accepts fib-update but installs no routes; use bird or frr for routers that forward');
-    }
     this.socket = join(this.dir, 'bgpd.sock');
     for (const r of this.spec.originate) openbgpdRouteArgs(r); // rejects what OpenBGPD cannot do, before starting
   }
@@ -38,6 +37,8 @@ export class OpenbgpdDaemon extends DaemonBase {
     if (check.code !== 0) throw new DaemonConfigRejectedError('bgpd', this.configFile, check.stdout + check.stderr);
     this.spawn(['bgpd', '-d', '-f', this.configFile], { logFile: join(this.dir, 'bgpd.log'), name: `openbgpd(${this.spec.name})` });
     await this.waitReady(() => this.bgpctl(['show', 'summary']), opts.timeoutMs ?? 10_000);
+    // Portable OpenBGPD accepts fib-update on Linux but installs nothing: the syncer does it.
+    if (this.spec.kernelExport) this.spawn(fibSyncArgv('openbgpd', this.socket), { logFile: join(this.dir, 'fibsync.log'), name: `fibsync(${this.spec.name})` });
   }
 
   async bgpctl(args: string[]): Promise<string> {
