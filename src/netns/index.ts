@@ -11,3 +11,4 @@ export * from './topology.js';
 export * from './spawn.js';
 export * from './capabilities.js';
 export * from './names.js';
+export * from './capture.js';

@@ -10,7 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BirdDaemon, createDaemon, pollUntil, type Daemon, type DaemonKind, type NeighborSpec, type OriginatedRoute } from '../../src/daemons/index.js';
-import { createTopology, makeTempDir, ResourceRegistry } from '../../src/netns/index.js';
+import { join } from 'node:path';
+import { createTopology, decodeBgpCapture, makeTempDir, ResourceRegistry, startCapture } from '../../src/netns/index.js';
 
 const root = process.getuid?.() === 0;
 const skip = root ? false : 'needs root for network namespaces';
@@ -137,6 +138,19 @@ test('graceful restart: GoBGP crashes (SIGKILL), BIRD keeps its route as stale, 
   await (gobgp as unknown as { start(o: { restarting: boolean }): Promise<void> }).start({ restarting: true });
   await bird.waitForSessions([peerAddr(0)]);
   await bird.waitForRoute(prefix);
+});
+
+test('capture: the UPDATE GoBGP sends is on the wire, decoded by tshark', { skip }, async () => {
+  const file = join(bird.dir, 'gobgp.pcap');
+  const cap = await startCapture(`${P}-bird`, 'hgobgp', file, registry, { filter: 'tcp port 179', logFile: join(bird.dir, 'tcpdump.log') });
+  await d[0]!.announce({ prefix: '203.0.113.192/26', communities: ['65002:26'] });
+  await bird.waitForRoute('203.0.113.192/26');
+  await cap.stop();
+  const text = JSON.stringify(await decodeBgpCapture(file));
+  assert.match(text, /203\.0\.113\.192\/26/);
+  assert.ok(text.includes('"bgp.type":"2"'), 'an UPDATE');
+  assert.ok(text.includes('"bgp.update.path_attribute.community_as":"65002","bgp.update.path_attribute.community_value":"26"'), 'its community');
+  await d[0]!.withdraw('203.0.113.192/26');
 });
 
 test('a wrong AS: the refused session says why on both sides', { skip }, async () => {

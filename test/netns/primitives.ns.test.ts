@@ -81,3 +81,21 @@ function readIdentityState(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
 }
+
+test('capture: tcpdump in the namespace records the packets, stopped by PID', { skip }, async () => {
+  const { startCapture } = await import('../../src/netns/index.js');
+  const { mkdtempSync, statSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'acp-cap-'));
+  try {
+    const cap = await startCapture(`${P}-b`, 'pb', join(dir, 'c.pcap'), registry, { filter: 'icmp', logFile: join(dir, 'tcpdump.log') });
+    await nsExec(`${P}-b`, ['ping', '-c', '3', '-i', '0.2', '-W', '1', '10.79.0.1']);
+    await cap.stop();
+    assert.ok(statSync(join(dir, 'c.pcap')).size > 24, 'more than a pcap header');
+    const read = await nsExec(`${P}-b`, ['tcpdump', '-r', join(dir, 'c.pcap'), '-n'], { allowFailure: true });
+    assert.equal(read.stdout.trim().split('\n').filter((l) => /ICMP echo/.test(l)).length, 6, '3 requests and 3 replies');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
