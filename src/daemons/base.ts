@@ -51,6 +51,8 @@ export interface Daemon {
   withdrawMany(prefixes: string[]): Promise<void>;
   /** Asks the neighbor to send its routes again (ROUTE-REFRESH, RFC 2918; an inbound soft reset). */
   refresh(address: string): Promise<void>;
+  /** Only the best path of each prefix (cheaper on BIRD for a full table: `show route primary`). */
+  bestRoutes(family: Family): Promise<RouteEntry[]>;
   /** Number of prefixes with a best path (cheap on BIRD and GoBGP even for a full table). */
   routeCount(family: Family): Promise<number>;
   /** Waits until the sessions with these neighbors (default: all configured) are established. */
@@ -115,6 +117,10 @@ export abstract class DaemonBase implements Daemon {
 
   async withdrawMany(prefixes: string[]): Promise<void> {
     for (const p of prefixes) await this.withdraw(p);
+  }
+
+  async bestRoutes(family: Family): Promise<RouteEntry[]> {
+    return (await this.routes(family)).filter((r) => r.best);
   }
 
   async routeCount(family: Family): Promise<number> {

@@ -105,6 +105,9 @@ test('bulk announce and withdraw, counted on BIRD and GoBGP', { skip }, async ()
     return n === before4 + 300 ? { done: true, value: n } : { done: false, seen: `${n} routes` };
   });
   assert.equal(await bird.routeCount('ipv4'), before4 + 300, 'BIRD counts the same table');
+  const best = await bird.bestRoutes('ipv4');
+  assert.equal(best.length, before4 + 300, 'one best path per prefix');
+  assert.ok(best.every((x) => x.best));
   const [r] = (await gobgp.routes('ipv4')).filter((x) => x.prefix === '203.0.113.7/32');
   assert.deepEqual(r!.communities, ['65001:300']);
   await bird.withdrawMany(many.map((m) => m.prefix));

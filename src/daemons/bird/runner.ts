@@ -76,6 +76,10 @@ export class BirdDaemon extends DaemonBase {
     return out;
   }
 
+  override async bestRoutes(family: Family): Promise<RouteEntry[]> {
+    return parseBirdRoutes(await this.birdc(['show', 'route', 'table', family === 'ipv4' ? 'master4' : 'master6', 'primary', 'all']), this.fromOf);
+  }
+
   /** Routes for one prefix only (cheaper than the whole table). */
   async routesFor(prefix: string): Promise<RouteEntry[]> {
     return parseBirdRoutes(await this.birdc(['show', 'route', 'for', prefix, 'all']), this.fromOf).filter((r) => r.prefix === prefix);
