@@ -164,7 +164,8 @@ export abstract class DaemonBase implements Daemon {
    * namespace: skipping `ip netns exec` saves a few milliseconds per query, which adds up in a 100-router lab.
    */
   protected cli(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return runCommand(argv, { timeoutMs: 15_000, ...opts });
+    // Generous: dumping a full table through a CLI takes tens of seconds (GoBGP's JSON of 100k routes > 15 s).
+    return runCommand(argv, { timeoutMs: 300_000, ...opts });
   }
 
   protected assertAlive = (): void => {

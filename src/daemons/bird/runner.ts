@@ -40,7 +40,7 @@ export class BirdDaemon extends DaemonBase {
       logFile: join(this.dir, 'bird.stderr'), name: `bird(${this.spec.name})`,
     });
     try {
-      await this.waitReady(() => this.birdc(['show', 'status']), opts.timeoutMs ?? 10_000);
+      await this.waitReady(() => this.birdc(['show', 'status'], 5000), opts.timeoutMs ?? 10_000);
     } catch (e) {
       await Promise.race([main.exited, new Promise((r) => setTimeout(r, 200))]);
       const log = main.logTail(5);
@@ -50,8 +50,8 @@ export class BirdDaemon extends DaemonBase {
   }
 
   /** Runs a birdc command and returns its output (without the "BIRD x.y ready." banner). */
-  async birdc(args: string[]): Promise<string> {
-    const r = await this.cli(['birdc', '-s', this.socket, ...args]);
+  async birdc(args: string[], timeoutMs?: number): Promise<string> {
+    const r = await this.cli(['birdc', '-s', this.socket, ...args], timeoutMs ? { timeoutMs } : {});
     return r.stdout.replace(/^BIRD [^\n]* ready\.\n/, '');
   }
 

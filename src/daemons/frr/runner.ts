@@ -45,14 +45,14 @@ export class FrrDaemon extends DaemonBase {
       this.spawn([`${FRR}/bgpd`, '-Z', '-f', this.configFile, '-i', join(this.dir, 'bgpd.pid'), ...common],
         { logFile: join(this.dir, 'bgpd.stderr'), name: `bgpd(${this.spec.name})` });
     }
-    await this.waitReady(() => this.vtysh(['show bgp summary json']), opts.timeoutMs ?? 10_000);
+    await this.waitReady(() => this.vtysh(['show bgp summary json'], 5000), opts.timeoutMs ?? 10_000);
   }
 
   /** Runs vtysh commands against bgpd (each string one -c). */
-  async vtysh(cmds: string[]): Promise<string> {
+  async vtysh(cmds: string[], timeoutMs?: number): Promise<string> {
     const argv = ['vtysh', '--vty_socket', this.dir, '-d', 'bgpd'];
     for (const c of cmds) argv.push('-c', c);
-    const r = await this.cli(argv);
+    const r = await this.cli(argv, timeoutMs ? { timeoutMs } : {});
     if (/% (Unknown|Invalid|Ambiguous) command|% Command incomplete/.test(r.stdout)) {
       throw new DaemonConfigRejectedError('vtysh', cmds.join(' ; '), r.stdout);
     }

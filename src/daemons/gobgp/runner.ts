@@ -40,14 +40,14 @@ export class GobgpDaemon extends DaemonBase {
     const argv = ['gobgpd', '-f', this.configFile, `--api-hosts=unix://${this.socket}`, '--pprof-disable', '-p'];
     if (opts.restarting) argv.push('-r');
     this.spawn(argv, { logFile: join(this.dir, 'gobgpd.log'), name: `gobgpd(${this.spec.name})` });
-    await this.waitReady(() => this.gobgp(['global']), opts.timeoutMs ?? 10_000);
+    await this.waitReady(() => this.gobgp(['global'], 5000), opts.timeoutMs ?? 10_000);
     if (this.spec.kernelExport) this.spawn(fibSyncArgv('gobgp', this.socket), { logFile: join(this.dir, 'fibsync.log'), name: `fibsync(${this.spec.name})` });
     await this.announceMany(this.originated);
   }
 
   /** Runs the gobgp CLI against this daemon. */
-  async gobgp(args: string[]): Promise<string> {
-    return (await this.cli(['gobgp', `--target=unix://${this.socket}`, ...args])).stdout;
+  async gobgp(args: string[], timeoutMs?: number): Promise<string> {
+    return (await this.cli(['gobgp', `--target=unix://${this.socket}`, ...args], timeoutMs ? { timeoutMs } : {})).stdout;
   }
 
   async neighbors(): Promise<NeighborStatus[]> {

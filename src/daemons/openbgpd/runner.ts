@@ -36,13 +36,13 @@ export class OpenbgpdDaemon extends DaemonBase {
     const check = await this.exec(['bgpd', '-n', '-f', this.configFile], { allowFailure: true });
     if (check.code !== 0) throw new DaemonConfigRejectedError('bgpd', this.configFile, check.stdout + check.stderr);
     this.spawn(['bgpd', '-d', '-f', this.configFile], { logFile: join(this.dir, 'bgpd.log'), name: `openbgpd(${this.spec.name})` });
-    await this.waitReady(() => this.bgpctl(['show', 'summary']), opts.timeoutMs ?? 10_000);
+    await this.waitReady(() => this.bgpctl(['show', 'summary'], 5000), opts.timeoutMs ?? 10_000);
     // Portable OpenBGPD accepts fib-update on Linux but installs nothing: the syncer does it.
     if (this.spec.kernelExport) this.spawn(fibSyncArgv('openbgpd', this.socket), { logFile: join(this.dir, 'fibsync.log'), name: `fibsync(${this.spec.name})` });
   }
 
-  async bgpctl(args: string[]): Promise<string> {
-    return (await this.cli(['bgpctl', '-s', this.socket, ...args])).stdout;
+  async bgpctl(args: string[], timeoutMs?: number): Promise<string> {
+    return (await this.cli(['bgpctl', '-s', this.socket, ...args], timeoutMs ? { timeoutMs } : {})).stdout;
   }
 
   async neighbors(): Promise<NeighborStatus[]> {
