@@ -14,12 +14,15 @@ import { exabgpApiScript, exabgpEnv } from '../../src/daemons/exabgp/config.js';
 import { daemonVersions, runCommand } from '../../src/netns/index.js';
 import { resolved, router } from './fixtures.js';
 
+const root = process.getuid?.() === 0;
 const v = daemonVersions();
+// Check modes of FRR and OpenBGPD want root (privileges, chroot directories); all of them run as root in CI.
+const need = (d: keyof typeof v, pkg: string) => (!root ? 'needs root' : !v[d] ? `${pkg} not installed` : false);
 const dir = mkdtempSync(join(tmpdir(), 'acp-configcheck-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const withKernel = { ...resolved, kernelExport: true };
 
-test('BIRD parses the generated bird.conf and originate.conf (bird -p)', { skip: !v.bird && 'bird2 not installed' }, async () => {
+test('BIRD parses the generated bird.conf and originate.conf (bird -p)', { skip: need('bird', 'bird2') }, async () => {
   const orig = join(dir, 'originate.conf');
   writeFileSync(orig, birdOriginateConf(resolved));
   writeFileSync(join(dir, 'bird.conf'), birdConfig(withKernel, { dir, originateFile: orig, logFile: join(dir, 'bird.log') }));
@@ -30,7 +33,7 @@ test('BIRD parses the generated bird.conf and originate.conf (bird -p)', { skip:
   assert.notEqual((await runCommand(['bird', '-p', '-c', join(dir, 'bad.conf')], { allowFailure: true })).code, 0);
 });
 
-test('FRR bgpd accepts the generated bgpd.conf (bgpd -C)', { skip: !v.frr && 'frr not installed' }, async () => {
+test('FRR bgpd accepts the generated bgpd.conf (bgpd -C)', { skip: need('frr', 'frr') }, async () => {
   const f = join(dir, 'bgpd.conf');
   writeFileSync(f, frrConfig(withKernel, { logFile: join(dir, 'frr.log') }));
   const r = await runCommand(['/usr/lib/frr/bgpd', '-C', '-S', '-f', f, '--vty_socket', dir], { allowFailure: true });
@@ -38,14 +41,14 @@ test('FRR bgpd accepts the generated bgpd.conf (bgpd -C)', { skip: !v.frr && 'fr
   assert.doesNotMatch(r.stdout + r.stderr, /Unknown command|error/i);
 });
 
-test('GoBGP accepts the generated gobgpd.toml (gobgpd -d)', { skip: !v.gobgp && 'gobgpd not installed' }, async () => {
+test('GoBGP accepts the generated gobgpd.toml (gobgpd -d)', { skip: need('gobgp', 'gobgpd') }, async () => {
   const f = join(dir, 'gobgpd.toml');
   writeFileSync(f, gobgpConfig(resolved));
   const r = await runCommand(['gobgpd', '-d', '-f', f], { allowFailure: true });
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 
-test('OpenBGPD accepts the generated bgpd.conf (bgpd -n)', { skip: !v.openbgpd && 'openbgpd not installed' }, async () => {
+test('OpenBGPD accepts the generated bgpd.conf (bgpd -n)', { skip: need('openbgpd', 'openbgpd') }, async () => {
   const spec = resolveRouter({ ...router, kernelExport: true, originate: [router.originate![0]!, { prefix: '2001:db8:1::/48', communities: ['65001:6'] }] });
   const f = join(dir, 'obgpd.conf');
   writeFileSync(f, openbgpdConfig(spec, { socket: join(dir, 'bgpd.sock') }));
@@ -54,7 +57,7 @@ test('OpenBGPD accepts the generated bgpd.conf (bgpd -n)', { skip: !v.openbgpd &
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 
-test('ExaBGP accepts the generated configuration (exabgp --validate)', { skip: !v.exabgp && 'exabgp not installed' }, async () => {
+test('ExaBGP accepts the generated configuration (exabgp --validate)', { skip: need('exabgp', 'exabgp') }, async () => {
   const f = join(dir, 'exabgp.conf');
   writeFileSync(join(dir, 'api.sh'), exabgpApiScript(join(dir, 'ev'), join(dir, 'fifo')), { mode: 0o755 });
   writeFileSync(f, exabgpConfig(resolved, { apiScript: join(dir, 'api.sh') }));

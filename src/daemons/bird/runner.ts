@@ -5,6 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError, UnknownNeighborError } from '../errors.js';
 import { checkRoute } from '../spec.js';
@@ -21,6 +22,7 @@ export class BirdDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    requireDaemon('bird'); // MissingCapabilityError naming the Debian package, before any config is written
     this.socket = join(this.dir, 'bird.ctl');
     this.paths = { dir: this.dir, originateFile: join(this.dir, 'originate.conf'), logFile: join(this.dir, 'bird.log') };
     this.originated = [...this.spec.originate];

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { UnknownNeighborError, UnsupportedFeatureError } from '../errors.js';
 import { checkRoute, type ResolvedNeighbor } from '../spec.js';
@@ -20,6 +21,7 @@ export class ExabgpDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    requireDaemon('exabgp'); // MissingCapabilityError naming the Debian package, before any config is written
     if (this.spec.kernelExport) throw new UnsupportedFeatureError('exabgp', 'kernelExport', 'ExaBGP has no RIB and installs no routes');
     this.fifo = join(this.dir, 'api.fifo');
     this.eventsFile = join(this.dir, 'events.jsonl');

@@ -6,6 +6,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError } from '../errors.js';
 import { checkRoute } from '../spec.js';
@@ -22,6 +23,7 @@ export class FrrDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    requireDaemon('frr'); // MissingCapabilityError naming the Debian package, before any config is written
   }
 
   get configFile(): string {

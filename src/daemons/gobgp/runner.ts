@@ -4,6 +4,7 @@
 
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError } from '../errors.js';
 import { fibSyncArgv } from '../fib/spawn.js';
@@ -19,6 +20,7 @@ export class GobgpDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    requireDaemon('gobgp'); // MissingCapabilityError naming the Debian package, before any config is written
     this.socket = join(this.dir, 'gobgp.sock');
     this.originated = [...this.spec.originate];
   }

@@ -6,6 +6,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
 import { DaemonConfigRejectedError } from '../errors.js';
 import { fibSyncArgv } from '../fib/spawn.js';
@@ -20,6 +21,7 @@ export class OpenbgpdDaemon extends DaemonBase {
 
   constructor(spec: RouterSpec, ctx: DaemonContext) {
     super(spec, ctx);
+    requireDaemon('openbgpd'); // MissingCapabilityError naming the Debian package, before any config is written
     this.socket = join(this.dir, 'bgpd.sock');
     for (const r of this.spec.originate) openbgpdRouteArgs(r); // rejects what OpenBGPD cannot do, before starting
   }
