@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -83,6 +83,10 @@ test('orphan state files: those whose owner is dead', () => {
   const me = readIdentity(process.pid)!;
   writeFileSync(join(dir, 'live.json'), JSON.stringify({ ...dead, owner: { pid: process.pid, startTime: me.startTime, argv: [] } }));
   writeFileSync(join(dir, 'other.json'), '{"not":"ours"}');
-  assert.deepEqual(orphanStateFiles(dir), [join(dir, 'dead.json')]);
-  assert.throws(() => readState(join(dir, 'other.json')), StateFileError);
+  try {
+    assert.deepEqual(orphanStateFiles(dir), [join(dir, 'dead.json')]);
+    assert.throws(() => readState(join(dir, 'other.json')), StateFileError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
