@@ -21,3 +21,5 @@ export * from './prefix.js';
 export * from './update.js';
 export * from './validate.js';
 export * from './decode.js';
+export * from './json.js';
+export * from './pack.js';
