@@ -4,47 +4,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock } from '../../../src/util/clock.js';
-import { memoryLogger } from '../../../src/util/log.js';
-import { Peer } from '../../../src/bgp/peer/index.js';
-import { MemoryNetwork } from '../../../src/bgp/transport/index.js';
 import { encodeCapabilityValue, type Capability } from '../../../src/bgp/wire/capabilities.js';
 import { IPV4_UNICAST, IPV6_UNICAST } from '../../../src/bgp/wire/context.js';
 import { encodeMessage } from '../../../src/bgp/wire/codec.js';
 import { BASE_CONTEXT } from '../../../src/bgp/wire/context.js';
 import { openCapabilities } from '../../../src/bgp/wire/open.js';
 import type { OpenMessage } from '../../../src/bgp/wire/messages.js';
-import { A_ADDR, B_ADDR, pair, Recorder, until } from './helpers.js';
-import { RawListener, type RawConn } from './raw.js';
+import { pair, until } from './helpers.js';
+import { accept, scripted } from './scripted.js';
 
 const S = 1000;
 
 function capBytes(c: Capability): Uint8Array {
   const v = encodeCapabilityValue(c);
   return Uint8Array.from([c.code, v.length, ...v]);
-}
-
-/** Our peer A (active) towards a scripted peer at B_ADDR that answers each connection with `script`. */
-async function scripted(script: (c: RawConn, open: OpenMessage, attempt: number) => void, extra: Record<string, unknown> = {}) {
-  const clock = new FakeClock(0);
-  const net = new MemoryNetwork();
-  const raw = await RawListener.on(net, B_ADDR);
-  let attempt = 0;
-  raw.onConnection = (c) => {
-    const n = attempt++;
-    c.onMessage = (m) => { if (m.type === 'OPEN') script(c, m, n); };
-  };
-  const log = memoryLogger();
-  const peer = Peer.create({ localAs: 65001, routerId: '192.0.2.1', remoteAddress: B_ADDR, peerAs: 65002, localAddress: A_ADDR,
-    holdTime: 9, idleHoldTime: 1, families: ['ipv4-unicast', 'ipv6-unicast'], addPath: { 'ipv4-unicast': 'both' }, role: 'customer',
-    ...extra }, { transport: net, clock, logger: log, jitterSeed: 0 });
-  const rec = new Recorder(peer);
-  peer.start();
-  return { clock, raw, peer, rec, log, opens: () => raw.conns.map((c) => c.of('OPEN')[0]!).filter((o) => o !== undefined) };
-}
-
-function accept(c: RawConn, caps?: Capability[]): void {
-  c.sendOpen({ as: 65002, holdTime: 9, ...(caps !== undefined ? { caps } : {}) });
-  c.keepalive();
 }
 
 test('2/7 Unsupported Capability naming add-path and role: the next OPEN leaves exactly those out', async () => {

@@ -88,3 +88,15 @@ export async function pair(o: PairOptions = {}): Promise<{ net: MemoryNetwork | 
   const b = await side(B_ADDR, A_ADDR, B_AS, A_AS, '192.0.2.2', o.b);
   return { net, clock, a, b };
 }
+
+/** Wraps a transport and keeps every connection it hands out (to pause, inspect or kill them in tests). */
+export class RecordingTransport implements Transport {
+  readonly conns: import('../../../src/bgp/transport/index.js').Connection[] = [];
+  constructor(private readonly inner: Transport) {}
+  connect(o: Parameters<Transport['connect']>[0], cb: Parameters<Transport['connect']>[1]) {
+    return this.inner.connect(o, (e, c) => { if (c !== null) this.conns.push(c); cb(e, c); });
+  }
+  listen(o: Parameters<Transport['listen']>[0], on: Parameters<Transport['listen']>[1]) {
+    return this.inner.listen(o, (c) => { this.conns.push(c); on(c); });
+  }
+}
