@@ -10,6 +10,7 @@
 //   attribute header/length past the end -> treat-as-withdraw, NLRI located by the Total Attribute Length (§4)
 //   unknown attribute, Optional bit 0    -> session reset (RFC 4271 §6.3, 3/2)
 // A rejected attribute stays in the list as INVALID (value bytes + reason) so that encoding reproduces the input.
+// Values kept in an attribute set are copies, not views: a cached set must not keep a whole input buffer alive.
 // Semantic checks that need the session (missing well-known attributes, eBGP rules, next-hop sanity, AS4 from a
 // NEW speaker) are in validate.ts.
 //
@@ -112,7 +113,7 @@ function attrBytes(b: Uint8Array, p: number, ve: number): Uint8Array {
 }
 
 function invalid(flags: number, type: number, b: Uint8Array, vs: number, ve: number, error: WireError): PathAttribute {
-  return { name: 'INVALID', typeCode: type, flags, value: b.subarray(vs, ve), error: error.kind };
+  return { name: 'INVALID', typeCode: type, flags, value: b.slice(vs, ve), error: error.kind };
 }
 
 function decodeSegments(b: Uint8Array, vs: number, ve: number, width: number): AsSegment[] | string {
@@ -170,7 +171,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
       return { kind: 'attr-unrecognized-well-known', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
         reason: `unrecognized well-known attribute type ${type}` };
     }
-    return { name: 'UNKNOWN', typeCode: type, flags, value: b.subarray(vs, ve) };
+    return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
   }
   if ((flags & 0xc0) !== expected) {
     if (type === ATTR.MP_REACH_NLRI || type === ATTR.MP_UNREACH_NLRI) {
@@ -185,7 +186,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
     case ATTR.ORIGIN:
       if (len !== 1) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 1`);
       if (b[vs]! > 2) return failAttr(c, flags, type, p, vs, ve, 'origin-invalid', `undefined value ${b[vs]}`);
-      return { name: 'ORIGIN', typeCode: 1, flags, origin: b[vs]! };
+      return flags === 0x40 ? ORIGINS[b[vs]!]! : { name: 'ORIGIN', typeCode: 1, flags, origin: b[vs]! };
     case ATTR.AS_PATH: case ATTR.AS4_PATH: {
       const segs = decodeSegments(b, vs, ve, type === ATTR.AS4_PATH || c.ctx.as4 ? 4 : 2);
       if (typeof segs === 'string') return failAttr(c, flags, type, p, vs, ve, 'as-path-malformed', segs);
@@ -250,7 +251,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
       if (c.mrt !== undefined && len >= 1 && b[vs]! + 1 === len) {
         // RFC 6396 §4.3.4: only next-hop length and next hop; AFI/SAFI come from the RIB entry.
         const { afi, safi } = c.mrt;
-        const nhBytes = b.subarray(vs + 1, ve);
+        const nhBytes = b.slice(vs + 1, ve);
         let nextHop: string[] = [];
         if (isPrefixFamily(afi, safi)) {
           const nh = mpNextHop(afi, b, vs + 1, len - 1);
@@ -278,7 +279,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
         nextHop = nh;
       }
       return { name: 'MP_REACH_NLRI', typeCode: 14, flags, afi, safi, nextHop,
-        nextHopBytes: b.subarray(vs + 4, vs + 4 + nhLen), reserved: b[vs + 4 + nhLen]! };
+        nextHopBytes: b.slice(vs + 4, vs + 4 + nhLen), reserved: b[vs + 4 + nhLen]! };
     }
     case ATTR.MP_UNREACH_NLRI: {
       if (len < 3) {
@@ -288,7 +289,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
       return { name: 'MP_UNREACH_NLRI', typeCode: 15, flags, afi: u16(b, vs), safi: b[vs + 2]! };
     }
     default:
-      return { name: 'UNKNOWN', typeCode: type, flags, value: b.subarray(vs, ve) };
+      return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
   }
 }
 
@@ -302,6 +303,11 @@ function mpNlri(b: Uint8Array, s: number, e: number, afi: number, safi: number, 
     reason: `${field === 'mp-reach' ? 'MP_REACH_NLRI' : 'MP_UNREACH_NLRI'} NLRI: ${r.fault}` });
   return { opaque: true, afi, safi, bytes: b.subarray(s, e) };
 }
+
+const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+/** Shared ORIGIN values with the usual flags: attribute objects are immutable, and most sets carry one of these. */
+const ORIGINS: readonly PathAttribute[] = [0, 1, 2].map((origin) => Object.freeze({ name: 'ORIGIN', typeCode: 1, flags: 0x40,
+  origin }) as PathAttribute);
 
 const SEEN = new Float64Array(256);
 let generation = 0;
@@ -361,7 +367,7 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
     const remain = end - p;
     const ext = (b[p]! & FLAG.EXTENDED) !== 0;
     if (remain < 3 || (ext && remain < 4)) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.subarray(p, end) });
+      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
       errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
         reason: `${remain} octet(s) left in the attribute section, too few for an attribute header` });
       break;
@@ -370,7 +376,7 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
     const len = ext ? u16(b, p + 2) : b[p + 2]!;
     const vs = p + (ext ? 4 : 3), ve = vs + len;
     if (ve > end) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.subarray(p, end) });
+      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
       errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
         reason: `attribute type ${type} of length ${len} overruns the attribute section by ${ve - end} octets` });
       break;
@@ -393,7 +399,7 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
     list.push(a);
     p = ve;
   }
-  const attrs: AttrSet = { list, key: scan.key, errors };
+  const attrs: AttrSet = { list, key: scan.key, errors: errors.length === 0 ? NO_ERRORS : errors };
   // A rejected MP attribute keeps its NLRI bytes in the set, so such a set is specific to this UPDATE: not cached.
   let mpInvalid = false;
   for (const a of list) {
