@@ -78,8 +78,11 @@ export class InboundDecoder {
   readonly stats: InboundStats = { updates: 0, endOfRib: 0, treatAsWithdraw: 0, attributeDiscard: 0, ignoredPrefixes: 0 };
   private readonly families: ReadonlySet<Family>;
   // Stage-2 results per interned set, for the three shapes of UPDATE whose checks differ: IPv4 NLRI present,
-  // only MP_REACH NLRI, nothing announced.
-  private readonly checked = new WeakMap<AttrSet, (readonly WireError[] | undefined)[]>();
+  // only MP_REACH NLRI, nothing announced. A Map, not a WeakMap: a WeakMap with hundreds of thousands of keys
+  // makes every garbage collection walk them (ephemerons). It holds no set the AttrCache does not also hold,
+  // and is emptied whenever the cache is (the cache clears itself when full).
+  private readonly checked = new Map<AttrSet, (readonly WireError[] | undefined)[]>();
+  private cacheSize = 0;
   private readonly reduced = new WeakMap<AttrSet, Map<string, AttrSet>>();
 
   constructor(private readonly ctx: CodecContext, private readonly session: SessionInfo, families: readonly Family[],
@@ -103,6 +106,9 @@ export class InboundDecoder {
     }
     this.stats.updates++;
     const shape = m.nlri.length > 0 ? 0 : m.mpReach !== null ? 1 : 2;
+    const size = this.cache.size;
+    if (size < this.cacheSize || this.checked.size > this.cache.maxEntries) this.checked.clear();
+    this.cacheSize = size;
     let perSet = this.checked.get(m.attrs);
     let v = perSet?.[shape];
     if (v === undefined) {
