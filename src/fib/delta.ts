@@ -33,7 +33,7 @@ function invalid(kind: 'replace' | 'delete', prefix: string, message: string): R
   return { prefix, kind, code: 'ERR_FIB_INVALID', message };
 }
 
-export function normalizeNextHops(nhs: readonly NextHop[]): NormalNextHop[] | string {
+export function normalizeNextHops(nhs: readonly NextHop[], family: Family): NormalNextHop[] | string {
   if (!Array.isArray(nhs) || nhs.length === 0) return 'no next hop (use a delete to remove a route)';
   if (nhs.length > MAX_NEXT_HOPS) return `${nhs.length} next hops; at most ${MAX_NEXT_HOPS}`;
   const out: NormalNextHop[] = [];
@@ -42,6 +42,9 @@ export function normalizeNextHops(nhs: readonly NextHop[]): NormalNextHop[] | st
     const a = typeof nh?.gateway === 'string' ? parseAddress(nh.gateway) : null;
     if (!a) return `next hop "${nh?.gateway}" is not an address`;
     const gateway = formatAddress(a.family, a.words);
+    // Linux routes IPv4 prefixes via IPv6 gateways (RTA_VIA, RFC 8950 forwarding) but refuses the reverse
+    // ("IPv6 does not support RTA_VIA attribute"): refused here, so that every FIB says the same.
+    if (family === 6 && a.family === 4) return `IPv6 route via IPv4 next hop ${gateway}: not supported by Linux`;
     if (nh.dev !== undefined && (!DEV_RE.test(nh.dev) || nh.dev === '.' || nh.dev === '..')) {
       return `next hop ${gateway}: "${nh.dev}" is not a device name`;
     }
@@ -69,7 +72,7 @@ export function normalizeChange(c: FibChange): NormalChange | RouteFailure {
   const p = parsePrefix(raw, { strict: true });
   if ('error' in p) return invalid(kind, raw, p.error);
   if (c.kind === 'delete') return { kind: 'delete', family: p.family, prefix: p.text };
-  const nhs = normalizeNextHops(c.nextHops);
+  const nhs = normalizeNextHops(c.nextHops, p.family);
   if (typeof nhs === 'string') return invalid('replace', p.text, nhs);
   return { kind: 'replace', family: p.family, prefix: p.text, nextHops: nhs };
 }
@@ -78,6 +81,21 @@ export function normalizeRoute(r: FibRoute): NormalRoute | RouteFailure {
   const c = normalizeChange({ kind: 'replace', prefix: r.prefix, nextHops: r.nextHops });
   if ('code' in c) return c;
   return c as NormalRoute & { kind: 'replace' };
+}
+
+/**
+ * Whether the kernel's next hops are the wanted ones, in any order. A wanted next hop without a device matches
+ * the kernel's whatever device the kernel chose for it (it always reports one).
+ */
+export function sameNextHops(want: readonly NormalNextHop[], have: readonly NormalNextHop[]): boolean {
+  if (want.length !== have.length) return false;
+  const left = [...have];
+  for (const w of want) {
+    const i = left.findIndex((h) => h.gateway === w.gateway && h.weight === w.weight && (w.dev === undefined || w.dev === h.dev));
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
 }
 
 /** Order-independent identity of a next-hop set, for "is the installed route already right?". */

@@ -18,7 +18,7 @@ export interface IpRouteOptions {
 }
 
 function via(family: Family, nh: NormalNextHop): string {
-  // Same family: `via X`; otherwise name the gateway's family (RFC 8950 IPv6-over-IPv4 next hops and back).
+  // Same family: `via X`; an IPv6 gateway of an IPv4 prefix (RFC 8950 forwarding) is `via inet6 X`.
   const fam = nh.gwFamily === family ? '' : nh.gwFamily === 4 ? 'inet ' : 'inet6 ';
   return `via ${fam}${nh.gateway}${nh.dev ? ` dev ${nh.dev}` : ''}`;
 }

@@ -11,7 +11,7 @@
 import { runCommand } from '../netns/run.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Family } from './addr.js';
-import { comparePrefixes, FibDelta, nextHopsKey, normalizeRoute, toFibRoute, type NormalChange, type NormalRoute } from './delta.js';
+import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalChange, type NormalRoute } from './delta.js';
 import { FibClosedError, FibOptionError, FibReadError } from './errors.js';
 import { IpBatchRunner, spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
 import { changeLine, ipRouteShowArgv, isAbsentRouteError, parseIpRouteJson, type IpRouteOptions, type KernelRoute } from './ip-lines.js';
@@ -158,7 +158,7 @@ export class KernelFib implements Fib {
     const right = new Set<string>();
     for (const k of have) {
       const w = want.get(k.prefix);
-      if (k.metric === this.ipOptions.metric && w && k.type === 1 && nextHopsKey(w.nextHops) === nextHopsKey(k.nextHops)) {
+      if (k.metric === this.ipOptions.metric && w && k.type === 1 && sameNextHops(w.nextHops, k.nextHops)) {
         right.add(k.prefix);
         res.unchanged++;
       } else if (k.metric !== this.ipOptions.metric || !w) {

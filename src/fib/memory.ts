@@ -5,7 +5,7 @@
 // checked here.
 
 import { parseAddress } from './addr.js';
-import { comparePrefixes, FibDelta, nextHopsKey, normalizeRoute, toFibRoute, type NormalRoute } from './delta.js';
+import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalRoute } from './delta.js';
 import { FibClosedError } from './errors.js';
 import { Lpm } from './lpm.js';
 import { emptyApplyResult, type ApplyResult, type CloseOptions, type Fib, type FibChange, type FibRoute, type NextHop, type SyncResult } from './types.js';
@@ -98,7 +98,7 @@ export class MemoryFib implements Fib {
     }
     for (const w of want.values()) {
       const cur = this.table.get(w.prefix);
-      if (cur && nextHopsKey(cur.nextHops) === nextHopsKey(w.nextHops)) res.unchanged++;
+      if (cur && sameNextHops(w.nextHops, cur.nextHops) && sameNextHops(cur.nextHops, w.nextHops)) res.unchanged++;
       else {
         this.table.set(w.prefix, w);
         res.replaced++;

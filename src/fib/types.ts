@@ -4,9 +4,9 @@
 
 export interface NextHop {
   /**
-   * Gateway address. IPv4 or IPv6 for either family of prefix (an IPv6 prefix via an IPv4 gateway is the
-   * RFC 8950 case, installed as `via inet`; an IPv4 prefix via an IPv6 gateway as `via inet6`). An IPv6
-   * link-local gateway (fe80::/10) needs `dev`.
+   * Gateway address. An IPv4 prefix may have an IPv6 gateway (RFC 8950 forwarding, installed as
+   * `via inet6`); the reverse is refused (Linux has no IPv6 route via an IPv4 gateway). An IPv6 link-local
+   * gateway (fe80::/10) needs `dev`.
    */
   gateway: string;
   /** Output interface; optional unless the gateway is link-local. */

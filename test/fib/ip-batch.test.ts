@@ -75,14 +75,14 @@ test('a child that cannot be started fails every change with ERR_FIB_PROCESS tex
   assert.equal(r.error?.constructor.name, 'FibProcessError');
 });
 
-test('KernelFib.apply: lines carry our protocol, metric and table; ECMP, RFC 8950 and link-local next hops', async () => {
+test('KernelFib.apply: lines carry our protocol, metric and table; ECMP, IPv4 via IPv6 and link-local next hops', async () => {
   const f = fakeIpFactory({ reject: ['198.51.100.0/24'] });
   const fib = new KernelFib({ spawnBatch: f.spawn, runIp: async () => '[]', protocol: 172, metric: 30, table: 100 });
   const changes: FibChange[] = [
     { kind: 'replace', prefix: '192.0.2.0/24', nextHops: [{ gateway: '10.0.0.2' }] },
     { kind: 'replace', prefix: '203.0.113.0/24', nextHops: [{ gateway: '10.0.0.2', weight: 2 }, { gateway: '10.0.0.3', dev: 'eth1' }] },
     { kind: 'replace', prefix: '2001:db8::/32', nextHops: [{ gateway: 'FE80::1', dev: 'eth0' }] },
-    { kind: 'replace', prefix: '2001:db8:1::/48', nextHops: [{ gateway: '10.0.0.2' }] },
+    { kind: 'replace', prefix: '192.0.2.128/25', nextHops: [{ gateway: 'fd00::2' }] },
     { kind: 'replace', prefix: '198.51.100.0/24', nextHops: [{ gateway: '10.9.9.9' }] },
     { kind: 'replace', prefix: '192.0.2.0/24', nextHops: [{ gateway: '10.0.0.4' }] }, // coalesces with the first
     { kind: 'replace', prefix: '2001:db8:2::/48', nextHops: [{ gateway: 'fe80::1' }] }, // no device: invalid
@@ -97,7 +97,7 @@ test('KernelFib.apply: lines carry our protocol, metric and table; ECMP, RFC 895
     'route replace 192.0.2.0/24 proto 172 metric 30 table 100 via 10.0.0.4',
     'route replace 203.0.113.0/24 proto 172 metric 30 table 100 nexthop via 10.0.0.2 weight 2 nexthop via 10.0.0.3 dev eth1 weight 1',
     'route replace 2001:db8::/32 proto 172 metric 30 table 100 via fe80::1 dev eth0',
-    'route replace 2001:db8:1::/48 proto 172 metric 30 table 100 via inet 10.0.0.2',
+    'route replace 192.0.2.128/25 proto 172 metric 30 table 100 via inet6 fd00::2',
     'route replace 198.51.100.0/24 proto 172 metric 30 table 100 via 10.9.9.9',
     'route del 198.51.100.128/25 proto 172 metric 30 table 100',
   ]);
