@@ -29,6 +29,12 @@ const SESSION_SECTION_KEYS = ['local-address', 'port', 'local-port', 'passive', 
   'extended-messages', 'strict-role', 'hostname', 'domain', 'enforce-first-as', 'families', 'local-role', 'add-path',
   'graceful-restart', 'max-prefix', 'password', 'ttl-security'];
 
+/** Check one route given as data (the control API's `route add`), in the `networks:` entry format. */
+export function parseNetwork(data: unknown, file = '<request>'): NetworkConfig {
+  const src = new Source(file, data as object);
+  return readNetwork(src, ['route'], data);
+}
+
 /** Read and check a configuration file. Throws ConfigError. */
 export function loadSpeakerConfig(file: string): SpeakerConfig {
   let text: string;
@@ -129,7 +135,7 @@ function readNetwork(src: Source, path: PathSeg[], v: unknown): NetworkConfig {
   const p = checkedPrefix(prefixText!);
   if (typeof p !== 'string' || p.startsWith('!')) src.fail(o === null ? path : [...path, 'prefix'], p.slice(1));
   if (o === null) {
-    return { prefix: p, nextHop: undefined, origin: 'igp', asPath: [], med: undefined, localPref: undefined,
+    return { prefix: p, nextHop: undefined, origin: 'igp', asPath: [], prepend: 0, med: undefined, localPref: undefined,
       communities: [], largeCommunities: [], extCommunities: [] };
   }
   const nhText = o.str('next-hop');
@@ -156,6 +162,7 @@ function readNetwork(src: Source, path: PathSeg[], v: unknown): NetworkConfig {
     prefix: p, nextHop,
     origin: o.enumOf('origin', ['igp', 'egp', 'incomplete'] as const) ?? 'igp',
     asPath,
+    prepend: o.int('prepend', 0, 32) ?? 0,
     med: o.int('med', 0, 0xffffffff),
     localPref: o.int('local-pref', 0, 0xffffffff),
     communities: comm('communities', parseCommunity, 'community (A:B or a well-known name)'),

@@ -64,6 +64,8 @@ export interface NetworkConfig {
   readonly nextHop: string | undefined;
   readonly origin: 'igp' | 'egp' | 'incomplete';
   readonly asPath: readonly number[];
+  /** Our AS this many extra times in front of asPath (it is prepended once more towards eBGP). */
+  readonly prepend: number;
   readonly med: number | undefined;
   readonly localPref: number | undefined;
   readonly communities: readonly string[];
