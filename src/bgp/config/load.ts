@@ -304,7 +304,10 @@ function readTop(top: Obj): SpeakerConfig {
     for (const name of Object.keys(tO.value)) {
       if (!NAME_RE.test(name)) tO.fail(name, 'template names use letters, digits and _ . : -');
       const t = Obj.of(src, tO.at(name), tO.raw(name));
-      readSession(t, ro);
+      const ts = readSession(t, ro);
+      // Checked with a stand-in address of the family the template implies.
+      const v6 = String(t.value['local-address'] ?? '').includes(':') || (Array.isArray(ts.families) && ts.families.every((f) => String(f).startsWith('ipv6')));
+      checkSession(t, ro, { ...ts, remoteAddress: v6 ? '2001:db8::1' : '192.0.2.1' });
       readRouting(t, ro);
       t.allow('remote-as', 'shutdown');
       const ra = t.raw('remote-as');
@@ -337,8 +340,8 @@ function readTop(top: Obj): SpeakerConfig {
     if (remoteAs === undefined) o.fail('remote-as', 'required (an AS number)');
     const name = o.str('name') ?? address!;
     if (!NAME_RE.test(name) || name === 'local') o.fail('name', `"${name}": names use letters, digits and _ . : - (and "local" is reserved)`);
-    if (names.has(name)) o.fail('name', `duplicate neighbor name "${name}"`);
     if (addrs.has(address!)) o.fail('address', `duplicate neighbor address ${address}`);
+    if (names.has(name)) o.fail('name', `duplicate neighbor name "${name}"`);
     names.add(name); addrs.add(address!);
     const shutdown = o.bool('shutdown') ?? false;
     const description = o.str('description');

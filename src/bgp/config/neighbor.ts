@@ -54,8 +54,18 @@ export interface ReadOptions {
   readonly mrai: number;
 }
 
+const ROUTED_FAMILIES = ['ipv4-unicast', 'ipv6-unicast', 'ipv4', 'ipv6'];
+
 function readFamilies(o: Obj): string[] | undefined {
-  return o.strings('families')?.map((x) => x.value);
+  const list = o.strings('families');
+  if (list === undefined) return undefined;
+  if (list.length === 0) o.fail('families', 'at least one address family is needed');
+  for (const f of list) {
+    if (!ROUTED_FAMILIES.includes(f.value)) {
+      o.src.fail(f.path, `"${f.value}": the speaker routes ipv4-unicast and ipv6-unicast (multicast and other SAFIs are not supported)`);
+    }
+  }
+  return list.map((x) => x.value);
 }
 
 function readAddPath(o: Obj): Record<string, 'receive' | 'send' | 'both'> | undefined {
