@@ -25,7 +25,7 @@ import type { PeerInfo } from '../rib/peer.js';
 import { Rib, type RibNotice, type RibSink } from '../rib/rib.js';
 import type { Transport } from '../transport/types.js';
 import { FibSync, type GatewayLookup } from './fib-sync.js';
-import { Neighbor, type NeighborHost, type NeighborSettings } from './neighbor.js';
+import { afiOf, Neighbor, type NeighborHost, type NeighborSettings } from './neighbor.js';
 import { AttrEncoder } from './outbound.js';
 import { Originated } from './originate.js';
 import { TrackingTransport } from './tracking.js';
@@ -132,7 +132,8 @@ export class Speaker implements NeighborHost {
           const info = n()?.info;
           if (info == null) return 0;
           const held = this.rib.heldFrom(info);
-          return f === 0x10001 ? held.ipv4 : f === 0x20001 ? held.ipv6 : 0;
+          const afi = afiOf(f);
+          return afi === null ? 0 : held[afi];
         },
         reset: () => {},
       } } : {}),
