@@ -28,7 +28,7 @@ import { FibSync, type GatewayLookup } from './fib-sync.js';
 import { afiOf, Neighbor, type NeighborHost, type NeighborSettings } from './neighbor.js';
 import { AttrEncoder } from './outbound.js';
 import { Originated } from './originate.js';
-import { TrackingTransport } from './tracking.js';
+import { TrackingClock, TrackingTransport } from './tracking.js';
 import { dynamicRange, neighborSettings, peerInput } from './settings.js';
 
 /** Flush at once when this many prefixes wait (bounds the batch on a full-table load). */
@@ -70,6 +70,8 @@ export class Speaker implements NeighborHost {
   readonly listener: BgpListener;
   readonly startedAt: number;
   private readonly transport: TrackingTransport;
+  /** The sessions' clock: cancelled as a whole when the speaker is abandoned for a graceful restart. */
+  private readonly sessionClock: TrackingClock;
   private readonly deps: SpeakerDeps;
   private readonly defer: (fn: () => void) => void;
   readonly neighbors = new Map<string, Neighbor>();
@@ -93,6 +95,7 @@ export class Speaker implements NeighborHost {
     this.defer = deps.defer ?? ((fn) => { setImmediate(fn); });
     this.startedAt = deps.clock.now();
     this.transport = new TrackingTransport(deps.transport);
+    this.sessionClock = new TrackingClock(deps.clock);
     const d = config.decision;
     this.rib = new Rib({
       localAs: config.localAs, routerId: config.routerId, rfc8212: config.rfc8212,
@@ -121,7 +124,7 @@ export class Speaker implements NeighborHost {
   private peerDeps(counted: boolean, n?: () => Neighbor | undefined): PeerDeps {
     const d = this.deps;
     return {
-      transport: this.transport, clock: this.clock, logger: this.log,
+      transport: this.transport, clock: this.sessionClock, logger: this.log,
       ...(d.tap !== undefined ? { tap: d.tap } : {}),
       ...(d.jitterSeed !== undefined ? { jitterSeed: d.jitterSeed } : {}),
       ...(d.wallClock !== undefined ? { wallClock: d.wallClock } : {}),
@@ -250,15 +253,19 @@ export class Speaker implements NeighborHost {
     this.clock.clearTimeout(this.deferral?.timer);
     this.deferral = null;
     if (opts.graceful) {
+      // Dropped without a NOTIFICATION (the neighbors' graceful restart keeps our routes); the sessions are
+      // abandoned as they are: no timer of theirs runs again.
       this.transport.abandonAll();
+      this.sessionClock.cancelAll();
+      for (const n of this.neighbors.values()) n.dispose();
     } else {
       for (const n of this.neighbors.values()) if (n.peer.status().adminUp) n.peer.stop(opts.message ?? 'speaker shutting down');
       // Let the NOTIFICATIONs reach the wire before the connections go.
       await new Promise((r) => setTimeout(r, 20));
-    }
-    for (const n of this.neighbors.values()) {
-      n.peer.close();
-      n.dispose();
+      for (const n of this.neighbors.values()) {
+        n.peer.close();
+        n.dispose();
+      }
     }
     await this.listener.close();
     this.transport.abandonAll();

@@ -1,6 +1,7 @@
-// A transport wrapper that remembers every open connection, so that the speaker can drop them all at once
+// A transport (and a clock) wrapper that remembers every open connection (and pending timer), so that the speaker can drop them all at once
 // without a NOTIFICATION (graceful restart, RFC 4724 §4.1: the peers see the TCP session end and keep our
 // routes as stale) — what a crash does, on purpose.
+import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { ConnectAttempt, ConnectCallback, ConnectOptions, Connection, ConnectionHandlers, Listener, ListenOptions, Transport } from '../transport/types.js';
 
 export class TrackingTransport implements Transport {
@@ -45,5 +46,36 @@ export class TrackingTransport implements Transport {
   abandonAll(): void {
     for (const c of [...this.open]) c.destroy();
     this.open.clear();
+  }
+}
+
+/**
+ * A clock wrapper that remembers pending timers, so that a speaker abandoned for a graceful restart can cancel
+ * every session timer at once (the sessions are dropped without a word; nothing of them may run afterwards).
+ */
+export class TrackingClock implements Clock {
+  private readonly pending = new Set<TimerHandle>();
+
+  constructor(private readonly inner: Clock) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const h: TimerHandle = this.inner.setTimeout(() => { this.pending.delete(h); fn(); }, ms);
+    this.pending.add(h);
+    return h;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle === undefined) return;
+    this.pending.delete(handle);
+    this.inner.clearTimeout(handle);
+  }
+
+  cancelAll(): void {
+    for (const h of this.pending) this.inner.clearTimeout(h);
+    this.pending.clear();
   }
 }
