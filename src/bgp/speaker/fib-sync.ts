@@ -8,32 +8,46 @@
 import type { Fib, FibChange, NextHop as FibNextHop } from '../../fib/types.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
-import type { LocChange } from '../rib/rib.js';
-import { formatPrefix } from '../rib/prefix.js';
+import type { LocChange, LocRoute } from '../rib/rib.js';
+import { formatPrefix, type PrefixKey } from '../rib/prefix.js';
 
 /** Where packets to a BGP next hop go: the next hop itself (connected), or the gateways of a covering route. */
 export type GatewayLookup = (address: string) => readonly { gateway: string; dev?: string }[] | null;
 
 export class FibSync {
-  private pending = new Map<string, FibChange>();
+  // Pending changes by prefix key (no text until applied): the multipath set to install, or null to remove. A
+  // prefix that changes many times during a table load is written once per batch.
+  private pending = new Map<PrefixKey, readonly LocRoute[] | null>();
   private busy: Promise<void> | null = null;
   private waiters: (() => void)[] = [];
   /** Changes written, failures reported, batches applied. */
   readonly counters = { replaced: 0, deleted: 0, failures: 0, batches: 0 };
+  /** The no-op FIB needs no changes at all. */
+  private readonly off: boolean;
 
-  constructor(readonly fib: Fib, private readonly log: Logger, private readonly gateways: GatewayLookup = () => null) {}
+  constructor(readonly fib: Fib, private readonly log: Logger, private readonly gateways: GatewayLookup = () => null) {
+    this.off = fib.kind === 'noop';
+  }
 
   /** Take one Loc-RIB change (called from the RIB's flush). */
   add(c: LocChange): void {
-    const prefix = formatPrefix(c.prefix);
+    if (this.off) return;
     const best = c.best;
     if (best === null || best.peer.kind === 'local' || best.attrs.nextHop === null) {
-      if (c.previous !== null && c.previous.peer.kind !== 'local') this.pending.set(prefix, { kind: 'delete', prefix });
+      // Only what may be installed needs removing; an unknown prefix removed is a no-op for the FIB.
+      if (c.previous !== null && c.previous.peer.kind !== 'local') this.pending.set(c.prefix, null);
+      else if (this.pending.has(c.prefix)) this.pending.set(c.prefix, null);
       return;
     }
+    this.pending.set(c.prefix, c.multipath);
+  }
+
+  private change(key: PrefixKey, routes: readonly LocRoute[] | null): FibChange {
+    const prefix = formatPrefix(key);
+    if (routes === null) return { kind: 'delete', prefix };
     const hops: FibNextHop[] = [];
     const seen = new Set<string>();
-    for (const r of c.multipath) {
+    for (const r of routes) {
       const nh = r.attrs.nextHop;
       if (nh === null || r.peer.kind === 'local') continue;
       const via = this.gateways(nh.address);
@@ -45,7 +59,7 @@ export class FibSync {
         hops.push(h.dev === undefined ? { gateway: h.gateway } : { gateway: h.gateway, dev: h.dev });
       }
     }
-    this.pending.set(prefix, { kind: 'replace', prefix, nextHops: hops });
+    return hops.length === 0 ? { kind: 'delete', prefix } : { kind: 'replace', prefix, nextHops: hops };
   }
 
   /** Changes waiting to be applied. */
@@ -59,7 +73,8 @@ export class FibSync {
       if (this.busy === null) this.wake();
       return;
     }
-    const batch = [...this.pending.values()];
+    const batch: FibChange[] = [];
+    for (const [k, v] of this.pending) batch.push(this.change(k, v));
     this.pending = new Map();
     this.busy = this.run(batch);
   }

@@ -70,6 +70,8 @@ export function renderMetrics(s: Speaker): string {
   put('anycast_bgp_attribute_sets', {}, s.rib.store.stats().attrs);
   family('anycast_bgp_decision_runs_total', 'counter', 'RIB flushes (decision runs over the changed prefixes).');
   put('anycast_bgp_decision_runs_total', {}, s.stats.flushes);
+  family('anycast_bgp_decision_pending', 'gauge', 'Prefixes received and not yet decided (0 once the Loc-RIB is up to date).');
+  put('anycast_bgp_decision_pending', {}, s.pending);
   family('anycast_bgp_loc_rib_changes_total', 'counter', 'Best path changes (Loc-RIB deltas).');
   put('anycast_bgp_loc_rib_changes_total', {}, s.stats.locChanges);
   family('anycast_bgp_originated_routes', 'gauge', 'Routes originated (network statements and API).');

@@ -18,7 +18,7 @@ import type { Rib } from '../rib/rib.js';
 import { type Family, familyText, IPV4_UNICAST, IPV6_UNICAST } from '../wire/context.js';
 import type { RoutingOptions } from '../config/types.js';
 import { AttrConverter } from './inbound.js';
-import { type AttrEncoder, buildAnnouncements, buildWithdrawals, type OutRoute } from './outbound.js';
+import { type AttrEncoder, buildAnnouncements, buildWithdrawals } from './outbound.js';
 
 export function afiOf(f: Family): Afi | null {
   return f === IPV4_UNICAST ? 'ipv4' : f === IPV6_UNICAST ? 'ipv6' : null;
@@ -52,6 +52,21 @@ export interface NeighborSettings extends RoutingOptions {
 
 type AddPathEntry = [PrefixKey, number, Attrs | null];
 
+/** One flush's changes for a family, grouped as they come (no MRAI: sent at the end of the same flush). */
+class Batch {
+  readonly withdraw: PrefixKey[] = [];
+  readonly withdrawIds: number[] = [];
+  readonly groups = new Map<Attrs, { keys: PrefixKey[]; ids: number[] }>();
+  get size(): number {
+    return this.withdraw.length + this.groups.size;
+  }
+  clear(): void {
+    this.withdraw.length = 0;
+    this.withdrawIds.length = 0;
+    this.groups.clear();
+  }
+}
+
 export interface NeighborCounters {
   updatesOut: number;
   prefixesOut: number;
@@ -78,6 +93,9 @@ export class Neighbor {
   /** Send at the end of this flush regardless of MRAI (initial table, refresh answers). */
   private urgent = false;
   private conv: AttrConverter | null = null;
+  // Without MRAI, a flush's changes are grouped by attribute set as they arrive (the RIB reports a prefix once
+  // per flush, so no coalescing is needed); with MRAI they are coalesced per prefix until the timer allows.
+  private readonly batch: Record<Afi, Batch> = { ipv4: new Batch(), ipv6: new Batch() };
   private readonly queue: Record<Afi, Map<PrefixKey, Attrs | null>> = { ipv4: new Map(), ipv6: new Map() };
   private readonly queueAp: Record<Afi, Map<string, AddPathEntry>> = { ipv4: new Map(), ipv6: new Map() };
   private mraiTimer: TimerHandle | undefined;
@@ -283,16 +301,25 @@ export class Neighbor {
 
   /** One Adj-RIB-Out change from the RIB's flush. */
   queueChange(afi: Afi, prefix: PrefixKey, pathId: number, attrs: Attrs | null): void {
+    if (this.settings.mrai === 0) {
+      const b = this.batch[afi];
+      if (attrs === null) { b.withdraw.push(prefix); b.withdrawIds.push(pathId); return; }
+      const g = b.groups.get(attrs);
+      if (g === undefined) b.groups.set(attrs, { keys: [prefix], ids: [pathId] });
+      else { g.keys.push(prefix); g.ids.push(pathId); }
+      return;
+    }
     if (this.info?.addPathSend === false || this.info === null) this.queue[afi].set(prefix, attrs);
     else this.queueAp[afi].set(`${prefix}|${pathId}`, [prefix, pathId, attrs]);
   }
 
   private clearQueues(): void {
-    for (const a of ['ipv4', 'ipv6'] as const) { this.queue[a].clear(); this.queueAp[a].clear(); }
+    for (const a of ['ipv4', 'ipv6'] as const) { this.queue[a].clear(); this.queueAp[a].clear(); this.batch[a].clear(); }
   }
 
   private get queued(): boolean {
-    return this.queue.ipv4.size + this.queue.ipv6.size + this.queueAp.ipv4.size + this.queueAp.ipv6.size > 0;
+    return this.queue.ipv4.size + this.queue.ipv6.size + this.queueAp.ipv4.size + this.queueAp.ipv6.size +
+      this.batch.ipv4.size + this.batch.ipv6.size > 0;
   }
 
   /** End of a flush: send what is queued (now, or when the MRAI timer says), then owed End-of-RIBs and EoRRs. */
@@ -331,37 +358,37 @@ export class Neighbor {
     const msgs: Uint8Array[] = [];
     for (const afi of ['ipv4', 'ipv6'] as const) {
       const addPath = ctx.addPath.send.has(familyOf(afi));
-      const withdraw: OutRoute[] = [];
-      const groups = new Map<Attrs, OutRoute[]>();
-      const add = (prefix: PrefixKey, pathId: number, attrs: Attrs | null) => {
-        const r = { prefix, pathId };
-        if (attrs === null) { withdraw.push(r); return; }
-        const g = groups.get(attrs);
-        if (g === undefined) groups.set(attrs, [r]); else g.push(r);
-      };
+      // The MRAI-coalesced queues join the batch first (a prefix is in one or the other).
+      const b = this.batch[afi];
       const q = this.queue[afi];
+      const add = (prefix: PrefixKey, pathId: number, attrs: Attrs | null) => {
+        if (attrs === null) { b.withdraw.push(prefix); b.withdrawIds.push(pathId); return; }
+        const g = b.groups.get(attrs);
+        if (g === undefined) b.groups.set(attrs, { keys: [prefix], ids: [pathId] }); else { g.keys.push(prefix); g.ids.push(pathId); }
+      };
       if (q.size > 0) { for (const [p, a] of q) add(p, 0, a); q.clear(); }
       const qa = this.queueAp[afi];
       if (qa.size > 0) { for (const e of qa.values()) add(e[0], e[1], e[2]); qa.clear(); }
-      if (withdraw.length > 0) {
-        buildWithdrawals(afi, withdraw, addPath, max, msgs);
-        this.counters.withdrawalsOut += withdraw.length;
+      if (b.withdraw.length > 0) {
+        buildWithdrawals(afi, { keys: b.withdraw, ids: addPath ? b.withdrawIds : null }, addPath, max, msgs);
+        this.counters.withdrawalsOut += b.withdraw.length;
       }
-      for (const [attrs, routes] of groups) {
+      for (const [attrs, g] of b.groups) {
         const enc = this.host.encoder.get(attrs, afi, ctx);
         if (typeof enc === 'string') {
-          this.counters.unsendable += routes.length;
+          this.counters.unsendable += g.keys.length;
           const k = `out/${enc}/${afi}`;
           if (!this.problemsLogged.has(k)) {
             this.problemsLogged.add(k);
             this.log.warn('routes not sent: no usable next hop for this session', { family: afi, problem: enc,
-              nextHop: attrs.nextHop?.address ?? null, example: routes.length });
+              nextHop: attrs.nextHop?.address ?? null, routes: g.keys.length });
           }
           continue;
         }
-        buildAnnouncements(enc, afi, routes, addPath, max, msgs);
-        this.counters.prefixesOut += routes.length;
+        buildAnnouncements(enc, afi, { keys: g.keys, ids: addPath ? g.ids : null }, addPath, max, msgs);
+        this.counters.prefixesOut += g.keys.length;
       }
+      b.clear();
     }
     if (msgs.length > 0) {
       this.counters.updatesOut += msgs.length;

@@ -175,28 +175,29 @@ function header(out: Uint8Array, length: number): void {
   out[16] = length >> 8; out[17] = length & 255; out[18] = MSG_UPDATE;
 }
 
-/** One route to send: prefix key and path id (0 without add-path). */
-export interface OutRoute {
-  readonly prefix: PrefixKey;
-  readonly pathId: number;
+/** Routes to send: prefix keys, and their path ids when add-path send is on (else null). */
+export interface OutRoutes {
+  readonly keys: readonly PrefixKey[];
+  readonly ids: readonly number[] | null;
 }
 
 /**
  * UPDATE messages announcing `routes` with the encoded set `enc`, at most `max` octets each. IPv4 routes go into
  * the NLRI field; IPv6 routes into MP_REACH_NLRI.
  */
-export function buildAnnouncements(enc: EncodedAttrs, afi: Afi, routes: readonly OutRoute[], addPath: boolean, max: number,
+export function buildAnnouncements(enc: EncodedAttrs, afi: Afi, routes: OutRoutes, addPath: boolean, max: number,
   out: Uint8Array[]): void {
+  const keys = routes.keys, ids = routes.ids;
   const attrLen = enc.bytes.length;
   // IPv6: MP_REACH_NLRI header (4: flags, type, 2-octet length) + AFI/SAFI/NH length (4) + next hop + reserved (1).
   const mpFixed = afi === 'ipv6' ? 4 + 4 + enc.nextHop!.length + 1 : 0;
   const base = HEADER_LENGTH + 4 + attrLen + mpFixed;
   if (base + 21 > max) throw new RangeError(`attribute set of ${attrLen} octets does not fit in a ${max}-octet UPDATE`);
   let i = 0;
-  while (i < routes.length) {
+  while (i < keys.length) {
     let size = base, j = i;
-    while (j < routes.length) {
-      const s = nlriSize(routes[j]!.prefix, addPath);
+    while (j < keys.length) {
+      const s = nlriSize(keys[j]!, addPath);
       if (size + s > max) break;
       size += s; j++;
     }
@@ -212,11 +213,11 @@ export function buildAnnouncements(enc: EncodedAttrs, afi: Afi, routes: readonly
       m[o++] = 0; m[o++] = 2; m[o++] = 1; m[o++] = enc.nextHop!.length;
       m.set(enc.nextHop!, o); o += enc.nextHop!.length;
       m[o++] = 0; // reserved
-      for (let k = i; k < j; k++) o = writeNlri(m, o, routes[k]!.prefix, routes[k]!.pathId, addPath);
+      for (let k = i; k < j; k++) o = writeNlri(m, o, keys[k]!, ids === null ? 0 : ids[k]!, addPath);
       m.set(enc.bytes, o); o += attrLen;
     } else {
       m.set(enc.bytes, o); o += attrLen;
-      for (let k = i; k < j; k++) o = writeNlri(m, o, routes[k]!.prefix, routes[k]!.pathId, addPath);
+      for (let k = i; k < j; k++) o = writeNlri(m, o, keys[k]!, ids === null ? 0 : ids[k]!, addPath);
     }
     out.push(m);
     i = j;
@@ -224,13 +225,14 @@ export function buildAnnouncements(enc: EncodedAttrs, afi: Afi, routes: readonly
 }
 
 /** UPDATE messages withdrawing `routes` (IPv4: Withdrawn Routes field; IPv6: MP_UNREACH_NLRI). */
-export function buildWithdrawals(afi: Afi, routes: readonly OutRoute[], addPath: boolean, max: number, out: Uint8Array[]): void {
+export function buildWithdrawals(afi: Afi, routes: OutRoutes, addPath: boolean, max: number, out: Uint8Array[]): void {
+  const keys = routes.keys, ids = routes.ids;
   const base = HEADER_LENGTH + 4 + (afi === 'ipv6' ? 7 : 0);
   let i = 0;
-  while (i < routes.length) {
+  while (i < keys.length) {
     let size = base, j = i;
-    while (j < routes.length) {
-      const s = nlriSize(routes[j]!.prefix, addPath);
+    while (j < keys.length) {
+      const s = nlriSize(keys[j]!, addPath);
       if (size + s > max) break;
       size += s; j++;
     }
@@ -240,7 +242,7 @@ export function buildWithdrawals(afi: Afi, routes: readonly OutRoute[], addPath:
     if (afi === 'ipv4') {
       const wl = size - base;
       m[o++] = wl >> 8; m[o++] = wl & 255;
-      for (let k = i; k < j; k++) o = writeNlri(m, o, routes[k]!.prefix, routes[k]!.pathId, addPath);
+      for (let k = i; k < j; k++) o = writeNlri(m, o, keys[k]!, ids === null ? 0 : ids[k]!, addPath);
       m[o++] = 0; m[o++] = 0;
     } else {
       m[o++] = 0; m[o++] = 0;
@@ -249,7 +251,7 @@ export function buildWithdrawals(afi: Afi, routes: readonly OutRoute[], addPath:
       const mpLen = al - 4;
       m[o++] = 0x90; m[o++] = 15; m[o++] = mpLen >> 8; m[o++] = mpLen & 255;
       m[o++] = 0; m[o++] = 2; m[o++] = 1;
-      for (let k = i; k < j; k++) o = writeNlri(m, o, routes[k]!.prefix, routes[k]!.pathId, addPath);
+      for (let k = i; k < j; k++) o = writeNlri(m, o, keys[k]!, ids === null ? 0 : ids[k]!, addPath);
     }
     out.push(m);
     i = j;

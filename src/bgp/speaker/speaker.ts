@@ -22,7 +22,7 @@ import { ACCEPT_ALL, REJECT_ALL } from '../policy/index.js';
 import type { Policy } from '../policy/types.js';
 import type { NextHopResolver } from '../rib/nexthop.js';
 import type { PeerInfo } from '../rib/peer.js';
-import { Rib, type RibNotice, type RibSink } from '../rib/rib.js';
+import { type LocChange, Rib, type RibNotice, type RibSink } from '../rib/rib.js';
 import type { Transport } from '../transport/types.js';
 import { FibSync, type GatewayLookup } from './fib-sync.js';
 import { afiOf, Neighbor, type NeighborHost, type NeighborSettings } from './neighbor.js';
@@ -112,7 +112,8 @@ export class Speaker implements NeighborHost {
     this.listener.onPeerCreated((p) => this.dynamicCreated(p));
     this.listener.onPeerRemoved((p) => this.dynamicRemoved(p));
     this.sink = {
-      loc: (c) => { this.stats.locChanges++; this.fibSync.add(c); },
+      // Without a FIB the Loc-RIB changes are not even built (the RIB skips them when nobody listens).
+      ...(deps.fib.kind === 'noop' ? {} : { loc: (c: LocChange) => { this.stats.locChanges++; this.fibSync.add(c); } }),
       out: (peer, afi, prefix, pathId, attrs) => {
         this.stats.outChanges++;
         this.neighborOf(peer)?.queueChange(afi, prefix, pathId, attrs);
@@ -325,6 +326,11 @@ export class Speaker implements NeighborHost {
     } else {
       this.log.warn('routes ineligible on receipt', { peer: n.peer, reason: n.reason, routes: n.count });
     }
+  }
+
+  /** Prefixes received since the last flush (decision still to run). */
+  get pending(): number {
+    return this.flushScheduled || this.pendingPrefixes > 0 ? Math.max(1, this.pendingPrefixes) : 0;
   }
 
   get deferring(): boolean {

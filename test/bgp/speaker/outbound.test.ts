@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { AttrStore, type AttrsInput } from '../../../src/bgp/rib/attrs.js';
 import { formatPrefix, parsePrefix, type PrefixKey } from '../../../src/bgp/rib/prefix.js';
 import { AttrConverter } from '../../../src/bgp/speaker/inbound.js';
-import { AttrEncoder, buildAnnouncements, buildWithdrawals, type OutRoute } from '../../../src/bgp/speaker/outbound.js';
+import { AttrEncoder, buildAnnouncements, buildWithdrawals } from '../../../src/bgp/speaker/outbound.js';
 import { decode } from '../../../src/bgp/wire/decode.js';
 import { IPV4_UNICAST, IPV6_UNICAST, symmetricContext, type CodecContext } from '../../../src/bgp/wire/context.js';
 import { findAttr } from '../../../src/bgp/wire/attributes.js';
@@ -50,9 +50,10 @@ function check(afi: 'ipv4' | 'ipv6', ctx: CodecContext, input: AttrsInput, keys:
   const enc = new AttrEncoder().get(attrs, afi, ctx);
   assert.ok(typeof enc !== 'string', `encodable: ${String(enc)}`);
   const addPath = ctx.addPath.send.size > 0;
-  const routes: OutRoute[] = keys.map((prefix, i) => ({ prefix, pathId: addPath ? i * 7 + 1 : 0 }));
+  const routes = keys.map((prefix, i) => ({ prefix, pathId: addPath ? i * 7 + 1 : 0 }));
+  const out = { keys, ids: addPath ? routes.map((r) => r.pathId) : null };
   const msgs: Uint8Array[] = [];
-  buildAnnouncements(enc, afi, routes, addPath, max, msgs);
+  buildAnnouncements(enc, afi, out, addPath, max, msgs);
   const recv = symmetricContext({ as4: ctx.as4, addPath: ctx.addPath.send });
   const conv = new AttrConverter(store, recv);
   const seen: [string, number][] = [];
@@ -74,7 +75,7 @@ function check(afi: 'ipv4' | 'ipv6', ctx: CodecContext, input: AttrsInput, keys:
   assert.deepEqual(seen, routes.map((r) => [formatPrefix(r.prefix), r.pathId]));
   // Withdrawals of the same routes.
   const w: Uint8Array[] = [];
-  buildWithdrawals(afi, routes, addPath, max, w);
+  buildWithdrawals(afi, out, addPath, max, w);
   const wseen: [string, number][] = [];
   for (const b of w) {
     assert.ok(b.length <= max);
