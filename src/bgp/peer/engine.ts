@@ -49,6 +49,12 @@ export interface PeerDeps {
   readonly prefixCounter?: PrefixCounter;
   /** RFC 4271 §10 jitter seed; default random, 0 = no jitter (tests). */
   readonly jitterSeed?: number;
+  /**
+   * Most received attribute sets kept interned by their bytes per session (the codec's AttrCache; cleared when
+   * full). Default 1,000,000. A speaker that interns the sets itself can keep this small: on a full-table feed
+   * nearly every UPDATE brings a new set, and the cache then holds every set decoded (about 1 KB each).
+   */
+  readonly attrCacheEntries?: number;
 }
 
 export interface PeerCounters {
@@ -100,6 +106,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
   private busy = false;
   private readonly localId: number;
   private readonly jitterSeed: number;
+  private readonly attrCacheEntries: number | undefined;
 
   constructor(config: PeerConfig, deps: PeerDeps) {
     super();
@@ -111,6 +118,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     this.tap = deps.tap;
     this.localId = parseIpv4U32(config.routerId)!;
     this.jitterSeed = deps.jitterSeed ?? ((Math.random() * 0xffffffff) >>> 0 || 1);
+    this.attrCacheEntries = deps.attrCacheEntries;
     this.restarting = config.gracefulRestart.enabled && config.gracefulRestart.restarting;
     this.onHandlerError = (event, e) => this.log.error('event handler failed', { event, error: errorMessage(e) });
     this.gr = new GracefulRestartHelper(this.clock, config.gracefulRestart.stalePathTime, (f) => {
@@ -636,7 +644,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     conn.inbound = new InboundDecoder(neg.ctx, {
       localAs: this.config.localAs, peerAs: neg.peerAs, enforceFirstAs: this.config.enforceFirstAs,
       families: new Set(neg.families), localAddresses: [sock.local.address], localId: this.config.routerId,
-    }, neg.families);
+    }, neg.families, this.attrCacheEntries);
     this.current = { ...neg, holdTime: s.holdTime, keepaliveTime: s.keepaliveTime, internal: s.internal,
       local: sock.local, remote: sock.remote, initiator: conn.initiator, establishedAt: this.clock.now() };
     this.counters.established++;
