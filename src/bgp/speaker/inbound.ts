@@ -5,9 +5,9 @@
 // AS4_AGGREGATOR (a 2-octet session). Unrecognized attributes are kept opaque (RFC 4271 §5: optional transitive
 // ones are passed on; the RIB drops the non-transitive ones on export).
 //
-// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before. The cache is
-// bounded: it follows the codec's own cache (cleared when that one clears itself) and a size cap, and an entry
-// may hold an Attrs the RIB has since freed (the RIB revives an equal live set when it is passed in again).
+// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before. The map is
+// bounded (cleared when full, as the codec's own cache is), and an entry may hold an Attrs the RIB has since
+// freed (the RIB revives an equal live set when it is passed in again).
 import type { AttrStore, Attrs, AttrsInput, OpaqueAttr } from '../rib/attrs.js';
 import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
 import type { CodecContext } from '../wire/context.js';
@@ -19,7 +19,9 @@ export type RibAfi = 'ipv4' | 'ipv6';
 /** Why a set cannot give routes (the routes are then treated as withdrawn, RFC 7606 §2 spirit). */
 export type ConvertProblem = 'no-next-hop' | 'bad-value';
 
-const CACHE_LIMIT = 262_144;
+/** Sets remembered per family: about twice the session's own cache (speaker.ts ATTR_CACHE_ENTRIES), whose sets
+ * are the keys — a larger map would keep alive sets the codec's cache has let go. */
+const CACHE_LIMIT = 8192;
 
 export class AttrConverter {
   private readonly v4 = new Map<AttrSet, Attrs | ConvertProblem>();

@@ -33,6 +33,12 @@ import { dynamicRange, neighborSettings, peerInput } from './settings.js';
 
 /** Flush at once when this many prefixes wait (bounds the batch on a full-table load). */
 export const FLUSH_PREFIXES = 65_536;
+/**
+ * Received attribute sets the session layer keeps interned by their bytes, per session. The RIB interns by value
+ * anyway; this cache only saves decoding a set that repeats soon, and on a full-table feed (a new set in nearly
+ * every UPDATE) a large one holds every set decoded, ~1 KB each.
+ */
+export const ATTR_CACHE_ENTRIES = 4096;
 
 export interface SpeakerDeps {
   readonly transport: Transport;
@@ -125,7 +131,7 @@ export class Speaker implements NeighborHost {
   private peerDeps(counted: boolean, n?: () => Neighbor | undefined): PeerDeps {
     const d = this.deps;
     return {
-      transport: this.transport, clock: this.sessionClock, logger: this.log,
+      transport: this.transport, clock: this.sessionClock, logger: this.log, attrCacheEntries: ATTR_CACHE_ENTRIES,
       ...(d.tap !== undefined ? { tap: d.tap } : {}),
       ...(d.jitterSeed !== undefined ? { jitterSeed: d.jitterSeed } : {}),
       ...(d.wallClock !== undefined ? { wallClock: d.wallClock } : {}),
