@@ -44,7 +44,12 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
       `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\nneighbors:\n${ns.join('\n')}\n`);
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
     const proc = nsSpawn(DUT, [process.execPath, ...prof, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'speaker', '--config', join(dir, 's.yaml')], reg, { logFile: join(dir, 's.log') });
-    for (let i = 0; i < 200; i++) { try { await callSpeaker({ socket: sock }, 'GET', '/v1/status'); break; } catch { await sleep(100); } }
+    for (let i = 0; ; i++) {
+      try { await callSpeaker({ socket: sock }, 'GET', '/v1/status'); break; } catch (e) {
+        if (!proc.running || i > 600) throw new Error(`our speaker did not start: ${String(e)}; log: ${proc.logTail(5)}`);
+        await sleep(100);
+      }
+    }
     return {
       pid: () => proc.pid,
       count: async () => {

@@ -27,6 +27,8 @@ export interface TesterSpec {
   readonly addressOf: string;
   /** Add a sink peer that counts what the device sends (propagation runs). */
   readonly sink?: boolean;
+  /** Router ids in the opposite order of the addresses (the differential test's tie-break check). */
+  readonly reverseRouterIds?: boolean;
 }
 
 export const peerAddress = (tpl: string, p: number) => tpl.replace('%', String(p + 2));
@@ -130,7 +132,7 @@ export function runTester(spec: TesterSpec, transport: Transport, ev: TesterEven
           close: (e) => { if (!opened) reject(new Error(`tester peer ${p} closed: ${e}`)); },
           drain: () => { if (!isSink) pump(); },
         });
-        c.write(open(asn, `10.255.${p}.1`));
+        c.write(open(asn, `10.255.${spec.reverseRouterIds ? total - 1 - p : p}.1`));
       });
     }
     const go = () => { ev.established?.(); ev.sending?.(routes); for (const s of starters) s(); };

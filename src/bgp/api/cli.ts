@@ -85,7 +85,7 @@ export async function showNeighbor(t: SpeakerTarget, name: string, asJson: boole
   return 0;
 }
 
-export async function showRib(t: SpeakerTarget, o: { prefix?: string; in?: string; out?: string; prePolicy?: boolean; limit?: number },
+export async function showRib(t: SpeakerTarget, o: { prefix?: string; in?: string; out?: string; prePolicy?: boolean; limit?: number; best?: boolean },
   asJson: boolean, out: Out): Promise<number> {
   if (o.in !== undefined && o.out !== undefined) throw new UsageError('give --in or --out, not both');
   if (o.prePolicy && o.in === undefined) throw new UsageError('--pre-policy goes with --in NEIGHBOR');
@@ -93,6 +93,7 @@ export async function showRib(t: SpeakerTarget, o: { prefix?: string; in?: strin
   if (o.prefix !== undefined) q.set('prefix', o.prefix);
   if (o.limit !== undefined) q.set('limit', String(o.limit));
   if (o.prePolicy) q.set('pre-policy', '1');
+  if (o.best) q.set('best', '1');
   const qs = q.toString() === '' ? '' : `?${q}`;
   if (o.in !== undefined || o.out !== undefined) {
     const dir = o.in !== undefined ? 'in' : 'out';

@@ -4,7 +4,7 @@
 //   GET  /v1/neighbors                           summaries (show neighbors)
 //   GET  /v1/neighbors/NAME                      detail (show neighbor N)
 //   POST /v1/neighbors/NAME/reset|refresh|shutdown|enable   {message?, direction?: in|out|both}
-//   GET  /v1/rib?prefix=P&limit=N                Loc-RIB (P: prefix, or address for the longest match)
+//   GET  /v1/rib?prefix=P&limit=N&best           Loc-RIB (P: prefix, or address for the longest match; best: best paths only)
 //   GET  /v1/rib/in/NAME?prefix&limit&pre-policy Adj-RIB-In;  GET /v1/rib/out/NAME?prefix&limit  Adj-RIB-Out
 //   GET  /v1/route?prefix=P                      decision explanation + export verdict per neighbor
 //   GET  /v1/routes                              originated routes;  POST /v1/routes {prefix, ...}  add
@@ -110,7 +110,7 @@ export function controlHandler(host: ControlHost, log: Logger) {
         }
       }
       if (path === '/v1/rib' && method === 'GET') {
-        return send(res, 200, locRibView(s, url.searchParams.get('prefix') ?? undefined, limitOf(url)));
+        return send(res, 200, locRibView(s, url.searchParams.get('prefix') ?? undefined, limitOf(url), url.searchParams.has('best')));
       }
       m = /^\/v1\/rib\/(in|out)\/([^/]+)$/.exec(path);
       if (m && method === 'GET') {

@@ -7,6 +7,8 @@
 // (Adj-RIB-In, import policy) → the speaker flushes the RIB once per event-loop turn (or at once past
 // FLUSH_PREFIXES pending prefixes): decision for the changed prefixes only → Loc-RIB deltas to the FIB, Adj-RIB-Out
 // deltas to each neighbor's queue → UPDATEs (one encoding per attribute set) at the end of the flush or per MRAI.
+// Under a table load (the last flush was large) flushes are at least BUSY_FLUSH_MS apart: a prefix that gets a
+// new path from each of ten neighbors is then decided once or twice rather than ten times.
 //
 // Graceful restart, restarting speaker (RFC 4724 §4.1): when the FIB still holds our routes at start (or the
 // configuration says so), they are adopted as stale, neighbors see the Restart State bit, and the decision is
@@ -32,7 +34,10 @@ import { TrackingClock, TrackingTransport } from './tracking.js';
 import { dynamicRange, neighborSettings, peerInput } from './settings.js';
 
 /** Flush at once when this many prefixes wait (bounds the batch on a full-table load). */
-export const FLUSH_PREFIXES = 65_536;
+export const FLUSH_PREFIXES = 262_144;
+/** Least time between two flushes while the input is heavy (the last flush took BUSY_PREFIXES or more). */
+export const BUSY_FLUSH_MS = 250;
+export const BUSY_PREFIXES = 8192;
 /**
  * Received attribute sets the session layer keeps interned by their bytes, per session. The RIB interns by value
  * anyway; this cache only saves decoding a set that repeats soon, and on a full-table feed (a new set in nearly
@@ -84,6 +89,8 @@ export class Speaker implements NeighborHost {
   private readonly byInfo = new Map<PeerInfo, Neighbor>();
   private pendingPrefixes = 0;
   private flushScheduled = false;
+  private lastFlushAt = -Infinity;
+  private lastFlushPrefixes = 0;
   private flushing = false;
   private started = false;
   private stopped = false;
@@ -298,7 +305,9 @@ export class Speaker implements NeighborHost {
     if (this.pendingPrefixes >= FLUSH_PREFIXES && !this.flushing && this.deferral === null) { this.flush(); return; }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    this.defer(() => { this.flushScheduled = false; this.flush(); });
+    const wait = this.lastFlushPrefixes >= BUSY_PREFIXES ? this.lastFlushAt + BUSY_FLUSH_MS - this.clock.now() : 0;
+    if (wait > 0) this.clock.setTimeout(() => { this.flushScheduled = false; this.flush(); }, wait);
+    else this.defer(() => { this.flushScheduled = false; this.flush(); });
   }
 
   /** Decide, update the FIB and send what changed. Synchronous except for the FIB (applied in the background). */
@@ -307,6 +316,7 @@ export class Speaker implements NeighborHost {
     this.flushing = true;
     const t0 = performance.now();
     try {
+      this.lastFlushPrefixes = this.pendingPrefixes;
       this.pendingPrefixes = 0;
       this.rib.flush(this.sink);
       this.stats.flushes++;
@@ -321,6 +331,7 @@ export class Speaker implements NeighborHost {
       this.fibSync.kick();
     } finally {
       this.flushing = false;
+      this.lastFlushAt = this.clock.now();
       this.stats.lastFlushMs = performance.now() - t0;
     }
   }

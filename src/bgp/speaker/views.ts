@@ -113,7 +113,7 @@ export interface RibEntryView {
 }
 
 /** Prefixes of the Loc-RIB matching `filter`: an exact prefix, or an address (longest match), or all. */
-export function locRibView(s: Speaker, filter: string | undefined, limit: number): { routes: RibEntryView[]; total: number; truncated: boolean } {
+export function locRibView(s: Speaker, filter: string | undefined, limit: number, bestOnly = false): { routes: RibEntryView[]; total: number; truncated: boolean } {
   const rib = s.rib;
   const routes: RibEntryView[] = [];
   let total = 0;
@@ -128,7 +128,7 @@ export function locRibView(s: Speaker, filter: string | undefined, limit: number
         best: bestId !== null && c.peer === bestId.peer && c.pathId === bestId.pathId, multipath: inMp(c), eligible: c.eligible,
         ineligible: c.ineligible, stale: c.stale, from: c.peer.kind === 'local' ? 'local' : c.peer.name,
         fromAddress: c.peer.kind === 'local' ? null : c.peer.address, pathId: c.pathId, attrs: attrsToJSON(c.attrs),
-      })).sort((x, y) => Number(y.best) - Number(x.best)),
+      })).filter((p) => !bestOnly || p.best).sort((x, y) => Number(y.best) - Number(x.best)),
     };
   };
   if (filter !== undefined) {

@@ -7,7 +7,7 @@ export const summary = 'show the speaker\'s neighbors, RIB and best-path decisio
 const HELP = `usage:
   anycast show neighbors                         one line per neighbor
   anycast show neighbor NAME|ADDRESS             session, capabilities, counters
-  anycast show rib [PREFIX|ADDRESS] [--in NEIGHBOR [--pre-policy] | --out NEIGHBOR] [--limit N]
+  anycast show rib [PREFIX|ADDRESS] [--best] [--in NEIGHBOR [--pre-policy] | --out NEIGHBOR] [--limit N]
   anycast show route PREFIX [--explain]          every candidate and the rule that decided; export per neighbor
   anycast show routes                            routes we originate (network statements and route add)
   anycast show status                            the speaker's summary
@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true,
     options: {
       json: { type: 'boolean' }, socket: { type: 'string', short: 's' }, in: { type: 'string' }, out: { type: 'string' },
-      'pre-policy': { type: 'boolean' }, limit: { type: 'string' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'pre-policy': { type: 'boolean' }, limit: { type: 'string' }, best: { type: 'boolean' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       return cli.showNeighbor(t, arg, json, out);
     case 'rib':
       return cli.showRib(t, { ...(arg !== undefined ? { prefix: arg } : {}), ...(values.in !== undefined ? { in: values.in } : {}),
-        ...(values.out !== undefined ? { out: values.out } : {}), prePolicy: values['pre-policy'] ?? false,
+        ...(values.out !== undefined ? { out: values.out } : {}), prePolicy: values['pre-policy'] ?? false, best: values.best ?? false,
         ...(limit !== undefined ? { limit } : {}) }, json, out);
     case 'route':
       if (arg === undefined) throw new UsageError('anycast show route needs a PREFIX');
