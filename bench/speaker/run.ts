@@ -53,7 +53,14 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
     return {
       pid: () => proc.pid,
       count: async () => {
-        const m = await callSpeaker({ socket: sock }, 'GET', '/metrics') as string;
+        let m: string;
+        try {
+          m = await callSpeaker({ socket: sock }, 'GET', '/metrics') as string;
+        } catch (e) {
+          if (!proc.running) throw new Error(`our speaker exited: ${proc.logTail(10)}`);
+          console.log(`  (poll failed, retrying: ${String(e)})`);
+          return 0;
+        }
         const paths = Number(/^anycast_bgp_rib_paths\{afi="ipv4"\} (\d+)$/m.exec(m)?.[1] ?? 0);
         const pending = Number(/^anycast_bgp_decision_pending (\d+)$/m.exec(m)?.[1] ?? 1);
         return pending === 0 ? paths : 0;
