@@ -121,12 +121,97 @@ function hasLoc(x: number): boolean {
   return !Number.isNaN(x);
 }
 
+/** Objective for optimize/add-site: weighted mean estimated RTT over ASes with a known location; an AS with no
+ *  route at all counts as NO_ROUTE_MS, so that reach matters. Also the per-site weights (fractional in 'all' mode). */
+export const NO_ROUTE_MS = 1000;
+export interface Evaluation { meanRttMs: number; unreached: number; siteWeight: Float64Array; siteAses: Float64Array }
+export function evaluate(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, weight?: Float64Array): Evaluation {
+  const p = perAsRtt(g, geo, c, r);
+  let sum = 0;
+  let wsum = 0;
+  let unreached = 0;
+  const siteWeight = new Float64Array(c.sites.length);
+  const siteAses = new Float64Array(c.sites.length);
+  for (let v = 0; v < g.n; v++) {
+    const w = weight === undefined ? 1 : weight[v]!;
+    if (r.cls[v] === NONE) {
+      unreached++;
+      if (!Number.isNaN(geo.lat[v]!)) { sum += w * NO_ROUTE_MS; wsum += w; }
+      continue;
+    }
+    forEachSite(r, v, (s, q) => { siteWeight[s]! += q * w; siteAses[s]! += q; });
+    if (!Number.isNaN(p[v]!)) { sum += w * p[v]!; wsum += w; }
+  }
+  return { meanRttMs: wsum > 0 ? sum / wsum : NaN, unreached, siteWeight, siteAses };
+}
+
+/** Distinct locations (AS country centroids and sites) and the distances between them, so that the per-AS RTT
+ *  pass is table look-ups rather than trigonometry. Location -1 is unknown. */
+export interface LocationIndex { asLoc: Int32Array; siteLoc: Int32Array; count: number; km: Float64Array }
+
+const locCache = new WeakMap<Compiled, WeakMap<AsGeo, LocationIndex>>();
+
+export function locationIndex(geo: AsGeo, c: Compiled): LocationIndex {
+  let byGeo = locCache.get(c);
+  const hit = byGeo?.get(geo);
+  if (hit !== undefined) return hit;
+  const ids = new Map<string, number>();
+  const lats: number[] = [];
+  const lons: number[] = [];
+  const id = (la: number, lo: number) => {
+    if (Number.isNaN(la)) return -1;
+    const k = `${la},${lo}`;
+    let i = ids.get(k);
+    if (i === undefined) { i = lats.length; ids.set(k, i); lats.push(la); lons.push(lo); }
+    return i;
+  };
+  const asLoc = new Int32Array(geo.lat.length);
+  for (let v = 0; v < geo.lat.length; v++) asLoc[v] = id(geo.lat[v]!, geo.lon[v]!);
+  const siteLoc = new Int32Array(c.sites.length);
+  c.sites.forEach((s, i) => { siteLoc[i] = id(s.lat, s.lon); });
+  const L = lats.length;
+  const km = new Float64Array(L * L);
+  for (let a = 0; a < L; a++) for (let b = a + 1; b < L; b++) {
+    const d = greatCircleKm(lats[a]!, lons[a]!, lats[b]!, lons[b]!);
+    km[a * L + b] = d;
+    km[b * L + a] = d;
+  }
+  const out = { asLoc, siteLoc, count: L, km };
+  if (byGeo === undefined) { byGeo = new WeakMap(); locCache.set(c, byGeo); }
+  byGeo.set(geo, out);
+  return out;
+}
+
+/** Estimated RTT per AS (NaN unknown), without the nearest-site work of perAsGeo. Same model as perAsGeo. */
+export function perAsRtt(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes): Float64Array {
+  const n = g.n;
+  const { asLoc, siteLoc, count: L, km: table } = locationIndex(geo, c);
+  const eff = new Int32Array(n);
+  const km = new Float64Array(n);
+  const rtt = new Float64Array(n).fill(NaN);
+  const { order, site, cls, seed, next, len } = r;
+  for (let t = 0; t < r.reached; t++) {
+    const v = order[t]!;
+    const sl = siteLoc[site[v]!]!;
+    if (cls[v] === ORIGIN) { eff[v] = sl; km[v] = sl < 0 ? NaN : 0; rtt[v] = 0; continue; }
+    let d: number; let dKm: number;
+    if (seed[v]! >= 0) { d = sl; dKm = 0; } else { const u = next[v]!; d = eff[u]!; dKm = km[u]!; }
+    const own = asLoc[v]!;
+    if (own < 0) { eff[v] = d; km[v] = dKm; continue; }
+    eff[v] = own;
+    const k = d < 0 ? NaN : table[own * L + d]! + dKm;
+    km[v] = k;
+    if (!Number.isNaN(k)) rtt[v] = rttMs(k, len[v]!);
+  }
+  return rtt;
+}
+
 /** Visits the catchment of v: (site, probability). One call per site for 'all' mode, one for 'lowest-asn'. */
 export function forEachSite(r: Routes, v: number, f: (site: number, p: number) => void): void {
   if (r.cls[v] === NONE) return;
   if (r.dist === undefined) { f(r.site[v]!, 1); return; }
-  const { off, site, prob } = r.dist;
-  for (let e = off[v]!; e < off[v + 1]!; e++) f(site[e]!, prob[e]!);
+  const { start, count, site, prob } = r.dist;
+  for (let e = start[v]!, end = e + count[v]!; e < end; e++) f(site[e]!, prob[e]!);
 }
 
 function weightedQuantile(values: number[], weights: number[], q: number): number {

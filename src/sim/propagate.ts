@@ -23,7 +23,9 @@ import type { AsGraph } from './graph.js';
 export type TieMode = 'lowest-asn' | 'all';
 
 export interface SiteDist {
-  off: Int32Array;       // node v's entries are [off[v], off[v+1])
+  /** Node v's entries are [start[v], start[v] + count[v]) of site/prob (ASes with one candidate share entries). */
+  start: Int32Array;
+  count: Int32Array;
   site: Int32Array;
   prob: Float64Array;
 }
@@ -220,107 +222,98 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
   return routes;
 }
 
-/** 'all' mode: each AS's site distribution, the mean of its tied candidates' (exported) distributions. */
+/** 'all' mode: each AS's site distribution, the mean of its tied candidates' (exported) distributions. An AS with
+ *  a single candidate shares that candidate's entries (no copy): most ASes, so memory stays near O(n). */
 function distributions(r: Routes, ann: Announcement, originExtra: Array<[number, number]>):
   { dist: SiteDist; uncertain: number } {
   const { n, order, reached, cls, site } = r;
   const { head, next: tn, val } = r.ties!;
-  const off = new Int32Array(n + 1);
-  // Per-node entries are appended in settle order; `start`/`count` index them, then copied to CSR at the end.
-  const start = new Int32Array(n).fill(-1);
+  const start = new Int32Array(n);
   const count = new Int32Array(n);
+  // Export distributions that differ from the own one (mixed NO_EXPORT ties): their own start/count.
+  const exStart = new Int32Array(n).fill(-1);
+  const exCount = new Int32Array(n);
   let cap = Math.max(1024, reached * 2);
   let ps = new Int32Array(cap);
   let pp = new Float64Array(cap);
   let used = 0;
-  // Export distributions that differ from the own one (mixed NO_EXPORT ties), by node.
-  const exportAlt = new Map<number, Array<[number, number]>>();
   const acc = new Float64Array(r.siteCount);
-  const hit: number[] = [];
-  const add = (s: number, p: number) => { if (acc[s] === 0) hit.push(s); acc[s]! += p; };
-  const flush = (v: number): Array<[number, number]> => {
-    hit.sort((a, b) => a - b);
-    const out: Array<[number, number]> = hit.map((s) => [s, acc[s]!]);
-    for (const s of hit) acc[s] = 0;
-    hit.length = 0;
-    if (used + out.length > cap) {
-      cap = Math.max(cap * 2, used + out.length);
+  const hit = new Int32Array(r.siteCount);
+  let nHit = 0;
+  const add = (s: number, p: number) => { if (acc[s] === 0) hit[nHit++] = s; acc[s]! += p; };
+  /** Writes the accumulated distribution to the pool; returns its start. */
+  const flush = (): number => {
+    hit.subarray(0, nHit).sort();
+    if (used + nHit > cap) {
+      cap = Math.max(cap * 2, used + nHit);
       const a = new Int32Array(cap); a.set(ps); ps = a;
       const b = new Float64Array(cap); b.set(pp); pp = b;
     }
-    start[v] = used;
-    count[v] = out.length;
-    for (const [s, p] of out) { ps[used] = s; pp[used++] = p; }
-    return out;
+    const at = used;
+    for (let h = 0; h < nHit; h++) { const s = hit[h]!; ps[used] = s; pp[used++] = acc[s]!; acc[s] = 0; }
+    nHit = 0;
+    return at;
   };
   const extraSites = new Map<number, number[]>();
   for (const [v, s] of originExtra) (extraSites.get(v) ?? extraSites.set(v, []).get(v)!).push(s);
   const addExported = (c: number, w: number) => {
-    const alt = exportAlt.get(c);
-    if (alt !== undefined) { for (const [s, p] of alt) add(s, p * w); return; }
-    for (let e = start[c]!, end = e + count[c]!; e < end; e++) add(ps[e]!, pp[e]! * w);
+    const st = exStart[c]! >= 0 ? exStart[c]! : start[c]!;
+    const ct = exStart[c]! >= 0 ? exCount[c]! : count[c]!;
+    for (let e = st, end = st + ct; e < end; e++) add(ps[e]!, pp[e]! * w);
   };
+  const seedNoExport = ann.seedNoExport;
+  const seedSite = ann.seedSite;
   let uncertain = 0;
   for (let t = 0; t < reached; t++) {
     const v = order[t]!;
     if (cls[v] === ORIGIN) {
       const sites = [site[v]!, ...(extraSites.get(v) ?? [])];
       for (const s of sites) add(s, 1 / sites.length);
+      count[v] = nHit;
+      start[v] = flush();
     } else {
       let k = 0;
       let mixed = false;
       for (let e = head[v]!; e >= 0; e = tn[e]!) {
         k++;
         const c = val[e]!;
-        if (c < 0 && ann.seedNoExport[-c - 1] === 1) mixed = true;
+        if (c < 0 && seedNoExport[-c - 1] === 1) mixed = true;
       }
-      for (let e = head[v]!; e >= 0; e = tn[e]!) {
-        const c = val[e]!;
-        if (c < 0) add(ann.seedSite[-c - 1]!, 1 / k);
-        else addExported(c, 1 / k);
-      }
-      if (mixed && r.noExport[v] === 0) {
-        // What v advertises: only its exportable candidates.
-        const own = flush(v);
-        let ke = 0;
-        for (let e = head[v]!; e >= 0; e = tn[e]!) { const c = val[e]!; if (c >= 0 || ann.seedNoExport[-c - 1] === 0) ke++; }
+      const only = val[head[v]!]!;
+      if (k === 1 && only >= 0) {
+        // Share the single candidate's exported distribution.
+        start[v] = exStart[only]! >= 0 ? exStart[only]! : start[only]!;
+        count[v] = exStart[only]! >= 0 ? exCount[only]! : count[only]!;
+      } else {
         for (let e = head[v]!; e >= 0; e = tn[e]!) {
           const c = val[e]!;
-          if (c < 0) { if (ann.seedNoExport[-c - 1] === 0) add(ann.seedSite[-c - 1]!, 1 / ke); }
-          else addExported(c, 1 / ke);
+          if (c < 0) add(seedSite[-c - 1]!, 1 / k);
+          else addExported(c, 1 / k);
         }
-        const ex = hit.sort((a, b) => a - b).map((s): [number, number] => [s, acc[s]!]);
-        for (const s of hit) acc[s] = 0;
-        hit.length = 0;
-        exportAlt.set(v, ex);
-        if (own.length > 1) uncertain++;
-        setMostLikely(r, v, own);
-        continue;
+        count[v] = nHit;
+        start[v] = flush();
+        if (mixed && r.noExport[v] === 0) {
+          // What v advertises: only its exportable candidates.
+          let ke = 0;
+          for (let e = head[v]!; e >= 0; e = tn[e]!) { const c = val[e]!; if (c >= 0 || seedNoExport[-c - 1] === 0) ke++; }
+          for (let e = head[v]!; e >= 0; e = tn[e]!) {
+            const c = val[e]!;
+            if (c < 0) { if (seedNoExport[-c - 1] === 0) add(seedSite[-c - 1]!, 1 / ke); }
+            else addExported(c, 1 / ke);
+          }
+          exCount[v] = nHit;
+          exStart[v] = flush();
+        }
       }
     }
-    const own = flush(v);
-    if (own.length > 1) uncertain++;
-    setMostLikely(r, v, own);
+    if (count[v]! > 1) uncertain++;
+    // Most probable site (lowest index on equal probability: entries are sorted by site).
+    let best = -1;
+    let bp = -1;
+    for (let e = start[v]!, end = e + count[v]!; e < end; e++) if (pp[e]! > bp + 1e-12) { best = ps[e]!; bp = pp[e]!; }
+    site[v] = best;
   }
-  // Compact to CSR in node order.
-  let total = 0;
-  for (let v = 0; v < n; v++) { off[v] = total; total += count[v]!; }
-  off[n] = total;
-  const dsite = new Int32Array(total);
-  const dprob = new Float64Array(total);
-  for (let v = 0; v < n; v++) {
-    if (count[v] === 0) continue;
-    dsite.set(ps.subarray(start[v]!, start[v]! + count[v]!), off[v]!);
-    dprob.set(pp.subarray(start[v]!, start[v]! + count[v]!), off[v]!);
-  }
-  return { dist: { off, site: dsite, prob: dprob }, uncertain };
-}
-
-function setMostLikely(r: Routes, v: number, d: Array<[number, number]>): void {
-  let best = -1;
-  let bp = -1;
-  for (const [s, p] of d) if (p > bp + 1e-12) { best = s; bp = p; }
-  r.site[v] = best;
+  return { dist: { start, count, site: ps.subarray(0, used), prob: pp.subarray(0, used) }, uncertain };
 }
 
 /** The AS path (graph indices, this AS first) of v's chosen route, ending at the AS that got the site's seed;

@@ -23,6 +23,8 @@ export async function simMain(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name === undefined ? 2 : 0;
   }
+  // `anycast sim … | head` closes our stdout early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   const sub = subcommands[name];
   if (sub === undefined) throw new UsageError(`unknown sim subcommand '${name}' (anycast sim --help lists them)`);
   return (await sub.load()).run(rest);
