@@ -23,9 +23,10 @@ function show(x: Cell, col: Column): string {
 export function table(cols: Column[], rows: Cell[][]): string {
   const text = rows.map((r) => r.map((x, i) => show(x, cols[i]!)));
   const width = cols.map((c, i) => Math.max(c.title.length, ...text.map((r) => r[i]!.length)));
+  const numeric = cols.map((_, i) => rows.some((r) => typeof r[i] === 'number'));
   const line = (cells: string[], header = false) => cells.map((s, i) => {
-    const right = (cols[i]!.align ?? (header ? 'left' : undefined)) === 'right' ||
-      (cols[i]!.align === undefined && rows.length > 0 && typeof rows[0]![i] === 'number');
+    const right = cols[i]!.align === 'right' || (cols[i]!.align === undefined && numeric[i]! && !header) ||
+      (header && cols[i]!.align === undefined && numeric[i]!);
     return right ? s.padStart(width[i]!) : s.padEnd(width[i]!);
   }).join('  ').trimEnd();
   return [line(cols.map((c) => c.title), true), ...text.map((r) => line(r))].join('\n');
