@@ -105,7 +105,8 @@ export function parseDataText(text: string, file: string): unknown {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const where = e.linePos?.[0] ? `line ${e.linePos[0].line}` : '';
+    const at = e.linePos?.[0]?.line ?? (e.pos?.[0] !== undefined ? text.slice(0, e.pos[0]).split('\n').length : undefined);
+    const where = at !== undefined ? `line ${at}` : '';
     throw new ConfigError(file, where, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   }
   return doc.toJS();

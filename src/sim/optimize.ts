@@ -44,10 +44,10 @@ function* combinations(items: number[], k: number): Generator<number[]> {
 
 /**
  * Chooses `k` of `candidates` to add to `fixed` (sites always enabled). `budget` caps the evaluations of the swap
- * search and decides whether exhaustive search is affordable.
+ * search, and exhaustive search runs instead when the number of K-subsets is within it.
  */
 export async function selectSites(fixed: number[], candidates: number[], k: number, evalMany: EvalMany,
-  opts: { budget?: number; swap?: boolean; onStep?: (s: Step) => void } = {}): Promise<SearchResult> {
+  opts: { budget?: number; swap?: boolean; exhaustive?: boolean; onStep?: (s: Step) => void } = {}): Promise<SearchResult> {
   const budget = opts.budget ?? 3000;
   let evaluations = 0;
   const ev = async (sets: number[][]) => { evaluations += sets.length; return evalMany(sets.map((s) => [...fixed, ...s])); };
@@ -71,7 +71,7 @@ export async function selectSites(fixed: number[], candidates: number[], k: numb
   const greedyMean = current;
   // Exhaustive when affordable.
   const combos = binomial(candidates.length, chosen.length);
-  if (combos <= budget && chosen.length > 1 && combos > candidates.length) {
+  if (opts.exhaustive !== false && combos <= budget && chosen.length > 1 && combos > candidates.length) {
     const all = [...combinations(candidates, chosen.length)];
     const vals = await ev(all);
     let bi = 0;
@@ -83,12 +83,14 @@ export async function selectSites(fixed: number[], candidates: number[], k: numb
   const swaps: Step[] = [];
   let localOptimum = false;
   if (opts.swap !== false && chosen.length > 0) {
+    let spent = 0;
     for (;;) {
       const outside = candidates.filter((c) => !chosen.includes(c));
       const moves: Array<[number, number]> = [];
       for (let i = 0; i < chosen.length; i++) for (const c of outside) moves.push([i, c]);
       if (moves.length === 0) { localOptimum = true; break; }
-      if (evaluations + moves.length > budget + k * candidates.length) break;
+      if (spent + moves.length > budget) break;
+      spent += moves.length;
       const vals = await ev(moves.map(([i, c]) => chosen.map((x, j) => (j === i ? c : x))));
       let bi = 0;
       for (let i = 1; i < vals.length; i++) if (vals[i]! < vals[bi]! - 1e-9) bi = i;

@@ -14,13 +14,13 @@ import type { World } from '../load.js';
 const OPTS = {
   candidates: { type: 'string' },
   count: { type: 'string', default: '1' },
-  budget: { type: 'string', default: '3000' },
+  budget: { type: 'string', default: '2000' },
   'no-swap': { type: 'boolean', default: false },
   workers: { type: 'string' },
 } as const;
 
 const CAND_HELP = `  --candidates C      a deployment file whose sites are the candidates, or top:N (the N best-connected ASes)
-  --budget N          evaluations allowed for the swap search / exhaustive search (default 3000)
+  --budget N          evaluations allowed for the swap search / exhaustive search (default 2000)
   --no-swap           greedy only
   --workers N         worker threads (default: one per core)`;
 
