@@ -124,11 +124,21 @@ function hasLoc(x: number): boolean {
 /** Objective for optimize/add-site: weighted mean estimated RTT over ASes with a known location; an AS with no
  *  route at all counts as NO_ROUTE_MS, so that reach matters. Also the per-site weights (fractional in 'all' mode). */
 export const NO_ROUTE_MS = 1000;
-export interface Evaluation { meanRttMs: number; unreached: number; siteWeight: Float64Array; siteAses: Float64Array }
+export interface Evaluation {
+  /** The objective: weighted mean RTT, an AS without a route counting NO_ROUTE_MS. */
+  objectiveMs: number;
+  /** Weighted mean RTT over the ASes with a route (as `sim catchment` reports it). */
+  meanRttMs: number;
+  unreached: number;
+  siteWeight: Float64Array;
+  siteAses: Float64Array;
+}
 export function evaluate(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, weight?: Float64Array): Evaluation {
   const p = perAsRtt(g, geo, c, r);
   let sum = 0;
   let wsum = 0;
+  let rsum = 0;
+  let rw = 0;
   let unreached = 0;
   const siteWeight = new Float64Array(c.sites.length);
   const siteAses = new Float64Array(c.sites.length);
@@ -140,9 +150,9 @@ export function evaluate(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, weight?
       continue;
     }
     forEachSite(r, v, (s, q) => { siteWeight[s]! += q * w; siteAses[s]! += q; });
-    if (!Number.isNaN(p[v]!)) { sum += w * p[v]!; wsum += w; }
+    if (!Number.isNaN(p[v]!)) { sum += w * p[v]!; wsum += w; rsum += w * p[v]!; rw += w; }
   }
-  return { meanRttMs: wsum > 0 ? sum / wsum : NaN, unreached, siteWeight, siteAses };
+  return { objectiveMs: wsum > 0 ? sum / wsum : NaN, meanRttMs: rw > 0 ? rsum / rw : NaN, unreached, siteWeight, siteAses };
 }
 
 /** Distinct locations (AS country centroids and sites) and the distances between them, so that the per-AS RTT

@@ -5,8 +5,9 @@
 //      number of customers, then degree, then lowest ASN — the best-connected transit ASes of the country;
 //      a country with no AS in the graph borrows the candidates of the nearest country (centroid distance) that
 //      has some;
-//   2. the sites of one country, taken in the order (town, site ID), go round-robin over the country's top
-//      min(5, candidates) ASes, so that a country with many sites spreads them over several transit networks;
+//   2. the sites of one country, taken in the order (town, site ID), go to the country's candidates in rank
+//      order, one site per AS while there are ASes (then round-robin): sites sharing a host AS would hide all but
+//      one of them, since one AS is one point in the model;
 //   3. every site is originated by the letter's operator ASN and announced to its host only, the host being its
 //      provider (so a Global site reaches the whole internet through the host); a Local site carries NO_EXPORT,
 //      so only the host uses it;
@@ -17,8 +18,6 @@ import type { AsInfo, Centroid } from './asinfo.js';
 import type { Deployment, SiteSpec } from './deployment.js';
 import { greatCircleKm } from './geo.js';
 import { customerCount, degree, indexOfAsn, type AsGraph } from './graph.js';
-
-export const HOST_POOL = 5;
 
 interface RootSite {
   Country?: string;
@@ -50,7 +49,7 @@ export function rootDeployment(json: unknown, letter: string, file: string, g: A
     let r = ranked.get(cc);
     if (r !== undefined) return r;
     const own = byCountry.get(cc);
-    if (own !== undefined && own.length > 0) r = rank([...own]).slice(0, HOST_POOL);
+    if (own !== undefined && own.length > 0) r = rank([...own]);
     else {
       const here = centroids.get(cc);
       let best = '';

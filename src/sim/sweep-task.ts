@@ -22,6 +22,7 @@ export interface Task {
 }
 
 export interface TaskResult {
+  objectiveMs: number;
   meanRttMs: number;
   unreached: number;
   siteWeight: Float64Array;

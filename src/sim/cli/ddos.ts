@@ -1,7 +1,7 @@
 // `anycast sim ddos`: the attack load each site absorbs, and what changes if the attacked site(s) withdraw.
 import { UsageError } from '../../util/errors.js';
 import { generateSources, outcome, split, type Split } from '../ddos.js';
-import { json, pct, table, type Cell } from '../format.js';
+import { csv, json, pct, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
 import { rng } from '../rng.js';
 import { commonHelp, compile, outputKind, parse, siteByName, tieMode, weights, world, write } from './common.js';
@@ -78,6 +78,13 @@ export async function run(argv: string[]): Promise<number> {
     write(json({ deployment: c.name, mode, attack: { total: totalAttack, sources: attack.reduce((a, x) => a + (x > 0 ? 1 : 0), 0),
       kind: v.attack ? 'file' : kind, seed: v.attack ? null : Number(v.seed) }, legitTotal: totalLegit,
     absorb: summary(absorb, abs), withdraw: { withdrawn: withdrawn.map(name), ...summary(wd, wdo) } }));
+    return 0;
+  }
+  if (out === 'csv') {
+    write(csv(['site', 'absorb_attack', 'absorb_legit', 'absorb_utilization', 'withdrawn', 'withdraw_attack', 'withdraw_legit', 'withdraw_utilization'],
+      c.sites.map((s, i) => [s.id, absorb.sites[i]!.attack, absorb.sites[i]!.legit,
+        capacity[i] ? (absorb.sites[i]!.attack + absorb.sites[i]!.legit) / capacity[i]! : null, withdrawn.includes(i) ? 'yes' : 'no',
+        wd.sites[i]!.attack, wd.sites[i]!.legit, capacity[i] && !withdrawn.includes(i) ? (wd.sites[i]!.attack + wd.sites[i]!.legit) / capacity[i]! : null])));
     return 0;
   }
   const nSrc = attack.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);

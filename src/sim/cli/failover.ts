@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   const unit = wt ? 'weight' : 'ASes';
   write(`${c.name}: ${rows.length} site failure${rows.length > 1 ? 's' : ''}, each alone; tie-break ${mode}; ` +
     `${(ms / 1000).toFixed(1)} s on ${threads} thread${threads > 1 ? 's' : ''}\n` +
-    `mean estimated RTT with all sites up: ${before.meanRttMs.toFixed(1)} ms\n`);
+    `mean estimated RTT (ASes with a route) with all sites up: ${before.meanRttMs.toFixed(1)} ms\n`);
   const sorted = [...rows].sort((a, b) => b.catchment - a.catchment);
   write(table([{ title: 'failed site' }, { title: unit, digits: 0 }, { title: `went to (top ${top})` }, { title: 'lost', digits: 0 },
     { title: 'busiest site after' }, { title: 'share', align: 'right' }, { title: 'ΔRTT-ms', align: 'right' }],

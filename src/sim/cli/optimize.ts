@@ -4,7 +4,7 @@ import { UsageError } from '../../util/errors.js';
 import { topCandidates } from '../candidates.js';
 import { compileDeployment } from '../compile.js';
 import { parseDeployment, type Deployment, type SiteSpec } from '../deployment.js';
-import { json, table, type Cell } from '../format.js';
+import { csv, json, table, type Cell } from '../format.js';
 import { selectSites, type SearchResult, type Step } from '../optimize.js';
 import { SweepPool, sweepContext, sweepThreads } from '../sweep.js';
 import { commonHelp, loadDeployment, outputKind, parse, Progress, progressEnabled, readText, tieMode, weights, world, write } from './common.js';
@@ -50,7 +50,7 @@ async function search(v: Values, fixedSites: SiteSpec[], cands: SiteSpec[], k: n
   try {
     res = await selectSites(fixed, candIdx, k, async (sets) => {
       const tasks = sets.map((set) => { const e = new Uint8Array(c.sites.length); for (const i of set) e[i] = 1; return { enabled: e }; });
-      return (await pool.run(tasks, (d, t) => prog.tick(d, t))).map((r) => r.meanRttMs);
+      return (await pool.run(tasks, (d, t) => prog.tick(d, t))).map((r) => r.objectiveMs);
     }, { budget: Number(v.budget), swap: !v['no-swap'],
       onStep: (s) => prog.note(`${s.action} ${c.sites[s.site]!.id}${s.removed !== undefined ? ` for ${c.sites[s.removed]!.id}` : ''}: mean RTT ${s.meanRttMs.toFixed(2)} ms`) });
   } finally {
@@ -71,6 +71,10 @@ function report(v: Values, title: string, r: Awaited<ReturnType<typeof search>>)
       chosen: res.chosen.map(name), meanRttMs: res.meanRttMs, greedyMeanRttMs: res.greedyMeanRttMs,
       greedy: res.greedy.map((s) => ({ ...s, site: name(s.site) })),
       swaps: res.swaps.map((s) => ({ ...s, site: name(s.site), removed: name(s.removed!) })) }));
+    return 0;
+  }
+  if (outputKind(v) === 'csv') {
+    write(csv(['step', 'action', 'site', 'replaces', 'mean_rtt_ms', 'gain_ms'], stepRows([...res.greedy, ...res.swaps], name)));
     return 0;
   }
   write(`${title}\n${res.evaluations} evaluations in ${(r.ms / 1000).toFixed(1)} s on ${r.threads} thread${r.threads > 1 ? 's' : ''}; tie-break ${r.mode}; ` +
