@@ -1,17 +1,18 @@
 // A DNS root letter as a ready deployment, from root-servers.org site data (data/root-servers/root_X.json).
 // The data says where each site is (town, country, coordinates) and whether it is Global or Local, but not which
 // network hosts it, so each site is placed in a host AS by this heuristic (reproducible: `anycast sim root X`):
-//   1. the candidates are the ASes of the AS graph registered in the site's country (asn-names), ranked by
-//      number of customers, then degree, then lowest ASN — the best-connected transit ASes of the country;
-//      a country with no AS in the graph borrows the candidates of the nearest country (centroid distance) that
-//      has some;
-//   2. the sites of one country, taken in the order (town, site ID), go to the country's candidates in rank
-//      order, one site per AS while there are ASes (then round-robin): sites sharing a host AS would hide all but
-//      one of them, since one AS is one point in the model;
-//   3. every site is originated by the letter's operator ASN and announced to its host only, the host being its
-//      provider (so a Global site reaches the whole internet through the host); a Local site carries NO_EXPORT,
-//      so only the host uses it;
-//   4. decommissioned sites are left out.
+//   1. a Global site goes to a best-connected transit AS of its country: the ASes of the AS graph registered
+//      there (asn-names), ranked by number of customers, then degree, then lowest ASN;
+//   2. a Local site goes to a network that serves only itself: the country's ASes without customers, ranked by
+//      degree then lowest ASN (a local node at a transit AS would, under NO_EXPORT, leave that AS's customers
+//      without any route, since BGP advertises only the best route); a country without such an AS uses rule 1;
+//   3. the sites of one country, in the order (town, site ID), take the first ranked AS that hosts no other site
+//      of the letter (one AS is one point in the model: two sites in one AS would hide one of them), and only
+//      when every candidate is taken, round-robin over them;
+//   4. a country with no AS in the graph borrows the candidates of the nearest country (centroid distance);
+//   5. every site is originated by the letter's operator ASN and announced to its host only, the host being its
+//      provider (so a Global site reaches the whole internet through the host); a Local site carries NO_EXPORT;
+//   6. decommissioned sites are left out.
 // Pure: the JSON, the graph and the AS/country data in; a Deployment out.
 import { ConfigError } from '../util/errors.js';
 import type { AsInfo, Centroid } from './asinfo.js';
@@ -42,14 +43,20 @@ export function rootDeployment(json: unknown, letter: string, file: string, g: A
     if (cc === undefined) continue;
     (byCountry.get(cc) ?? byCountry.set(cc, []).get(cc)!).push(i);
   }
-  const rank = (list: number[]) => list.sort((a, b) =>
+  const rankTransit = (list: number[]) => list.sort((a, b) =>
     customerCount(g, b) - customerCount(g, a) || degree(g, b) - degree(g, a) || g.asn[a]! - g.asn[b]!);
+  const rankStub = (list: number[]) => {
+    const stubs = list.filter((i) => customerCount(g, i) === 0)
+      .sort((a, b) => degree(g, b) - degree(g, a) || g.asn[a]! - g.asn[b]!);
+    return stubs.length > 0 ? stubs : rankTransit(list);
+  };
   const ranked = new Map<string, number[]>();
-  const candidatesFor = (cc: string): number[] => {
-    let r = ranked.get(cc);
+  const candidatesFor = (cc: string, local: boolean): number[] => {
+    const key = `${cc}/${local ? 'L' : 'G'}`;
+    let r = ranked.get(key);
     if (r !== undefined) return r;
     const own = byCountry.get(cc);
-    if (own !== undefined && own.length > 0) r = rank([...own]);
+    if (own !== undefined && own.length > 0) r = local ? rankStub([...own]) : rankTransit([...own]);
     else {
       const here = centroids.get(cc);
       let best = '';
@@ -61,9 +68,9 @@ export function rootDeployment(json: unknown, letter: string, file: string, g: A
           if (d < bd) { bd = d; best = other; }
         }
       }
-      r = best === '' ? [] : candidatesFor(best);
+      r = best === '' ? [] : candidatesFor(best, local);
     }
-    ranked.set(cc, r);
+    ranked.set(key, r);
     return r;
   };
   const sites = j.Sites
@@ -72,19 +79,24 @@ export function rootDeployment(json: unknown, letter: string, file: string, g: A
     .sort((a, b) => (a.s.Country ?? '').localeCompare(b.s.Country ?? '') ||
       (a.s.Town ?? '').localeCompare(b.s.Town ?? '') || (a.s.ID ?? '').localeCompare(b.s.ID ?? '', 'en', { numeric: true }) ||
       a.k - b.k);
-  const used = new Map<string, number>();
+  const hosting = new Set<number>();
+  const rr = new Map<string, number>();
   const ids = new Set<string>();
   const out: SiteSpec[] = [];
   const operator = j.ASN;
   for (const { s } of sites) {
     const cc = (s.Country ?? '').toUpperCase();
-    const cand = candidatesFor(cc);
+    const local = s.Type === 'Local';
+    const cand = candidatesFor(cc, local).filter((i) => g.asn[i] !== operator);
     if (cand.length === 0) continue;
-    const k = used.get(cc) ?? 0;
-    used.set(cc, k + 1);
-    let host = cand[k % cand.length]!;
-    if (g.asn[host] === operator) host = cand[(k + 1) % cand.length]!;
-    if (g.asn[host] === operator) continue;
+    let host = cand.find((i) => !hosting.has(i));
+    if (host === undefined) {
+      const key = `${cc}/${local}`;
+      const k = rr.get(key) ?? 0;
+      rr.set(key, k + 1);
+      host = cand[k % cand.length]!;
+    }
+    hosting.add(host);
     const slug = `${cc.toLowerCase()}-${(s.Town ?? 'site').toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
     let id = slug;
     for (let d = 2; ids.has(id); d++) id = `${slug}-${d}`;

@@ -112,8 +112,8 @@ test('site selection: greedy gains, swap beats a greedy trap, exhaustive when af
   assert.equal(binomial(125, 3), 317750);
 });
 
-test('root placement: best-connected transit ASes of the country, round-robin, Local = NO_EXPORT', () => {
-  // Country AA: 1 (3 customers), 2 (1 customer), 10 (none); BB has no AS and borrows its nearest neighbor AA.
+test('root placement: Global at transit ASes, Local (NO_EXPORT) at stub ASes, one site per AS, then round-robin', () => {
+  // Country AA: 1 (3 customers), 2 (1 customer), 10 (none); BB has no AS and borrows from its nearest neighbor AA.
   const g = graphFromLinks([[1, 10, -1], [1, 11, -1], [1, 12, -1], [2, 13, -1], [3, 14, -1]]);
   const info: AsInfo = { name: new Map(), country: new Map([[1, 'AA'], [2, 'AA'], [10, 'AA'], [3, 'CC']]) };
   const centroids = new Map<string, Centroid>([['AA', { name: 'A', lat: 0, lon: 0 }], ['BB', { name: 'B', lat: 0, lon: 1 }],
@@ -126,7 +126,9 @@ test('root placement: best-connected transit ASes of the country, round-robin, L
     { Country: 'AA', Town: 'Old', ID: '5', Latitude: 0, Longitude: 0, Type: 'Global', Status: 'decommissioned' },
   ] };
   const d = rootDeployment(json, 'x', 'root_x.json', g, info, centroids);
+  // Xa (Global) -> 1, the AS with most customers; Ya (Local) -> 10, AA's only AS without customers; Za (Global)
+  // -> 2, the best transit AS not yet hosting; Bb borrows AA's candidates, all taken: round-robin from the top.
   assert.deepEqual(d.sites.map((s) => [s.id, s.neighbors![0]!.asn, s.noExport]),
-    [['aa-xa', 1, false], ['aa-ya', 2, true], ['aa-za', 10, false], ['bb-bb', 1, false]]);
+    [['aa-xa', 1, false], ['aa-ya', 10, true], ['aa-za', 2, false], ['bb-bb', 1, false]]);
   assert.ok(d.sites.every((s) => s.origin === 64500 && s.neighbors![0]!.relationship === 'provider'));
 });
