@@ -86,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     for (let b = 0; b < last; b++) {
       const n = p.timeline[b]!;
       if (n === 0 && b > 0 && b < last - 1 && p.timeline[b - 1] === 0) continue;
-      write(`  ${String(b * p.bucketS).padStart(5)}-${String((b + 1) * p.bucketS).padEnd(5)}s ${String(n).padStart(7)} ${'#'.repeat(Math.ceil((40 * n) / max))}`);
+      write(`  ${String(b * p.bucketS).padStart(5)}-${String((b + 1) * p.bucketS).padEnd(5)}s ${String(n).padStart(7)} ${'#'.repeat(Math.ceil((40 * n) / max))}`.trimEnd());
     }
   }
   return 0;
