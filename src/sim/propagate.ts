@@ -59,6 +59,14 @@ export interface Routes {
 
 const INF = 0xffff;
 
+/** Seeds of one class that are enabled, sorted by path length (then index): injected level by level. */
+function seedsByLevel(ann: Announcement, klass: number, on: (s: number) => boolean): Int32Array {
+  const out: number[] = [];
+  for (let k = 0; k < ann.seedCount; k++) if (ann.seedCls[k] === klass && on(ann.seedSite[k]!)) out.push(k);
+  out.sort((a, b) => ann.seedLen[a]! - ann.seedLen[b]! || a - b);
+  return Int32Array.from(out);
+}
+
 export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest-asn',
   enabled?: Uint8Array): Routes {
   const n = g.n;
@@ -72,10 +80,11 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
   const noExp = new Uint8Array(n);
   const order = new Int32Array(n);
   let reached = 0;
+  // The pending offer per AS: its path length and candidate (>= 0 neighbor, < 0 seed -(k+1)). Every AS that
+  // gets an offer is settled in the same phase, so offers never need resetting.
   const offLen = new Uint16Array(n).fill(INF);
   const offC = new Int32Array(n);
-  let touched: number[] = [];
-  const { seedKey, seedSite, seedNoExport, seedNode, seedCls, seedLen } = ann;
+  const { seedKey, seedSite, seedNoExport, seedNode, seedLen } = ann;
   const on = (s: number) => enabled === undefined || enabled[s] === 1;
 
   // Tie lists ('all' mode only).
@@ -102,17 +111,18 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
     return c < 0 && d < 0 ? -c < -d : c < d;
   };
 
-  let levels: number[][] = [];
-  const offer = (v: number, L: number, c: number, queue: boolean) => {
+  // Offer lists: the ASes offered a route at the level being built (each listed once, on its first offer).
+  let list = new Int32Array(n);
+  let listN = 0;
+  /** Offers v a route of length L from candidate c; all pending offers in a phase have the same length. */
+  const offer = (v: number, L: number, c: number) => {
     if (cls[v] !== NONE) return;
-    const cur = offLen[v]!;
-    if (L < cur) {
-      if (cur === INF) touched.push(v);
+    if (offLen[v] === INF) {
       offLen[v] = L;
       offC[v] = c;
+      list[listN++] = v;
       if (tied) addTie(v, c, true);
-      if (queue) (levels[L] ??= []).push(v);
-    } else if (L === cur) {
+    } else {
       if (tied) addTie(v, c, false);
       if (beats(c, offC[v]!)) offC[v] = c;
     }
@@ -141,22 +151,39 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
     order[reached++] = v;
   };
 
-  const resetOffers = () => {
-    for (const v of touched) offLen[v] = INF;
-    touched = [];
-  };
-
-  const runLevels = (klass: number, relax: (v: number, L: number) => void) => {
-    for (let L = 0; L < levels.length; L++) {
-      const cand = levels[L];
-      if (cand === undefined) continue;
-      const settled: number[] = [];
-      for (const v of cand) {
-        if (cls[v] === NONE && offLen[v] === L) { settle(v, klass); settled.push(v); }
+  /**
+   * Phases 1 and 3: level by level. At level L the seeds of length L are offered, every AS offered a route of
+   * length L is settled, and then the ASes settled at L — plus the `sources` of length L (phase 3: the customer
+   * and peer routes of phases 1-2) — offer L + 1 along `off/edges` (to providers in phase 1, to customers in 3).
+   */
+  const levels = (klass: number, seeds: Int32Array, off: Int32Array, edges: Int32Array, sources: Int32Array) => {
+    let si = 0;
+    let oi = 0;
+    let settledFrom = reached;
+    listN = 0;
+    let L = Math.min(si < seeds.length ? seedLen[seeds[0]!]! : INF, oi < sources.length ? len[sources[0]!]! : INF);
+    let nextList = new Int32Array(n);
+    while (L < INF) {
+      while (si < seeds.length && seedLen[seeds[si]!] === L) { const k = seeds[si++]!; offer(seedNode[k]!, L, -(k + 1)); }
+      settledFrom = reached;
+      for (let i = 0; i < listN; i++) settle(list[i]!, klass);
+      // Relax at L into a fresh list for L + 1.
+      const cur = list;
+      list = nextList;
+      nextList = cur;
+      listN = 0;
+      for (let t = settledFrom; t < reached; t++) {
+        const v = order[t]!;
+        if (noExp[v] === 1) continue;
+        for (let e = off[v]!, end = off[v + 1]!; e < end; e++) offer(edges[e]!, L + 1, v);
       }
-      for (const v of settled) if (noExp[v] === 0) relax(v, L + 1);
+      while (oi < sources.length && len[sources[oi]!] === L) {
+        const v = sources[oi++]!;
+        for (let e = off[v]!, end = off[v + 1]!; e < end; e++) offer(edges[e]!, L + 1, v);
+      }
+      if (listN > 0) L++;
+      else L = Math.min(si < seeds.length ? seedLen[seeds[si]!]! : INF, oi < sources.length ? len[sources[oi]!]! : INF);
     }
-    levels = [];
   };
 
   // Origins.
@@ -172,44 +199,58 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
 
   // Phase 1: customer routes, upwards.
   const { provOff, prov, custOff, cust, peerOff, peer } = g;
-  for (let k = 0; k < ann.seedCount; k++) {
-    if (seedCls[k] === CUSTOMER && on(seedSite[k]!)) offer(seedNode[k]!, seedLen[k]!, -(k + 1), true);
-  }
-  runLevels(CUSTOMER, (v, L) => {
-    for (let e = provOff[v]!, end = provOff[v + 1]!; e < end; e++) offer(prov[e]!, L, v, true);
-  });
-  resetOffers();
+  levels(CUSTOMER, seedsByLevel(ann, CUSTOMER, on), provOff, prov, new Int32Array(0));
 
   // Phase 2: one hop across peer links.
   const afterPhase1 = reached;
+  listN = 0;
   for (let t = 0; t < afterPhase1; t++) {
     const v = order[t]!;
     if (cls[v] !== CUSTOMER || noExp[v] === 1) continue;
     const L = len[v]! + 1;
-    for (let e = peerOff[v]!, end = peerOff[v + 1]!; e < end; e++) offer(peer[e]!, L, v, false);
+    for (let e = peerOff[v]!, end = peerOff[v + 1]!; e < end; e++) {
+      // Offers of different lengths: keep the shortest (then the tie-break).
+      const u = peer[e]!;
+      if (cls[u] !== NONE) continue;
+      if (offLen[u] === INF || L < offLen[u]!) {
+        if (offLen[u] === INF) list[listN++] = u;
+        offLen[u] = L; offC[u] = v;
+        if (tied) addTie(u, v, true);
+      } else if (L === offLen[u]) {
+        if (tied) addTie(u, v, false);
+        if (beats(v, offC[u]!)) offC[u] = v;
+      }
+    }
   }
-  for (let k = 0; k < ann.seedCount; k++) {
-    if (seedCls[k] === PEER && on(seedSite[k]!)) offer(seedNode[k]!, seedLen[k]!, -(k + 1), false);
+  const peerSeeds = seedsByLevel(ann, PEER, on);
+  for (const k of peerSeeds) {
+    const u = seedNode[k]!;
+    const L = seedLen[k]!;
+    const c = -(k + 1);
+    if (cls[u] !== NONE) continue;
+    if (offLen[u] === INF || L < offLen[u]!) {
+      if (offLen[u] === INF) list[listN++] = u;
+      offLen[u] = L; offC[u] = c;
+      if (tied) addTie(u, c, true);
+    } else if (L === offLen[u]) {
+      if (tied) addTie(u, c, false);
+      if (beats(c, offC[u]!)) offC[u] = c;
+    }
   }
-  for (const v of touched) if (cls[v] === NONE) settle(v, PEER);
-  resetOffers();
+  // Settle in ascending AS order, so that `order` does not depend on the order of the work above.
+  list.subarray(0, listN).sort();
+  for (let i = 0; i < listN; i++) settle(list[i]!, PEER);
+  listN = 0;
 
-  // Phase 3: provider routes, downwards.
-  const afterPhase2 = reached;
-  for (let t = 0; t < afterPhase2; t++) {
+  // Phase 3: provider routes, downwards. Sources: every exportable customer or peer route, by length.
+  const src: number[] = [];
+  for (let t = 0; t < reached; t++) {
     const v = order[t]!;
     const c = cls[v]!;
-    if ((c !== CUSTOMER && c !== PEER) || noExp[v] === 1) continue;
-    const L = len[v]! + 1;
-    for (let e = custOff[v]!, end = custOff[v + 1]!; e < end; e++) offer(cust[e]!, L, v, true);
+    if ((c === CUSTOMER || c === PEER) && noExp[v] === 0) src.push(v);
   }
-  for (let k = 0; k < ann.seedCount; k++) {
-    if (seedCls[k] === PROVIDER && on(seedSite[k]!)) offer(seedNode[k]!, seedLen[k]!, -(k + 1), true);
-  }
-  runLevels(PROVIDER, (v, L) => {
-    for (let e = custOff[v]!, end = custOff[v + 1]!; e < end; e++) offer(cust[e]!, L, v, true);
-  });
-  resetOffers();
+  src.sort((a, b) => len[a]! - len[b]! || a - b);
+  levels(PROVIDER, seedsByLevel(ann, PROVIDER, on), custOff, cust, Int32Array.from(src));
 
   const routes: Routes = { mode, n, siteCount: ann.siteCount, cls, len, next, seed, site, noExport: noExp,
     order, reached, uncertain: 0 };
