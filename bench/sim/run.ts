@@ -98,12 +98,12 @@ const steps: Record<string, () => Promise<Row[]>> = {
     const f = join(defaults.examples, 'k-root.yaml');
     const c = compileDeployment(w.graph, parseDeployment(readFileSync(f, 'utf8'), f), w);
     const base = propagate(w.graph, c.ann);
-    const tasks = c.sites.map((s) => { const e = new Uint8Array(c.sites.length).fill(1); e[s.index] = 0; return { enabled: e, baseline: base.site, movedFrom: s.index }; });
+    const tasks = c.sites.map((s) => { const e = new Uint8Array(c.sites.length).fill(1); e[s.index] = 0; return { enabled: e, movedFrom: s.index }; });
     const rows: Row[] = [];
     for (const workers of [1, cpus().length]) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await sweep(sweepContext(w.graph, w.geo, c, 'lowest-asn'), tasks, { workers });
+      await sweep(sweepContext(w.graph, w.geo, c, 'lowest-asn', undefined, base.site), tasks, { workers });
       rows.push({ what: `failover of every K-root site (${tasks.length}), ${workers} worker${workers > 1 ? 's' : ''}`, ms: performance.now() - t0, cpu: cpuMs(c0),
         note: `${((performance.now() - t0) / tasks.length).toFixed(1)} ms per failover incl. analysis` });
     }

@@ -7,6 +7,7 @@ import type { Compiled } from './compile.js';
 import { greatCircleKm, rttMs } from './geo.js';
 import type { AsGraph } from './graph.js';
 import type { Routes } from './propagate.js';
+import type { Scratch } from './scratch.js';
 
 export interface PerAs {
   /** Path distance (km) along the chosen route to the site; NaN when the AS's location is unknown. */
@@ -133,8 +134,8 @@ export interface Evaluation {
   siteWeight: Float64Array;
   siteAses: Float64Array;
 }
-export function evaluate(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, weight?: Float64Array): Evaluation {
-  const p = perAsRtt(g, geo, c, r);
+export function evaluate(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, weight?: Float64Array, scratch?: Scratch): Evaluation {
+  const p = perAsRtt(g, geo, c, r, scratch);
   let sum = 0;
   let wsum = 0;
   let rsum = 0;
@@ -193,12 +194,12 @@ export function locationIndex(geo: AsGeo, c: Compiled): LocationIndex {
 }
 
 /** Estimated RTT per AS (NaN unknown), without the nearest-site work of perAsGeo. Same model as perAsGeo. */
-export function perAsRtt(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes): Float64Array {
+export function perAsRtt(g: AsGraph, geo: AsGeo, c: Compiled, r: Routes, scratch?: Scratch): Float64Array {
   const n = g.n;
   const { asLoc, siteLoc, count: L, km: table } = locationIndex(geo, c);
-  const eff = new Int32Array(n);
-  const km = new Float64Array(n);
-  const rtt = new Float64Array(n).fill(NaN);
+  const eff = scratch ? scratch.i32('rtt.eff', n) : new Int32Array(n);
+  const km = scratch ? scratch.f64('rtt.km', n) : new Float64Array(n);
+  const rtt = scratch ? scratch.f64('rtt.rtt', n, NaN) : new Float64Array(n).fill(NaN);
   const { order, site, cls, seed, next, len } = r;
   for (let t = 0; t < r.reached; t++) {
     const v = order[t]!;

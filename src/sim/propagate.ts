@@ -19,6 +19,7 @@
 // Pure and allocation-light: typed arrays indexed by AS, no per-route objects. No I/O.
 import { CUSTOMER, NONE, ORIGIN, PEER, PROVIDER, type Announcement } from './announce.js';
 import type { AsGraph } from './graph.js';
+import type { Scratch } from './scratch.js';
 
 export type TieMode = 'lowest-asn' | 'all';
 
@@ -67,23 +68,25 @@ function seedsByLevel(ann: Announcement, klass: number, on: (s: number) => boole
   return Int32Array.from(out);
 }
 
+/** `scratch`: reuse these arrays (sweeps); the result is then valid only until the next call with it. */
 export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest-asn',
-  enabled?: Uint8Array): Routes {
+  enabled?: Uint8Array, scratch?: Scratch): Routes {
   const n = g.n;
   const asn = g.asn;
   const tied = mode === 'all';
-  const cls = new Uint8Array(n);
-  const len = new Uint16Array(n);
-  const next = new Int32Array(n).fill(-1);
-  const seed = new Int32Array(n).fill(-1);
-  const site = new Int32Array(n).fill(-1);
-  const noExp = new Uint8Array(n);
-  const order = new Int32Array(n);
+  const sc = scratch;
+  const cls = sc ? sc.u8('cls', n) : new Uint8Array(n);
+  const len = sc ? sc.u16('len', n) : new Uint16Array(n);
+  const next = sc ? sc.i32('next', n, -1) : new Int32Array(n).fill(-1);
+  const seed = sc ? sc.i32('seed', n, -1) : new Int32Array(n).fill(-1);
+  const site = sc ? sc.i32('site', n, -1) : new Int32Array(n).fill(-1);
+  const noExp = sc ? sc.u8('noExp', n) : new Uint8Array(n);
+  const order = sc ? sc.i32('order', n) : new Int32Array(n);
   let reached = 0;
   // The pending offer per AS: its path length and candidate (>= 0 neighbor, < 0 seed -(k+1)). Every AS that
   // gets an offer is settled in the same phase, so offers never need resetting.
-  const offLen = new Uint16Array(n).fill(INF);
-  const offC = new Int32Array(n);
+  const offLen = sc ? sc.u16('offLen', n, INF) : new Uint16Array(n).fill(INF);
+  const offC = sc ? sc.i32('offC', n) : new Int32Array(n);
   const { seedKey, seedSite, seedNoExport, seedNode, seedLen } = ann;
   const on = (s: number) => enabled === undefined || enabled[s] === 1;
 
@@ -112,7 +115,8 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
   };
 
   // Offer lists: the ASes offered a route at the level being built (each listed once, on its first offer).
-  let list = new Int32Array(n);
+  let list = sc ? sc.i32('listA', n) : new Int32Array(n);
+  const listB = sc ? sc.i32('listB', n) : new Int32Array(n);
   let listN = 0;
   /** Offers v a route of length L from candidate c; all pending offers in a phase have the same length. */
   const offer = (v: number, L: number, c: number) => {
@@ -162,7 +166,7 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
     let settledFrom = reached;
     listN = 0;
     let L = Math.min(si < seeds.length ? seedLen[seeds[0]!]! : INF, oi < sources.length ? len[sources[0]!]! : INF);
-    let nextList = new Int32Array(n);
+    let nextList = list === listB ? (sc ? sc.i32('listA', n) : new Int32Array(n)) : listB;
     while (L < INF) {
       while (si < seeds.length && seedLen[seeds[si]!] === L) { const k = seeds[si++]!; offer(seedNode[k]!, L, -(k + 1)); }
       settledFrom = reached;

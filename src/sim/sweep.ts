@@ -16,8 +16,30 @@ export interface SweepOptions {
   inlineBelow?: number;
 }
 
-export function sweepContext(g: AsGraph, geo: AsGeo, c: Compiled, mode: TieMode, weight?: Float64Array): SweepContext {
-  return { g, geo: { lat: geo.lat, lon: geo.lon, cc: [] }, c, mode, ...(weight ? { weight } : {}) };
+type Typed = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
+
+/** A copy in shared memory: workers then see the same bytes instead of a copy each. */
+function shared<T extends Typed>(a: T): T {
+  const C = a.constructor as new (b: SharedArrayBuffer) => T;
+  const b = new C(new SharedArrayBuffer(a.byteLength));
+  b.set(a as never);
+  return b;
+}
+
+function shareAll<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = ArrayBuffer.isView(v) && !(v instanceof DataView) ? shared(v as Typed) : v;
+  return out as T;
+}
+
+/** The context every task reads, its big arrays in shared memory (one copy for all workers). */
+export function sweepContext(g: AsGraph, geo: AsGeo, c: Compiled, mode: TieMode, weight?: Float64Array,
+  baseline?: Int32Array): SweepContext {
+  return {
+    g: shareAll(g), geo: { lat: shared(geo.lat), lon: shared(geo.lon), cc: [] },
+    c: { ...c, ann: shareAll(c.ann) }, mode,
+    ...(weight ? { weight: shared(weight) } : {}), ...(baseline ? { baseline: shared(baseline) } : {}),
+  };
 }
 
 /** How many threads a sweep of `tasks` tasks uses. */
@@ -41,7 +63,8 @@ export class SweepPool {
     }
     const url = new URL('./sweep-worker.js', import.meta.url);
     while (this.workers.length < threads) {
-      const w = new Worker(url, { workerData: this.ctx });
+      // A small young generation: each task's arrays die young, and a worker then stays near 40 MB.
+      const w = new Worker(url, { workerData: this.ctx, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.unref();
       this.workers.push(w);
     }

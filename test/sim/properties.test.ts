@@ -141,3 +141,21 @@ test('the reference and the engine agree on a hand-made case with a NO_EXPORT ti
   const x = run(links, sites, 'all');
   assert.equal(x.r.site[indexOfAsn(x.g, 73)], 1);
 });
+
+test('reusing a Scratch gives the same routes as fresh arrays', async () => {
+  const { propagate } = await import('../../src/sim/propagate.js');
+  const { Scratch } = await import('../../src/sim/scratch.js');
+  const sc = new Scratch();
+  fc.assert(fc.property(arbCase({ noExport: true }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (cs, mask) => {
+    const x = run(cs.links, cs.sites);
+    const enabled = Uint8Array.from(cs.sites.map((_, i) => (mask[i] ? 1 : 0)));
+    for (const e of [undefined, enabled, undefined]) {
+      const fresh = propagate(x.g, x.c.ann, 'lowest-asn', e);
+      const reused = propagate(x.g, x.c.ann, 'lowest-asn', e, sc);
+      assert.deepEqual([...reused.site], [...fresh.site]);
+      assert.deepEqual([...reused.len], [...fresh.len]);
+      assert.deepEqual([...reused.cls], [...fresh.cls]);
+      assert.deepEqual([...reused.order.subarray(0, reused.reached)], [...fresh.order.subarray(0, fresh.reached)]);
+    }
+  }), { numRuns: 200 });
+});

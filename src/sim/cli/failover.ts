@@ -28,13 +28,13 @@ export async function run(argv: string[]): Promise<number> {
   const tasks: Task[] = failed.map((f) => {
     const enabled = new Uint8Array(c.sites.length).fill(1);
     enabled[f] = 0;
-    return { enabled, baseline: base.site, movedFrom: f };
+    return { enabled, movedFrom: f };
   });
   const prog = new Progress(progressEnabled(v), 'failover');
   const t0 = performance.now();
   const sopts = { ...(v.workers ? { workers: Number(v.workers) } : {}), onProgress: (d: number, t: number) => prog.tick(d, t) };
   const threads = sweepThreads(tasks.length, sopts);
-  const res = await sweep(sweepContext(w.graph, w.geo, c, mode, wt?.w), tasks, sopts);
+  const res = await sweep(sweepContext(w.graph, w.geo, c, mode, wt?.w, base.site), tasks, sopts);
   const ms = performance.now() - t0;
   const top = Number(v.top);
   const rows = failed.map((f, k) => {
