@@ -104,7 +104,7 @@ const steps: Record<string, () => Promise<Row[]>> = {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await sweep(sweepContext(w.graph, w.geo, c, 'lowest-asn', undefined, base.site), tasks, { workers });
-      rows.push({ what: `failover of every K-root site (${tasks.length}), ${workers} worker${workers > 1 ? 's' : ''}`, ms: performance.now() - t0, cpu: cpuMs(c0),
+      rows.push({ what: `failover of every K-root site (${tasks.length}), ${workers > 1 ? `${workers} worker threads` : 'in the main thread'}`, ms: performance.now() - t0, cpu: cpuMs(c0),
         note: `${((performance.now() - t0) / tasks.length).toFixed(1)} ms per failover incl. analysis` });
     }
     return rows;
