@@ -5,7 +5,7 @@ import { DEFAULT_TIMING, type TimingModel } from '../converge/bgp.js';
 import { geoLinkDelay, runScenario } from '../converge/scenario.js';
 import { csv, json, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
-import { commonHelp, compile, outputKind, parse, Progress, progressEnabled, siteByName, world, write } from './common.js';
+import { commonHelp, compile, outputKind, parse, progressEnabled, siteByName, world, write } from './common.js';
 
 const HELP = `usage: anycast sim converge [options]
   From the stable state of every other site: SITE announces, the network settles, SITE withdraws, it settles.
@@ -54,7 +54,6 @@ export async function run(argv: string[]): Promise<number> {
     procMinMs: Number(pm[1]), procMaxMs: Number(pm[2]),
     linkDelayMs: fixed !== undefined ? () => fixed : geoLinkDelay(w.geo),
   };
-  const prog = new Progress(progressEnabled(v), 'converge');
   let lastNote = 0;
   const res = runScenario(w.graph, c, { site, timing, seed: Number(v.seed), bucketMs: bucket * 1000,
     onProgress: (phase, s, ev) => {
@@ -63,7 +62,6 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`\r${phase}: simulated ${s.toFixed(1)} s, ${ev} events   `);
     } });
   if (progressEnabled(v)) process.stderr.write('\n');
-  void prog;
   const timingText = `MRAI ${mrai} s${mrai > 0 ? (v['no-jitter'] ? ' (no jitter)' : ' (jitter ×0.75–1)') : ''}, withdrawals ${timing.wrate ? 'rate-limited' : 'not rate-limited'}, ` +
     `processing ${timing.procMinMs}–${timing.procMaxMs} ms, link delay ${fixed !== undefined ? `${fixed} ms` : 'from distance'}; seed ${v.seed}`;
   if (out === 'json') {

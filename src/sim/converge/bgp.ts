@@ -257,7 +257,7 @@ export class BgpSim {
         this.decide(a);
       } else if (kind === MRAI) {
         this.pending[a] = 0;
-        this.flushSession(a, true);
+        this.flushSession(a);
       }
     }
     if (this.stats) this.stats.events += count;
@@ -307,11 +307,8 @@ export class BgpSim {
     const oldSlot = this.bestSlot[v]!;
     const oldOut = this.bestOut[v]!;
     const oldSite = this.bestSite[v]!;
-    const oldPathIn = oldSlot >= 0 ? -2 : oldSlot; // compared below by content
-    void oldPathIn;
-    // Unchanged when the same slot holds the same path and site.
-    const newOutTail = path;
-    if (slot === oldSlot && site === oldSite && (slot < 0 || (oldOut >= 0 && this.samePath(this.pNext[oldOut]!, newOutTail)))) return;
+    // Unchanged: same slot, same site, and (for a learned route) the same path.
+    if (slot === oldSlot && site === oldSite && (slot < 0 || (oldOut >= 0 && this.samePath(this.pNext[oldOut]!, path)))) return;
     this.bestSlot[v] = slot;
     this.bestSite[v] = site;
     this.bestCls[v] = cls;
@@ -332,7 +329,7 @@ export class BgpSim {
         this.currentNoRoute--;
       }
     }
-    for (let p = this.adjOff[v]!, end = this.adjOff[v + 1]!; p < end; p++) this.flushSession(p, false, v);
+    for (let p = this.adjOff[v]!, end = this.adjOff[v + 1]!; p < end; p++) this.flushSession(p, v);
   }
 
   /** What v should advertise on its session p now: the path id, or -1 for nothing. */
@@ -357,7 +354,8 @@ export class BgpSim {
     return lo;
   }
 
-  private flushSession(p: number, fromTimer: boolean, owner = -1): void {
+  /** Brings session p (v -> neighbor) up to date with v's best route, as far as MRAI allows. */
+  private flushSession(p: number, owner = -1): void {
     const v = owner >= 0 ? owner : this.sessionOwner(p);
     const want = this.desired(p, v);
     const sent = this.sentPath[p]!;
@@ -372,7 +370,6 @@ export class BgpSim {
       if (!this.pending[p]) { this.pending[p] = 1; this.q.push(this.mraiUntil[p]!, MRAI, p, 0, 0, 0); }
       return;
     }
-    void fromTimer;
     this.sentPath[p] = want;
     this.sentSite[p] = wantSite;
     const u = this.adj[p]!;
