@@ -72,7 +72,13 @@ export async function run(argv: string[]): Promise<number> {
     p.asesChanged, p.pathExploration, p.maxChanges, p.transientNoRoute, p.noRouteAsSeconds, p.matchesStatic ? 'yes' : `NO (${p.mismatches})`]);
   const head = ['phase', 'converged-s', 'last-change-s', 'UPDATEs', 'ann/wdr', 'ASes-changed', 'explored', 'max-changes',
     'lost-route', 'no-route-AS·s', 'end=static'];
-  if (out === 'csv') { write(csv(head, rows)); return 0; }
+  if (out === 'csv') {
+    write(csv(['phase', 'converged_s', 'last_change_s', 'updates', 'announcements', 'withdrawals', 'ases_changed', 'explored',
+      'max_changes', 'lost_route', 'no_route_as_seconds', 'peak_no_route', 'end_no_route', 'matches_static'],
+    res.phases.map((p) => [p.phase, p.convergenceS, p.lastChangeS, p.updates, p.announcements, p.withdrawals, p.asesChanged,
+      p.pathExploration, p.maxChanges, p.transientNoRoute, p.noRouteAsSeconds, p.peakNoRoute, p.endNoRoute, p.matchesStatic ? 'yes' : 'no'])));
+    return 0;
+  }
   write(`${c.name}: site ${res.site}; ${w.graph.n} ASes; ${timingText}; ${(res.wallMs / 1000).toFixed(1)} s wall clock\n`);
   write(table(head.map((t, i) => ({ title: t, ...(i === 1 || i === 2 || i === 9 ? { digits: 1 } : {}) })), rows));
   write('\nconverged: last UPDATE processed; last change: last best-route change; explored: ASes whose best route changed more than once;\n' +
