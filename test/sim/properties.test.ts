@@ -10,6 +10,9 @@ import { className } from '../../src/sim/announce.js';
 import { forEachSite } from '../../src/sim/catchment.js';
 import type { SiteSpec } from '../../src/sim/deployment.js';
 import { indexOfAsn } from '../../src/sim/graph.js';
+import { propagate } from '../../src/sim/propagate.js';
+import { BgpSim } from '../../src/sim/converge/bgp.js';
+import { rng } from '../../src/sim/rng.js';
 import { checkRoute, run, valleyFreeReachable, type Link } from './helpers.js';
 
 interface Case { links: Link[]; sites: SiteSpec[] }
@@ -158,4 +161,32 @@ test('reusing a Scratch gives the same routes as fresh arrays', async () => {
       assert.deepEqual([...reused.order.subarray(0, reused.reached)], [...fresh.order.subarray(0, fresh.reached)]);
     }
   }), { numRuns: 200 });
+});
+
+test('event-driven BGP ends where the static engine does, whatever the timing (announce, then withdraw)', () => {
+  fc.assert(fc.property(arbCase({ noExport: true }), fc.integer({ min: 1, max: 2 ** 30 }), fc.boolean(), (cs, seed, wrate) => {
+    const x = run(cs.links, cs.sites);
+    const r = rng(seed);
+    const delays = new Map<string, number>();
+    const sim = new BgpSim(x.g, x.c.ann, {
+      mraiMs: 1000 + Math.floor(r() * 30_000), jitterMin: 0.75, wrate, procMinMs: 0.1, procMaxMs: 1 + r() * 50,
+      linkDelayMs: (a, b) => { const k = a < b ? `${a}-${b}` : `${b}-${a}`; if (!delays.has(k)) delays.set(k, 1 + r() * 100); return delays.get(k)!; },
+    }, rng(seed + 1));
+    const sites = cs.sites.map((_, i) => i);
+    const check = () => {
+      const st = propagate(x.g, x.c.ann, 'lowest-asn', sim.enabled);
+      for (let v = 0; v < x.g.n; v++) {
+        const has = sim.bestSlot[v] !== -1;
+        assert.equal(has, st.cls[v] !== 0, `AS${x.g.asn[v]} route`);
+        if (has) assert.deepEqual([sim.bestSite[v], sim.bestCls[v], sim.bestLen[v]], [st.site[v], st.cls[v], st.len[v]], `AS${x.g.asn[v]}`);
+      }
+    };
+    // Sites come up one by one at random moments (mid-convergence), then the first one withdraws.
+    for (const i of sites) { sim.setSite(i, true); sim.run(sim.now + r() * 5000); }
+    sim.run();
+    check();
+    sim.setSite(0, false);
+    sim.run();
+    check();
+  }), { numRuns: 150 });
 });
