@@ -132,6 +132,25 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
     }
   };
 
+  /** offer() for every edge of v, inlined for the common case (the hot loop of the engine). */
+  const relax = (v: number, L: number, off: Int32Array, edges: Int32Array) => {
+    for (let e = off[v]!, end = off[v + 1]!; e < end; e++) {
+      const u = edges[e]!;
+      if (cls[u] !== NONE) continue;
+      if (offLen[u] === INF) {
+        offLen[u] = L;
+        offC[u] = v;
+        list[listN++] = u;
+        if (tied) addTie(u, v, true);
+      } else {
+        if (tied) addTie(u, v, false);
+        const d = offC[u]!;
+        // Two graph neighbors: indices follow ASNs, so the lower index is the lower ASN.
+        if (d >= 0 ? v < d : beats(v, d)) offC[u] = v;
+      }
+    }
+  };
+
   const settle = (v: number, klass: number) => {
     cls[v] = klass;
     len[v] = offLen[v]!;
@@ -178,13 +197,9 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
       listN = 0;
       for (let t = settledFrom; t < reached; t++) {
         const v = order[t]!;
-        if (noExp[v] === 1) continue;
-        for (let e = off[v]!, end = off[v + 1]!; e < end; e++) offer(edges[e]!, L + 1, v);
+        if (noExp[v] === 0) relax(v, L + 1, off, edges);
       }
-      while (oi < sources.length && len[sources[oi]!] === L) {
-        const v = sources[oi++]!;
-        for (let e = off[v]!, end = off[v + 1]!; e < end; e++) offer(edges[e]!, L + 1, v);
-      }
+      while (oi < sources.length && len[sources[oi]!] === L) relax(sources[oi++]!, L + 1, off, edges);
       if (listN > 0) L++;
       else L = Math.min(si < seeds.length ? seedLen[seeds[si]!]! : INF, oi < sources.length ? len[sources[oi]!]! : INF);
     }
