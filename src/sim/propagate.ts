@@ -91,15 +91,20 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
   const on = (s: number) => enabled === undefined || enabled[s] === 1;
 
   // Tie lists ('all' mode only).
-  let tHead = new Int32Array(0);
-  let tNext = new Int32Array(tied ? 1024 : 0);
-  let tVal = new Int32Array(tied ? 1024 : 0);
+  const grow = (tag: string, old: Int32Array, need: number): Int32Array => {
+    const a = sc ? sc.i32cap(tag, need) : new Int32Array(Math.max(need, old.length * 2));
+    if (a !== old) a.set(old.subarray(0, Math.min(old.length, a.length)));
+    return a;
+  };
+  let tHead: Int32Array = new Int32Array(0);
+  let tNext: Int32Array = tied ? grow('tNext', new Int32Array(0), 1024) : new Int32Array(0);
+  let tVal: Int32Array = tied ? grow('tVal', new Int32Array(0), 1024) : new Int32Array(0);
   let tCount = 0;
-  if (tied) tHead = new Int32Array(n).fill(-1);
+  if (tied) tHead = sc ? sc.i32('tHead', n, -1) : new Int32Array(n).fill(-1);
   const addTie = (v: number, c: number, fresh: boolean) => {
     if (tCount === tVal.length) {
-      const nn = new Int32Array(tCount * 2); nn.set(tNext); tNext = nn;
-      const nv = new Int32Array(tCount * 2); nv.set(tVal); tVal = nv;
+      tNext = grow('tNext', tNext, tCount * 2);
+      tVal = grow('tVal', tVal, tCount * 2);
     }
     tVal[tCount] = c;
     tNext[tCount] = fresh ? -1 : tHead[v]!;
@@ -275,7 +280,7 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
     order, reached, uncertain: 0 };
   if (tied) {
     routes.ties = { head: tHead, next: tNext, val: tVal };
-    const d = distributions(routes, ann, originExtra);
+    const d = distributions(routes, ann, originExtra, sc);
     routes.dist = d.dist;
     routes.uncertain = d.uncertain;
   }
@@ -284,18 +289,18 @@ export function propagate(g: AsGraph, ann: Announcement, mode: TieMode = 'lowest
 
 /** 'all' mode: each AS's site distribution, the mean of its tied candidates' (exported) distributions. An AS with
  *  a single candidate shares that candidate's entries (no copy): most ASes, so memory stays near O(n). */
-function distributions(r: Routes, ann: Announcement, originExtra: Array<[number, number]>):
+function distributions(r: Routes, ann: Announcement, originExtra: Array<[number, number]>, sc?: Scratch):
   { dist: SiteDist; uncertain: number } {
   const { n, order, reached, cls, site } = r;
   const { head, next: tn, val } = r.ties!;
-  const start = new Int32Array(n);
-  const count = new Int32Array(n);
+  const start = sc ? sc.i32('d.start', n) : new Int32Array(n);
+  const count = sc ? sc.i32('d.count', n) : new Int32Array(n);
   // Export distributions that differ from the own one (mixed NO_EXPORT ties): their own start/count.
-  const exStart = new Int32Array(n).fill(-1);
-  const exCount = new Int32Array(n);
-  let cap = Math.max(1024, reached * 2);
-  let ps = new Int32Array(cap);
-  let pp = new Float64Array(cap);
+  const exStart = sc ? sc.i32('d.exStart', n, -1) : new Int32Array(n).fill(-1);
+  const exCount = sc ? sc.i32('d.exCount', n) : new Int32Array(n);
+  let ps = sc ? sc.i32cap('d.site', Math.max(1024, reached * 2)) : new Int32Array(Math.max(1024, reached * 2));
+  let pp = sc ? sc.f64cap('d.prob', ps.length) : new Float64Array(ps.length);
+  let cap = Math.min(ps.length, pp.length);
   let used = 0;
   const acc = new Float64Array(r.siteCount);
   const hit = new Int32Array(r.siteCount);
@@ -305,9 +310,12 @@ function distributions(r: Routes, ann: Announcement, originExtra: Array<[number,
   const flush = (): number => {
     hit.subarray(0, nHit).sort();
     if (used + nHit > cap) {
-      cap = Math.max(cap * 2, used + nHit);
-      const a = new Int32Array(cap); a.set(ps); ps = a;
-      const b = new Float64Array(cap); b.set(pp); pp = b;
+      const need = Math.max(cap * 2, used + nHit);
+      const a = sc ? sc.i32cap('d.site', need) : new Int32Array(need);
+      if (a !== ps) { a.set(ps.subarray(0, used)); ps = a; }
+      const b = sc ? sc.f64cap('d.prob', need) : new Float64Array(need);
+      if (b !== pp) { b.set(pp.subarray(0, used)); pp = b; }
+      cap = Math.min(ps.length, pp.length);
     }
     const at = used;
     for (let h = 0; h < nHit; h++) { const s = hit[h]!; ps[used] = s; pp[used++] = acc[s]!; acc[s] = 0; }

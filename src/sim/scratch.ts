@@ -18,6 +18,18 @@ export class Scratch {
   }
 
   i32(tag: string, n: number, fill = 0): Int32Array { return this.get(tag, n, Int32Array, fill); }
+
+  /** A growable buffer: at least `cap` long, contents unspecified; kept (and only ever enlarged) across calls. */
+  i32cap(tag: string, cap: number): Int32Array { return this.cap(tag, cap, Int32Array); }
+  f64cap(tag: string, cap: number): Float64Array { return this.cap(tag, cap, Float64Array); }
+
+  private cap<T extends Int32Array | Float64Array>(tag: string, cap: number, C: Ctor<T>): T {
+    const a = this.arrays.get(tag) as T | undefined;
+    if (a !== undefined && a.length >= cap && a instanceof C) return a;
+    const b = new C(Math.max(cap, (a?.length ?? 0) * 2));
+    this.arrays.set(tag, b);
+    return b;
+  }
   u16(tag: string, n: number, fill = 0): Uint16Array { return this.get(tag, n, Uint16Array, fill); }
   u8(tag: string, n: number, fill = 0): Uint8Array { return this.get(tag, n, Uint8Array, fill); }
   f64(tag: string, n: number, fill = 0): Float64Array { return this.get(tag, n, Float64Array, fill); }

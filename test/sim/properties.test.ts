@@ -156,13 +156,23 @@ test('reusing a Scratch gives the same routes as fresh arrays', async () => {
   fc.assert(fc.property(arbCase({ noExport: true }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (cs, mask) => {
     const x = run(cs.links, cs.sites);
     const enabled = Uint8Array.from(cs.sites.map((_, i) => (mask[i] ? 1 : 0)));
-    for (const e of [undefined, enabled, undefined]) {
-      const fresh = propagate(x.g, x.c.ann, 'lowest-asn', e);
-      const reused = propagate(x.g, x.c.ann, 'lowest-asn', e, sc);
-      assert.deepEqual([...reused.site], [...fresh.site]);
-      assert.deepEqual([...reused.len], [...fresh.len]);
-      assert.deepEqual([...reused.cls], [...fresh.cls]);
-      assert.deepEqual([...reused.order.subarray(0, reused.reached)], [...fresh.order.subarray(0, fresh.reached)]);
+    for (const mode of ['lowest-asn', 'all'] as const) {
+      for (const e of [undefined, enabled, undefined]) {
+        const fresh = propagate(x.g, x.c.ann, mode, e);
+        const reused = propagate(x.g, x.c.ann, mode, e, sc);
+        assert.deepEqual([...reused.site], [...fresh.site]);
+        assert.deepEqual([...reused.len], [...fresh.len]);
+        assert.deepEqual([...reused.cls], [...fresh.cls]);
+        assert.deepEqual([...reused.order.subarray(0, reused.reached)], [...fresh.order.subarray(0, fresh.reached)]);
+        assert.equal(reused.uncertain, fresh.uncertain);
+        for (let v = 0; v < x.g.n; v++) {
+          const a: string[] = [];
+          const b: string[] = [];
+          forEachSite(fresh, v, (s, p) => a.push(`${s}:${p}`));
+          forEachSite(reused, v, (s, p) => b.push(`${s}:${p}`));
+          assert.deepEqual(b, a);
+        }
+      }
     }
   }), { numRuns: 200 });
 });
