@@ -13,6 +13,7 @@ const HELP = `usage: anycast sim catchment [options]
   Per site: ASes, traffic share, mean AS-path length, mean estimated RTT; path inflation vs the nearest site.
   --ases              one row per AS (site or sites with probabilities, path length, RTT, nearest site)
   --as ASN            one AS in detail: its route, AS path and alternatives
+  --limit N           the table shows the N largest sites only
 ${commonHelp}`;
 
 export function header(w: World, c: Compiled, r: Routes, s: CatchmentSummary, weighted: boolean): string {
@@ -33,7 +34,9 @@ export function siteRows(s: CatchmentSummary, c: Compiled): Cell[][] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v } = parse(argv, { ases: { type: 'boolean', default: false }, as: { type: 'string' } });
+  const { values: v } = parse(argv, { ases: { type: 'boolean', default: false }, as: { type: 'string' }, limit: { type: 'string' } });
+  const limit = v.limit === undefined ? Infinity : Number(v.limit);
+  if (!(limit >= 1)) throw new UsageError('--limit must be a positive number');
   if (v.help) { write(HELP); return 0; }
   const out = outputKind(v);
   const mode = tieMode(v);
@@ -101,7 +104,8 @@ export async function run(argv: string[]): Promise<number> {
     write(header(w, c, r, s, wt !== undefined) + '\n');
     write(table([{ title: 'site' }, { title: 'origin' }, { title: 'town' }, { title: 'scope' }, { title: 'ASes', digits: mode === 'all' ? 1 : 0 },
       { title: 'share', align: 'right' }, { title: 'path-len', digits: 2 }, { title: 'RTT-ms', digits: 1 }],
-    rows.map((x) => [x[0], x[1], x[2], x[3], x[4], pct(x[5] as number), x[6], x[7]])));
+    rows.slice(0, limit).map((x) => [x[0], x[1], x[2], x[3], x[4], pct(x[5] as number), x[6], x[7]])));
+    if (rows.length > limit) write(`… ${rows.length - limit} more sites (--limit)`);
     if (wt && wt.missing > 0) write(`note: ${wt.missing} ASes of the weight file are not in the graph (weight ${wt.missingWeight} not counted)`);
   }
   return 0;

@@ -1,5 +1,6 @@
 // `anycast sim failover [SITE…]`: each site failed in turn (every site when none is named): where its catchment
 // goes, what is lost, the resulting load per site and the change in mean estimated RTT. Runs on all cores.
+import { UsageError } from '../../util/errors.js';
 import { evaluate } from '../catchment.js';
 import { csv, json, pct, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
@@ -10,11 +11,14 @@ import { commonHelp, compile, outputKind, parse, Progress, progressEnabled, site
 const HELP = `usage: anycast sim failover [SITE…] [options]
   Fails each named site (default: every site) alone and reports where its catchment goes.
   --top N             destinations to show per failed site (default 3)
+  --limit N           the table shows the N failures with the largest catchments only
   --workers N         worker threads (default: one per core)
 ${commonHelp}`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse(argv, { top: { type: 'string', default: '3' }, workers: { type: 'string' } }, true);
+  const { values: v, positionals } = parse(argv, { top: { type: 'string', default: '3' }, workers: { type: 'string' }, limit: { type: 'string' } }, true);
+  const limit = v.limit === undefined ? Infinity : Number(v.limit);
+  if (!(limit >= 1)) throw new UsageError('--limit must be a positive number');
   if (v.help) { write(HELP); return 0; }
   const out = outputKind(v);
   const mode = tieMode(v);
@@ -67,10 +71,11 @@ export async function run(argv: string[]): Promise<number> {
   const sorted = [...rows].sort((a, b) => b.catchment - a.catchment);
   write(table([{ title: 'failed site' }, { title: unit, digits: 0 }, { title: `went to (top ${top})` }, { title: 'lost', digits: 0 },
     { title: 'busiest site after' }, { title: 'share', align: 'right' }, { title: 'ΔRTT-ms', align: 'right' }],
-  sorted.map((r): Cell[] => [r.site, r.catchment,
+  sorted.slice(0, limit).map((r): Cell[] => [r.site, r.catchment,
     Object.entries(r.movedTo).slice(0, top).map(([s, x]) => `${s} ${pct(x / (r.catchment || 1), 0)}`).join(', ') || '-',
     r.lost, r.busiestAfter.site, pct(r.busiestAfter.share),
     `${r.meanRttMsAfter - r.meanRttMsBefore >= 0 ? '+' : ''}${(r.meanRttMsAfter - r.meanRttMsBefore).toFixed(2)}`])));
+  if (sorted.length > limit) write(`… ${sorted.length - limit} more (--limit)`);
   if (rows.length === 1) {
     const r = rows[0]!;
     write('\nload per site (sites whose load changed):');
