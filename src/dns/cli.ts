@@ -168,6 +168,16 @@ async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean)
   const svc = createDnsService(cfg, log);
   for (const w of svc.warnings) log.warn('zone warning', { warning: w });
   const server = svc.server;
+  // Signal handlers go in before anything listens: a SIGTERM right after the "listening" line must stop cleanly,
+  // not kill the process by the default action.
+  let stopSignal: string | undefined;
+  let onStop: ((signal: string) => void) | undefined;
+  const stopOn = (signal: string) => {
+    stopSignal ??= signal;
+    onStop?.(signal);
+  };
+  process.once('SIGTERM', () => stopOn('SIGTERM'));
+  process.once('SIGINT', () => stopOn('SIGINT'));
   await server.start();
   let identity = cfg.identity;
   for (const z of server.stats().zones) log.info('zone loaded', z);
@@ -204,8 +214,8 @@ async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean)
       log.info('stopped', { stats: server.stats() });
       resolveExit(0);
     };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
+    onStop = (signal) => void stop(signal);
+    if (stopSignal !== undefined) void stop(stopSignal);
   });
 }
 
