@@ -7,13 +7,14 @@
 // (<prefix>/include/node), else the node-gyp cache. Output: native/udpbatch/build/udpbatch.node. Rebuilt only
 // when the source or this script is newer than the output (or with --force).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const src = join(here, 'udpbatch.c');
+const sources = readdirSync(here).filter((f) => f.endsWith('.c')).sort().map((f) => join(here, f));
+const inputs = [...sources, ...readdirSync(here).filter((f) => f.endsWith('.h')).map((f) => join(here, f))];
 const out = join(here, 'build', 'udpbatch.node');
 const force = process.argv.includes('--force');
 const quiet = process.argv.includes('--quiet');
@@ -26,7 +27,7 @@ function done(msg, code = 0) {
 
 if (process.platform !== 'linux') done(`not built: ${process.platform} is not Linux (recvmmsg/sendmmsg); the DNS server uses node:dgram`);
 
-const newest = Math.max(statSync(src).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+const newest = Math.max(...[...inputs, fileURLToPath(import.meta.url)].map((f) => statSync(f).mtimeMs));
 if (!force && existsSync(out) && statSync(out).mtimeMs >= newest) done('up to date');
 
 function npmNodedir() {
@@ -50,8 +51,9 @@ if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) {
 mkdirSync(join(here, 'build'), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
 // Node-API symbols and libuv are resolved from the node binary at load time (hence no -l flags and no -z defs).
-const args = ['-O2', '-std=gnu11', '-fPIC', '-shared', '-Wall', '-Wextra', '-Wno-unused-parameter',
-  '-DNODE_GYP_MODULE_NAME=udpbatch', '-I', include, '-o', tmp, src];
+// Hidden visibility: only the module's registration is exported, so no internal name can bind to node's symbols.
+const args = ['-O2', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-Wall', '-Wextra', '-Wno-unused-parameter',
+  '-DNODE_GYP_MODULE_NAME=udpbatch', '-I', include, '-o', tmp, ...sources];
 const r = spawnSync(cc, args, { encoding: 'utf8' });
 if (r.status !== 0) {
   console.error(`udpbatch: compile failed (${cc} ${args.join(' ')}):\n${r.stderr}`);

@@ -88,6 +88,26 @@ test('a burst larger than the batch ring: every query answered once with its own
   assert.equal(s.internalErrors, 0);
 });
 
+test('replies larger than the send buffer expects are all sent (the buffer is flushed mid-batch)', skip, async (t) => {
+  // 12 TXT records of 250 octets: a reply of about 3 KB. The send buffer holds batch × 1232 + 65535 octets, so
+  // 64 such replies (192 KB) in one batch of 64 cannot all fit: the listener must send part of them mid-batch.
+  const txt = Array.from({ length: 12 }, (_, i) => `fat TXT "${String.fromCharCode(97 + i).repeat(250)}"`).join('\n');
+  const { zoneFromText } = await import('../../src/dns/zone/load.js');
+  const z = zoneFromText(`$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n${txt}\n`, 'fat.zone', 'example.com.').zone;
+  const { server, port } = await startServer({ udpBackend: 'native', zones: [z], udpPayload: 4096 });
+  t.after(() => server.stop());
+  const c = await client();
+  t.after(() => c.close());
+  for (let id = 0; id < 64; id++) c.s.send(query('fat.example.com', 'TXT', { id, edns: 4096 }), port, '127.0.0.1');
+  await c.waitFor(64);
+  assert.equal(c.got.size, 64);
+  for (const [, [r]] of c.got) {
+    assert.ok(r!.length > 3000, `reply of ${r!.length} octets`);
+    assert.equal(decode(r!).answers!.length, 12);
+  }
+  assert.ok(server.stats().udp.maxBatch > 40, `batch of ${server.stats().udp.maxBatch}: the replies shared a batch`);
+});
+
 test('a datagram larger than the receive slot is dropped, not answered from its first part', skip, async (t) => {
   const small = await startServer({ udpBackend: 'native', udpSlotSize: 512, listen: [{ address: '127.0.0.1', port: 0 }] });
   t.after(() => small.server.stop());
