@@ -217,6 +217,7 @@ async function main(): Promise<void> {
         n: median(ls.map((l) => l.n)) }));
       const q = x.runs.map((v) => v.qps);
       return { name: t.name, qps: median(q), min: Math.min(...q), max: Math.max(...q), all: q.map((v) => Math.round(v)),
+        busy: x.runs.map((v) => (v.qps * v.cpuUsPerQuery) / 1e4),
         cpuSat: median(x.runs.map((v) => v.cpuUsPerQuery)), cpuAll: x.runs.map((v) => v.cpuUsPerQuery),
         lost: x.runs.reduce((a, v) => a + v.lost, 0), rcodes: x.runs[0]!.rcodes, avgMs: median(x.runs.map((v) => v.avgMs)), lat };
     });
@@ -240,9 +241,13 @@ async function main(): Promise<void> {
       '',
       `### Throughput at saturation (dnsperf -c 8 -q 1000 -l ${duration}; ${rounds} interleaved rounds, order rotating)`,
       '',
-      '| server | queries/s (median) | spread (min–max) | each round | server CPU per query (median) | lost | avg latency |',
+      '| server | queries/s (median) | spread (min–max) | each round (core share) | server CPU per query (median) | lost | avg latency |',
       '|---|---:|---:|---|---:|---:|---:|',
-      ...sum.map((s) => `| ${s.name} | ${fmt(s.qps)} | ${fmt(s.min)}–${fmt(s.max)} | ${s.all.join(', ')} | ${s.cpuSat.toFixed(1)} µs | ${s.lost} | ${s.avgMs.toFixed(2)} ms |`),
+      ...sum.map((s) => `| ${s.name} | ${fmt(s.qps)} | ${fmt(s.min)}–${fmt(s.max)} | ` +
+        `${s.all.map((v, i) => `${v} (${s.busy[i]!.toFixed(0)}%)`).join(', ')} | ${s.cpuSat.toFixed(1)} µs | ${s.lost} | ${s.avgMs.toFixed(2)} ms |`),
+      '',
+      'Core share = CPU per query × queries/s: how much of core 1 the server got in that run. Well below 100%, other ' +
+        'jobs held the rest of the core, and queries/s is about that share divided by the CPU per query.',
       '',
       `**Ratio native / NSD: ${(o.qps / n.qps).toFixed(2)}×** in median queries/s (target ≥ 0.5×); per round ` +
         `${perRound.map((r) => r.toFixed(2)).join(', ')}. node:dgram / NSD: ${(d.qps / n.qps).toFixed(2)}×; native / node:dgram: ` +
