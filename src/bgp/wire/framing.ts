@@ -1,0 +1,94 @@
+// Message framing over a byte stream (RFC 4271 §4.1 header, §6.1 header errors; RFC 8654 §4 lengths).
+// Incremental and allocation-light: nextFrame() looks at a buffer and says "incomplete" (with how many more octets
+// are needed), "frame" (offsets of one whole message) or "error" (a typed header error) — it never throws.
+// FrameReader accumulates chunks split or coalesced at any byte boundary.
+import { type CodecContext, maxLength } from './context.js';
+import type { WireError } from './errors.js';
+import { HEADER_LENGTH, MSG_KEEPALIVE, MSG_NOTIFICATION, MSG_OPEN, MSG_ROUTE_REFRESH, MSG_UPDATE } from './messages.js';
+
+export type FrameResult =
+  | { readonly kind: 'incomplete'; readonly need: number }
+  | { readonly kind: 'frame'; readonly type: number; readonly start: number; readonly end: number }
+  | { readonly kind: 'error'; readonly error: WireError };
+
+/** Smallest valid length per type (RFC 4271 §4.2-4.5, RFC 2918 §3); KEEPALIVE must be exactly 19. */
+const MIN_LENGTH: Readonly<Record<number, number>> = {
+  [MSG_OPEN]: 29, [MSG_UPDATE]: 23, [MSG_NOTIFICATION]: 21, [MSG_KEEPALIVE]: 19, [MSG_ROUTE_REFRESH]: 23,
+};
+
+/** Check the header at b[off, end) and locate one message. */
+export function nextFrame(b: Uint8Array, off: number, end: number, ctx: CodecContext): FrameResult {
+  const have = end - off;
+  // A bad marker octet is reported as soon as it arrives, without waiting for the rest of the header.
+  const mEnd = Math.min(end, off + 16);
+  for (let i = off; i < mEnd; i++) {
+    if (b[i] !== 0xff) return { kind: 'error', error: { kind: 'header-marker', action: 'reset',
+      reason: `marker octet ${i - off} is 0x${b[i]!.toString(16).padStart(2, '0')}, not 0xff` } };
+  }
+  if (have < HEADER_LENGTH) return { kind: 'incomplete', need: HEADER_LENGTH - have };
+  const length = (b[off + 16]! << 8) | b[off + 17]!;
+  const type = b[off + 18]!;
+  const min = MIN_LENGTH[type];
+  if (length < HEADER_LENGTH || length > maxLength(ctx, type)) {
+    return { kind: 'error', error: { kind: 'header-length', action: 'reset', length,
+      reason: `message length ${length} outside ${HEADER_LENGTH}..${maxLength(ctx, type)}` } };
+  }
+  if (min === undefined) {
+    return { kind: 'error', error: { kind: 'header-type', action: 'reset', msgType: type,
+      reason: `unknown message type ${type}` } };
+  }
+  if (length < min || (type === MSG_KEEPALIVE && length !== HEADER_LENGTH)) {
+    return { kind: 'error', error: { kind: 'header-length', action: 'reset', length,
+      reason: `length ${length} is ${type === MSG_KEEPALIVE ? 'not 19' : `below the minimum ${min}`} for message type ${type}` } };
+  }
+  if (have < length) return { kind: 'incomplete', need: length - have };
+  return { kind: 'frame', type, start: off, end: off + length };
+}
+
+/**
+ * Accumulates stream chunks and yields whole messages. Returned frames are views that stay valid: the reader never
+ * writes over bytes it has handed out (it moves to a new buffer instead), so decoded messages may keep views into
+ * them. After an error the reader is poisoned (the stream cannot be resynchronised; RFC 4271 closes the session).
+ */
+export class FrameReader {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  private failed: WireError | null = null;
+  private readonly ctx: () => CodecContext;
+
+  /** `ctx` is read on every frame, because the context changes once the OPENs are exchanged. */
+  constructor(ctx: CodecContext | (() => CodecContext)) {
+    this.ctx = typeof ctx === 'function' ? ctx : () => ctx;
+  }
+
+  /** Octets received but not yet returned as frames. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.end + chunk.length > this.buf.length) {
+      const pending = this.end - this.start;
+      const next = new Uint8Array(Math.max(pending + chunk.length, 2 * pending, 8192));
+      next.set(this.buf.subarray(this.start, this.end), 0);
+      this.buf = next;
+      this.start = 0;
+      this.end = pending;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** The next whole message (as bytes incl. header), 'incomplete', or the error that ends the stream. */
+  next(): { kind: 'incomplete'; need: number } | { kind: 'frame'; type: number; bytes: Uint8Array } |
+    { kind: 'error'; error: WireError } {
+    if (this.failed !== null) return { kind: 'error', error: this.failed };
+    const r = nextFrame(this.buf, this.start, this.end, this.ctx());
+    if (r.kind === 'error') { this.failed = r.error; return r; }
+    if (r.kind === 'incomplete') return r;
+    this.start = r.end;
+    return { kind: 'frame', type: r.type, bytes: this.buf.subarray(r.start, r.end) };
+  }
+}

@@ -1,0 +1,78 @@
+// UPDATE message (RFC 4271 §4.3), stage 1: structure. Lengths that make the NLRI field impossible to locate and
+// malformed Withdrawn Routes / NLRI fields are session resets (RFC 7606 §4, §5.3); attribute errors come from
+// attr-decode.ts with their own actions.
+//
+//   +-----------------------------------------------------+
+//   |   Withdrawn Routes Length (2 octets)                |
+//   +-----------------------------------------------------+
+//   |   Withdrawn Routes (variable)                       |
+//   +-----------------------------------------------------+
+//   |   Total Path Attribute Length (2 octets)            |
+//   +-----------------------------------------------------+
+//   |   Path Attributes (variable)                        |
+//   +-----------------------------------------------------+
+//   |   Network Layer Reachability Information (variable) |
+//   +-----------------------------------------------------+
+import { AttrCache, decodeAttributes } from './attr-decode.js';
+import { encodeAttributes } from './attr-encode.js';
+import { AFI_IPV4, type CodecContext, IPV4_UNICAST } from './context.js';
+import type { WireError } from './errors.js';
+import type { DecodeResult, UpdateMessage } from './messages.js';
+import { decodePrefixes, PrefixList, prefixesLength, writePrefixes } from './prefix.js';
+
+/** Parse an UPDATE body b[start, end) (after the 19-octet header). */
+export function parseUpdate(b: Uint8Array, start: number, end: number, ctx: CodecContext, cache?: AttrCache):
+  DecodeResult<UpdateMessage> {
+  const fail = (error: WireError): DecodeResult<UpdateMessage> => ({ ok: false, error });
+  const size = end - start;
+  if (size < 4) return fail({ kind: 'update-length', action: 'reset', reason: `UPDATE body of ${size} octets` });
+  const wlen = (b[start]! << 8) | b[start + 1]!;
+  if (4 + wlen > size) {
+    return fail({ kind: 'update-length', action: 'reset',
+      reason: `Withdrawn Routes Length ${wlen} overruns the message (${size - 4} octets available)` });
+  }
+  const as = start + 2 + wlen;
+  const alen = (b[as]! << 8) | b[as + 1]!;
+  if (4 + wlen + alen > size) {
+    return fail({ kind: 'update-length', action: 'reset',
+      reason: `Total Path Attribute Length ${alen} overruns the message (${size - 4 - wlen} octets available)` });
+  }
+  const v4AddPath = ctx.addPath.receive.has(IPV4_UNICAST);
+  const withdrawn = wlen === 0 ? PrefixList.empty(AFI_IPV4)
+    : decodePrefixes(b, start + 2, as, AFI_IPV4, v4AddPath);
+  if (!(withdrawn instanceof PrefixList)) {
+    return fail({ kind: 'nlri-invalid', action: 'reset', field: 'withdrawn', afi: 1, safi: 1,
+      reason: `Withdrawn Routes: ${withdrawn.fault}` });
+  }
+  const attrStart = as + 2, attrEnd = attrStart + alen;
+  const d = decodeAttributes(b, attrStart, attrEnd, ctx, {}, cache);
+  if (d.fatal !== null) return fail(d.fatal);
+  const nlri = attrEnd === end ? PrefixList.empty(AFI_IPV4) : decodePrefixes(b, attrEnd, end, AFI_IPV4, v4AddPath);
+  if (!(nlri instanceof PrefixList)) {
+    return fail({ kind: 'nlri-invalid', action: 'reset', field: 'nlri', afi: 1, safi: 1, reason: `NLRI: ${nlri.fault}` });
+  }
+  const errors = d.attrs.errors.length === 0 && d.nlriErrors.length === 0 ? d.attrs.errors
+    : [...d.attrs.errors, ...d.nlriErrors];
+  return {
+    ok: true,
+    msg: { type: 'UPDATE', withdrawn, attrs: d.attrs, nlri, mpReach: d.mpReach, mpUnreach: d.mpUnreach,
+      attrSection: b.subarray(attrStart, attrEnd) },
+    errors,
+  };
+}
+
+/** Encode an UPDATE body. */
+export function encodeUpdateBody(m: UpdateMessage, ctx: CodecContext): Uint8Array {
+  const v4AddPath = ctx.addPath.send.has(IPV4_UNICAST);
+  const attrs = encodeAttributes(m.attrs.list, ctx, m.mpReach, m.mpUnreach);
+  const wl = prefixesLength(m.withdrawn, v4AddPath);
+  const nl = prefixesLength(m.nlri, v4AddPath);
+  const out = new Uint8Array(4 + wl + attrs.length + nl);
+  out[0] = wl >> 8; out[1] = wl & 255;
+  let o = writePrefixes(m.withdrawn, v4AddPath, out, 2);
+  out[o] = attrs.length >> 8; out[o + 1] = attrs.length & 255;
+  out.set(attrs, o + 2);
+  o += 2 + attrs.length;
+  writePrefixes(m.nlri, v4AddPath, out, o);
+  return out;
+}
