@@ -204,6 +204,21 @@ test('truncation keeps complete earlier RRsets of a CNAME chain and every reply 
   assert.deepEqual(p.answers!.map((a) => a.type), ['CNAME']);
 });
 
+test('an RRset larger than any message gives TC (UDP and TCP), never an exception', () => {
+  const lines = ['$TTL 60', '@ SOA ns h 1 2 3 4 5', '@ NS ns', 'ns A 192.0.2.1'];
+  // 400 TXT records of ~760 octets: ~300 kB, more than a DNS message (64 kB) can hold.
+  const s = `"${'x'.repeat(250)}" `.repeat(3);
+  for (let i = 0; i < 400; i++) lines.push(`t TXT ${s}"${i}"`);
+  const rr = createResponder({ zones: [zoneFromText(lines.join('\n'), 'b.zone', 'b.test.').zone], identity: {} });
+  for (const client of [udp, tcp]) {
+    const p = decode(rr.handle(query('t.b.test', 'TXT'), client)!);
+    assert.equal(p.tc, true, client.transport);
+    assert.equal(p.answers!.length, 0);
+  }
+  // The scratch buffer is intact: an ordinary query afterwards is answered normally.
+  assert.equal(decode(rr.handle(query('ns.b.test'), udp)!).answers!.length, 1);
+});
+
 test('ANY: over UDP one RRset (RFC 8482), over TCP all of them', () => {
   const u = ask('example.com', 'ANY');
   assert.equal(new Set(u.answers!.map((a) => a.type)).size, 1);
