@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { isIPv6 } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import { canonicalIp } from '../agent/prefix.js';
+import { canonicalIp } from '../util/ip.js';
 import type { Probe, ProbeResult } from './types.js';
 
 export interface DnsQuestion {
