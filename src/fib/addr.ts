@@ -15,18 +15,36 @@ export interface ParsedPrefix {
   text: string;
 }
 
-export function parseIPv4(s: string): Words | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
+/** The IPv4 address as a 32-bit number, or -1. Decimal only, no leading zeros (as inet_pton). Hot path. */
+export function parseIPv4Number(s: string, from = 0, to = s.length): number {
   let v = 0;
-  for (const p of parts) {
-    // Decimal only, no leading zeros (inet_pton rejects octal-looking forms too).
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p) || (p.length > 1 && p[0] === '0')) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = v * 256 + n;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
   }
-  return Uint32Array.of(v >>> 0);
+  if (digits === 0 || dots !== 3) return -1;
+  return (v * 256 + octet) >>> 0;
+}
+
+export function parseIPv4(s: string): Words | null {
+  const v = parseIPv4Number(s);
+  return v < 0 ? null : Uint32Array.of(v);
 }
 
 export function parseIPv6(s: string): Words | null {
@@ -148,6 +166,31 @@ export function samePrefix(a: Words, b: Words, len: number): boolean {
 }
 
 /**
+ * Canonical text and family of a prefix without building its words (the delta path: a full table of IPv4
+ * prefixes allocates no typed array here). Same rules and messages as parsePrefix.
+ */
+export function canonicalPrefix(s: string, strict = true): { family: Family; text: string } | { error: string } {
+  const slash = s.indexOf('/');
+  if (slash > 0 && !s.includes(':')) {
+    const v = parseIPv4Number(s, 0, slash);
+    const l = s.length - slash - 1;
+    let len = -1;
+    if (l === 1 || l === 2) {
+      const d1 = s.charCodeAt(slash + 1) - 48;
+      const d2 = l === 2 ? s.charCodeAt(slash + 2) - 48 : 0;
+      if (d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) len = l === 2 ? d1 * 10 + d2 : d1;
+    }
+    if (v >= 0 && len >= 0 && len <= 32) {
+      const masked = len === 0 ? 0 : (v & (0xffffffff << (32 - len))) >>> 0;
+      if (masked === v) return { family: 4, text: s };
+      if (!strict) return { family: 4, text: `${formatIPv4(masked)}/${len}` };
+    }
+  }
+  const p = parsePrefix(s, { strict });
+  return 'error' in p ? p : { family: p.family, text: p.text };
+}
+
+/**
  * Parses `addr/len` (or a bare address as a host route; `default` as the family's zero route when `family` is
  * given). `strict`: host bits past the length are an error, as BGP NLRI never carries them; otherwise they are
  * cleared, as the kernel does.
@@ -158,6 +201,24 @@ export function parsePrefix(s: string, opts: { strict?: boolean; family?: Family
     return { family: opts.family, words, len: 0, text: opts.family === 4 ? '0.0.0.0/0' : '::/0' };
   }
   const slash = s.indexOf('/');
+  if (!s.includes(':')) {
+    // IPv4 fast path (a full table goes through here): no intermediate strings or arrays.
+    const v = parseIPv4Number(s, 0, slash < 0 ? s.length : slash);
+    if (v < 0) return { error: `"${s}" is not an IPv4 or IPv6 prefix` };
+    let len = 32;
+    if (slash >= 0) {
+      const l = s.length - slash - 1;
+      len = l >= 1 && l <= 2 ? Number(s.slice(slash + 1)) : NaN;
+      if (!(len >= 0 && len <= 32) || !/^\d+$/.test(s.slice(slash + 1))) return { error: `"${s}": prefix length must be 0..32` };
+    }
+    const masked = len === 0 ? 0 : (v & (0xffffffff << (32 - len))) >>> 0;
+    if (masked !== v && opts.strict !== false) {
+      return { error: `"${s}": host bits set past /${len} (did you mean ${formatIPv4(masked)}/${len}?)` };
+    }
+    // The input is canonical when it parsed strictly, had a length, and no host bits.
+    const text = masked === v && slash >= 0 ? s : `${formatIPv4(masked)}/${len}`;
+    return { family: 4, words: Uint32Array.of(masked), len, text };
+  }
   const a = parseAddress(slash < 0 ? s : s.slice(0, slash));
   if (!a) return { error: `"${s}" is not an IPv4 or IPv6 prefix` };
   const max = a.family === 4 ? 32 : 128;

@@ -13,8 +13,10 @@ import { silentLogger, type Logger } from '../util/log.js';
 import type { Family } from './addr.js';
 import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalChange, type NormalRoute } from './delta.js';
 import { FibClosedError, FibOptionError, FibReadError } from './errors.js';
-import { IpBatchRunner, spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
-import { changeLine, ipRouteShowArgv, isAbsentRouteError, parseIpRouteJson, type IpRouteOptions, type KernelRoute } from './ip-lines.js';
+import { spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
+import { loadRtnl, NetlinkWriter, rtnlLoadError, type RtnlAddon } from './netlink.js';
+import { IpBatchWriter, type RouteWriter } from './writer.js';
+import { ipRouteShowArgv, isAbsentRouteError, parseIpRouteJson, type IpRouteOptions, type KernelRoute } from './ip-lines.js';
 import { emptyApplyResult, type ApplyResult, type CloseOptions, type Fib, type FibChange, type FibRoute, type SyncResult } from './types.js';
 
 /** Our route protocol id: 172 (0xAC, "AnyCast"), unassigned in Linux's rtnetlink.h and iproute2's rt_protos. */
@@ -36,6 +38,13 @@ export interface KernelFibOptions {
   /** Leave our routes in the kernel on close() (graceful restart). Default false. */
   keepOnClose?: boolean;
   logger?: Logger;
+  /**
+   * How routes are written: 'netlink' (the native rtnetlink addon), 'ip-batch' (a persistent `ip -batch`
+   * child), or 'auto' (default): netlink when the addon loads, else ip-batch. ANYCAST_FIB_BACKEND overrides 'auto'.
+   */
+  backend?: 'auto' | 'netlink' | 'ip-batch';
+  /** Tests: the addon to use instead of the built one. */
+  rtnl?: RtnlAddon;
   /** Tests: a fake `ip -batch` child. */
   spawnBatch?: SpawnBatchChild;
   /** Tests: a fake `ip [-n NS] ARGS` that returns stdout. */
@@ -58,7 +67,7 @@ export class KernelFib implements Fib {
   readonly kind = 'kernel' as const;
   readonly ns: string | undefined;
   readonly ipOptions: IpRouteOptions;
-  private readonly runner: IpBatchRunner;
+  private readonly runner: RouteWriter;
   private readonly runIp: (args: string[]) => Promise<string>;
   private readonly log: Logger;
   private readonly keepOnClose: boolean;
@@ -72,9 +81,31 @@ export class KernelFib implements Fib {
     this.ipOptions = { protocol: opts.protocol ?? ANYCAST_RTPROT, metric: opts.metric ?? DEFAULT_METRIC, table: opts.table ?? RT_TABLE_MAIN };
     this.log = (opts.logger ?? silentLogger).child({ component: 'fib', ns: opts.ns ?? '' });
     this.keepOnClose = opts.keepOnClose ?? false;
-    this.runner = new IpBatchRunner(opts.spawnBatch ?? spawnIpBatch(opts.ns), { logger: this.log, ...opts.batch });
+    this.runner = this.makeWriter(opts);
+    this.log.debug('kernel route writer', { backend: this.runner.backend });
     const nsArgs = opts.ns ? ['-n', opts.ns] : [];
     this.runIp = opts.runIp ?? (async (args) => (await runCommand(['ip', ...nsArgs, ...args], { timeoutMs: 300_000 })).stdout);
+  }
+
+  private makeWriter(opts: KernelFibOptions): RouteWriter {
+    let want = opts.backend ?? 'auto';
+    if (want === 'auto' && opts.spawnBatch) want = 'ip-batch';
+    const env = process.env.ANYCAST_FIB_BACKEND;
+    if (want === 'auto' && (env === 'ip-batch' || env === 'netlink')) want = env;
+    const ipBatch = () => new IpBatchWriter(opts.spawnBatch ?? spawnIpBatch(opts.ns), this.ipOptions, { logger: this.log, ...opts.batch });
+    if (want === 'ip-batch') return ipBatch();
+    const addon = opts.rtnl ?? loadRtnl();
+    if (!addon) {
+      if (want === 'netlink') throw new FibOptionError('backend', `netlink needs the native addon: ${rtnlLoadError()}`);
+      this.log.info('rtnetlink addon not available; writing routes through ip -batch', { reason: rtnlLoadError() });
+      return ipBatch();
+    }
+    return new NetlinkWriter(addon, opts.ns, this.ipOptions);
+  }
+
+  /** Which writer is in use: 'netlink' or 'ip-batch'. */
+  get backend(): 'netlink' | 'ip-batch' {
+    return this.runner.backend;
   }
 
   get stats() {
@@ -103,8 +134,7 @@ export class KernelFib implements Fib {
     return new Promise((resolve) => {
       let left = items.length;
       for (const { change, metric } of items) {
-        const line = changeLine(change, metric === this.ipOptions.metric ? this.ipOptions : { ...this.ipOptions, metric });
-        this.runner.submit(line, `${change.prefix}#${metric}`, (r: OpResult) => {
+        this.runner.submit(change, metric, (r: OpResult) => {
           if (r.ok) {
             if (r.coalesced) res.coalesced++;
             else if (change.kind === 'replace') res.replaced++;
