@@ -124,29 +124,31 @@ export class KernelFib implements Fib {
     res.failures.push(...delta.failures);
     res.coalesced = delta.coalesced;
     const list = delta.changes();
-    for (const c of list) this.stale.delete(`${c.prefix}#${this.ipOptions.metric}`);
-    await this.run(list.map((c) => ({ change: c, metric: this.ipOptions.metric })), res);
+    if (this.stale.size) for (const c of list) this.stale.delete(`${c.prefix}#${this.ipOptions.metric}`);
+    await this.run(list, res);
     return res;
   }
 
-  private run(items: Array<{ change: NormalChange; metric: number }>, res: ApplyResult): Promise<void> {
+  /** Writes the changes (each under `metrics[i]`, or our metric) and counts their fates into `res`. */
+  private run(items: readonly NormalChange[], res: ApplyResult, metrics?: readonly number[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       let left = items.length;
-      for (const { change, metric } of items) {
-        this.runner.submit(change, metric, (r: OpResult) => {
-          if (r.ok) {
-            if (r.coalesced) res.coalesced++;
-            else if (change.kind === 'replace') res.replaced++;
-            else res.deleted++;
-          } else if (change.kind === 'delete' && isAbsentRouteError(r.message)) {
-            res.deleted++; // already gone: what was asked for holds
-          } else {
-            res.failures.push({ prefix: change.prefix, kind: change.kind, code: 'ERR_FIB_REJECTED', message: r.message });
-          }
-          if (--left === 0) resolve();
-        });
-      }
+      // One handler for the whole batch (not a closure per route).
+      const done = (r: OpResult, change: NormalChange) => {
+        if (r.ok) {
+          if (r.coalesced) res.coalesced++;
+          else if (change.kind === 'replace') res.replaced++;
+          else res.deleted++;
+        } else if (change.kind === 'delete' && isAbsentRouteError(r.message)) {
+          res.deleted++; // already gone: what was asked for holds
+        } else {
+          res.failures.push({ prefix: change.prefix, kind: change.kind, code: 'ERR_FIB_REJECTED', message: r.message });
+        }
+        if (--left === 0) resolve();
+      };
+      const m = this.ipOptions.metric;
+      for (let i = 0; i < items.length; i++) this.runner.submit(items[i]!, metrics ? metrics[i]! : m, done);
       this.runner.flush();
     });
   }
@@ -184,7 +186,8 @@ export class KernelFib implements Fib {
       }
     }
     const have = await this.listKernel();
-    const items: Array<{ change: NormalChange; metric: number }> = [];
+    const items: NormalChange[] = [];
+    const metrics: number[] = [];
     const right = new Set<string>();
     for (const k of have) {
       const w = want.get(k.prefix);
@@ -193,14 +196,17 @@ export class KernelFib implements Fib {
         res.unchanged++;
       } else if (k.metric !== this.ipOptions.metric || !w) {
         // Not wanted, or ours under another metric (an earlier configuration): removed by its own metric.
-        items.push({ change: { kind: 'delete', family: k.family, prefix: k.prefix }, metric: k.metric });
+        items.push({ kind: 'delete', family: k.family, prefix: k.prefix });
+        metrics.push(k.metric);
       }
     }
     for (const w of want.values()) {
-      if (!right.has(w.prefix)) items.push({ change: { kind: 'replace', family: w.family, prefix: w.prefix, nextHops: w.nextHops }, metric: this.ipOptions.metric });
+      if (right.has(w.prefix)) continue;
+      items.push({ kind: 'replace', family: w.family, prefix: w.prefix, nextHops: w.nextHops });
+      metrics.push(this.ipOptions.metric);
     }
     this.stale.clear();
-    await this.run(items, res);
+    await this.run(items, res, metrics);
     this.log.info('kernel routes synchronised', { unchanged: res.unchanged, replaced: res.replaced, deleted: res.deleted, failed: res.failures.length });
     return res;
   }
@@ -219,9 +225,9 @@ export class KernelFib implements Fib {
   async sweepStale(): Promise<ApplyResult> {
     if (this.closed) throw new FibClosedError();
     const res = emptyApplyResult();
-    const items = [...this.stale.values()].map((s) => ({ change: { kind: 'delete' as const, family: s.family, prefix: s.prefix }, metric: s.metric }));
+    const stale = [...this.stale.values()];
     this.stale.clear();
-    await this.run(items, res);
+    await this.run(stale.map((s): NormalChange => ({ kind: 'delete', family: s.family, prefix: s.prefix })), res, stale.map((s) => s.metric));
     this.log.info('stale kernel routes swept', { deleted: res.deleted, failed: res.failures.length });
     return res;
   }

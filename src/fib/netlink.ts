@@ -13,7 +13,7 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { NormalChange } from './delta.js';
 import { FibProcessError } from './errors.js';
-import type { OpResult } from './ip-batch.js';
+import { COALESCED, OK, type OpResult } from './ip-batch.js';
 import type { IpRouteOptions } from './ip-lines.js';
 import { encodeRouteRequest, maxRequestSize } from './rtnl-encode.js';
 import type { RouteWriter, WriterStats } from './writer.js';
@@ -60,7 +60,7 @@ export function netlinkErrorText(errno: number, msg: string): string {
 interface Op {
   change: NormalChange;
   metric: number;
-  cb: (r: OpResult) => void;
+  cb: (r: OpResult, change: NormalChange) => void;
   followers: Op[] | null;
   superseded: boolean;
 }
@@ -95,13 +95,17 @@ export class NetlinkWriter implements RouteWriter {
     }
   }
 
-  submit(change: NormalChange, metric: number, cb: (r: OpResult) => void): void {
+  private key(prefix: string, metric: number): string {
+    return metric === this.o.metric ? prefix : `${prefix}#${metric}`;
+  }
+
+  submit(change: NormalChange, metric: number, cb: (r: OpResult, change: NormalChange) => void): void {
     if (this.broken || this.closed) {
-      cb({ ok: false, message: this.broken ? this.broken.message : 'the FIB is closing' });
+      cb({ ok: false, message: this.broken ? this.broken.message : 'the FIB is closing' }, change);
       return;
     }
     const op: Op = { change, metric, cb, followers: null, superseded: false };
-    const key = `${change.prefix}#${metric}`;
+    const key = this.key(change.prefix, metric);
     const prev = this.unwritten.get(key);
     if (prev) {
       prev.superseded = true;
@@ -138,11 +142,11 @@ export class NetlinkWriter implements RouteWriter {
 
   private finish(op: Op, r: OpResult): void {
     if (!r.ok) this.stats.failures++;
-    op.cb(r);
+    op.cb(r, op.change);
     if (op.followers) {
       for (const f of op.followers) {
         this.stats.coalesced++;
-        f.cb({ ok: true, coalesced: true });
+        f.cb(COALESCED, f.change);
       }
     }
   }
@@ -162,7 +166,7 @@ export class NetlinkWriter implements RouteWriter {
     while (this.qHead < this.queue.length && off < this.chunkBytes) {
       const op = this.queue[this.qHead++]!;
       if (op.superseded) continue;
-      const key = `${op.change.prefix}#${op.metric}`;
+      const key = this.key(op.change.prefix, op.metric);
       if (this.unwritten.get(key) === op) this.unwritten.delete(key);
       if (off + maxRequestSize(op.change) > this.buf.length) {
         this.qHead--;
@@ -193,18 +197,18 @@ export class NetlinkWriter implements RouteWriter {
       }
       this.stats.chunks++;
       this.stats.linesWritten += ops.length;
-      const failed = new Map<number, string>();
+      const failed = errors.length ? new Map<number, string>() : null;
       let overflow = false;
       for (const [seq, errno, msg] of errors) {
         if (seq === -1) overflow = true;
-        else failed.set(seq, netlinkErrorText(errno, msg));
+        else failed!.set(seq, netlinkErrorText(errno, msg));
       }
       for (let i = 0; i < ops.length; i++) {
-        const m = failed.get((seqBase + i) >>> 0);
+        const m = failed?.get((seqBase + i) >>> 0);
         if (m !== undefined) this.finish(ops[i]!, { ok: false, message: m });
         // A lost answer may have been a failure: the route's state is unknown, and said so.
         else if (overflow) this.finish(ops[i]!, { ok: false, message: 'unknown outcome: netlink receive buffer overflow (ENOBUFS)' });
-        else this.finish(ops[i]!, { ok: true });
+        else this.finish(ops[i]!, OK);
       }
     }
     if (this.qHead < this.queue.length) {

@@ -101,7 +101,17 @@ export function encodeRouteRequest(buf: Buffer, off: number, c: NormalChange, o:
     buf.writeUInt32LE(v >>> 0, off + 4);
     off += 8;
   };
-  attr(RTA_DST, addrBytes(c.prefix.slice(0, slash), family));
+  if (family === 4) {
+    // The destination is different in every request: written straight in, never cached.
+    buf.writeUInt32LE((RTA_DST << 16) | 8, off); // rtattr { len 8, type RTA_DST }
+    buf.writeUInt32BE(parseIPv4Number(c.prefix, 0, slash), off + 4);
+    off += 8;
+  } else {
+    const w = parseIPv6(c.prefix.slice(0, slash))!;
+    buf.writeUInt32LE((RTA_DST << 16) | 20, off); // rtattr { len 20, type RTA_DST }
+    for (let i = 0; i < 4; i++) buf.writeUInt32BE(w[i]!, off + 4 + i * 4);
+    off += 20;
+  }
   attr32(RTA_PRIORITY, o.metric);
   if (c.kind === 'replace') {
     const gw = (nh: NormalNextHop): void => {

@@ -20,7 +20,7 @@ export interface WriterStats {
 export interface RouteWriter {
   readonly backend: 'netlink' | 'ip-batch';
   /** Queues a change (with the metric it is written under); `cb` learns its fate. */
-  submit(change: NormalChange, metric: number, cb: (r: OpResult) => void): void;
+  submit(change: NormalChange, metric: number, cb: (r: OpResult, change: NormalChange) => void): void;
   /** Starts writing what was submitted. */
   flush(): void;
   /** Resolves when nothing is queued or in flight. */
@@ -38,9 +38,9 @@ export class IpBatchWriter implements RouteWriter {
     this.runner = new IpBatchRunner(spawn, opts);
   }
 
-  submit(change: NormalChange, metric: number, cb: (r: OpResult) => void): void {
+  submit(change: NormalChange, metric: number, cb: (r: OpResult, change: NormalChange) => void): void {
     const line = changeLine(change, metric === this.o.metric ? this.o : { ...this.o, metric });
-    this.runner.submit(line, `${change.prefix}#${metric}`, cb);
+    this.runner.submit(line, metric === this.o.metric ? change.prefix : `${change.prefix}#${metric}`, (r) => cb(r, change));
   }
   flush(): void {
     this.runner.flush();
