@@ -11,7 +11,9 @@
 // Requests go without NLM_F_ACK: the kernel answers only failures (netlink_rcv_skb acks an error always),
 // each carrying the request's sequence number — that is how a failure is attributed to its route.
 
-import { parseIPv4Number, parseIPv6 } from './addr.js';
+import { parseIPv4Number, parseIPv6, parseIPv6Into } from './addr.js';
+
+const dst6 = new Uint32Array(4);
 import type { NormalChange, NormalNextHop } from './delta.js';
 import type { IpRouteOptions } from './ip-lines.js';
 
@@ -107,7 +109,8 @@ export function encodeRouteRequest(buf: Buffer, off: number, c: NormalChange, o:
     buf.writeUInt32BE(parseIPv4Number(c.prefix, 0, slash), off + 4);
     off += 8;
   } else {
-    const w = parseIPv6(c.prefix.slice(0, slash))!;
+    const w = dst6;
+    parseIPv6Into(c.prefix, 0, slash, w);
     buf.writeUInt32LE((RTA_DST << 16) | 20, off); // rtattr { len 20, type RTA_DST }
     for (let i = 0; i < 4; i++) buf.writeUInt32BE(w[i]!, off + 4 + i * 4);
     off += 20;
