@@ -82,8 +82,22 @@ export function normalizeNextHops(nhs: readonly NextHop[], family: Family): Norm
 // Routes share a few next-hop sets (one per peer or ECMP group): the normalised, frozen list is shared too,
 // so a full table costs one small array per distinct set instead of one per route.
 const nhCache = new Map<string, readonly NormalNextHop[] | string>();
+const singleCache = [new Map<string, NormalNextHop[] | string>(), new Map<string, NormalNextHop[] | string>()];
 function cachedNextHops(nhs: readonly NextHop[], family: Family): NormalNextHop[] | string {
   if (!Array.isArray(nhs)) return normalizeNextHops(nhs, family);
+  const only = nhs.length === 1 ? nhs[0] : undefined;
+  if (only && typeof only.gateway === 'string' && only.dev === undefined && only.weight === undefined) {
+    // The common case (one plain gateway): keyed by the gateway text alone, no key string built per route.
+    const m = singleCache[family === 4 ? 0 : 1]!;
+    let r = m.get(only.gateway);
+    if (r === undefined) {
+      r = normalizeNextHops(nhs, family);
+      if (typeof r !== 'string') Object.freeze(Object.freeze(r)[0]);
+      if (m.size > 4096) m.clear();
+      m.set(only.gateway, r);
+    }
+    return r;
+  }
   let key = family === 4 ? '4' : '6';
   for (const n of nhs) {
     if (typeof n?.gateway !== 'string') return normalizeNextHops(nhs, family);

@@ -4,7 +4,7 @@
 // with its own message (extended ack): so a chunk costs one system call, and the event loop is given back
 // between chunks (chunks are small enough — 64 KiB, about a thousand routes — to keep it responsive).
 //
-// The addon is optional: loadRtnl() returns null when it is not built (src/fib/native/build.ts builds it with
+// The addon is optional: loadRtnl() returns null when it is not built (src/fib/native/build.mjs builds it with
 // node-gyp from Node's own headers), and the kernel FIB then uses `ip -batch`.
 
 import { existsSync } from 'node:fs';
@@ -35,7 +35,7 @@ export function loadRtnl(): RtnlAddon | null {
   if (cached !== undefined) return cached;
   const path = process.env.ANYCAST_RTNL_ADDON ?? RTNL_ADDON_PATH;
   if (!existsSync(path)) {
-    loadError = `${path} is not built (node dist/src/fib/native/build.js)`;
+    loadError = `${path} is not built (node src/fib/native/build.mjs)`;
     return (cached = null);
   }
   try {

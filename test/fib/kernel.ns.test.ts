@@ -18,7 +18,7 @@ const root = process.getuid?.() === 0;
 const skip = root ? false : 'needs root for network namespaces';
 // Both writers run every test: the rtnetlink addon (built here from Node's headers if it is not yet) and ip -batch.
 if (root && !existsSync(RTNL_ADDON_PATH)) {
-  spawnSync(process.execPath, [fileURLToPath(new URL('../../src/fib/native/build.js', import.meta.url)), '--quiet']);
+  spawnSync(process.execPath, [fileURLToPath(new URL('../../../src/fib/native/build.mjs', import.meta.url)), '--quiet']);
 }
 const haveAddon = root && loadRtnl() !== null;
 const NS = uniqueNsName('acf', 'k');
