@@ -76,7 +76,13 @@ export class NetlinkWriter implements RouteWriter {
   private readonly fd: number;
   private queue: Op[] = [];
   private qHead = 0;
+  // Coalescing index of queued ops, built lazily: only when a new batch (the submits between two flush() calls)
+  // arrives while older ops still wait are those older ops indexed — a full table written in one batch never
+  // pays for a map of a million entries. Within one batch keys are unique (the FIB coalesced them already); were
+  // they not, both would be written in order, which is still right.
   private readonly unwritten = new Map<string, Op>();
+  private indexedUpTo = 0;
+  private inBatch = false;
   private scheduled = false;
   private seq = 1;
   private broken: Error | null = null;
@@ -104,19 +110,30 @@ export class NetlinkWriter implements RouteWriter {
       cb({ ok: false, message: this.broken ? this.broken.message : 'the FIB is closing' }, change);
       return;
     }
-    const op: Op = { change, metric, cb, followers: null, superseded: false };
-    const key = this.key(change.prefix, metric);
-    const prev = this.unwritten.get(key);
-    if (prev) {
-      prev.superseded = true;
-      op.followers = [prev, ...(prev.followers ?? [])];
-      prev.followers = null;
+    if (!this.inBatch) {
+      this.inBatch = true;
+      for (let i = Math.max(this.qHead, this.indexedUpTo); i < this.queue.length; i++) {
+        const o = this.queue[i]!;
+        if (!o.superseded) this.unwritten.set(this.key(o.change.prefix, o.metric), o);
+      }
+      this.indexedUpTo = this.queue.length;
     }
-    this.unwritten.set(key, op);
+    const op: Op = { change, metric, cb, followers: null, superseded: false };
+    if (this.unwritten.size) {
+      const key = this.key(change.prefix, metric);
+      const prev = this.unwritten.get(key);
+      if (prev) {
+        this.unwritten.delete(key);
+        prev.superseded = true;
+        op.followers = [prev, ...(prev.followers ?? [])];
+        prev.followers = null;
+      }
+    }
     this.queue.push(op);
   }
 
   flush(): void {
+    this.inBatch = false;
     if (this.scheduled || this.qHead >= this.queue.length) return this.checkIdle();
     this.scheduled = true;
     setImmediate(() => this.drainChunk());
@@ -166,8 +183,10 @@ export class NetlinkWriter implements RouteWriter {
     while (this.qHead < this.queue.length && off < this.chunkBytes) {
       const op = this.queue[this.qHead++]!;
       if (op.superseded) continue;
-      const key = this.key(op.change.prefix, op.metric);
-      if (this.unwritten.get(key) === op) this.unwritten.delete(key);
+      if (this.unwritten.size) {
+        const key = this.key(op.change.prefix, op.metric);
+        if (this.unwritten.get(key) === op) this.unwritten.delete(key);
+      }
       if (off + maxRequestSize(op.change) > this.buf.length) {
         this.qHead--;
         break;
@@ -181,7 +200,13 @@ export class NetlinkWriter implements RouteWriter {
       off = r;
       ops.push(op);
     }
-    if (this.qHead > 4096 && this.qHead * 2 > this.queue.length) {
+    if (this.qHead >= this.queue.length) {
+      this.queue = [];
+      this.qHead = 0;
+      this.indexedUpTo = 0;
+      this.unwritten.clear();
+    } else if (this.qHead > 4096 && this.qHead * 2 > this.queue.length) {
+      this.indexedUpTo = Math.max(0, this.indexedUpTo - this.qHead);
       this.queue = this.queue.slice(this.qHead);
       this.qHead = 0;
     }
@@ -231,6 +256,7 @@ export class NetlinkWriter implements RouteWriter {
     const rest = [...inFlight, ...this.queue.slice(this.qHead).filter((o) => !o.superseded)];
     this.queue = [];
     this.qHead = 0;
+    this.indexedUpTo = 0;
     this.unwritten.clear();
     for (const o of rest) this.finish(o, { ok: false, message: e.message });
     this.checkIdle();
