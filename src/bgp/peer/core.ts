@@ -90,6 +90,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
   private readonly queue: [Conn, FsmInput | null][] = [];
   private qHead = 0;
   private busy = false;
+  private readonly idleTasks: (() => void)[] = [];
   protected readonly localId: number;
   private readonly jitterSeed: number;
 
@@ -169,6 +170,12 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     if (!this.busy) this.run();
   }
 
+  /** Run `fn` once the queue is drained (now, unless called while processing, e.g. from an event handler). */
+  protected whenIdle(fn: () => void): void {
+    if (this.busy) this.idleTasks.push(fn);
+    else fn();
+  }
+
   private run(): void {
     this.busy = true;
     try {
@@ -186,6 +193,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
       this.qHead = 0;
       this.busy = false;
     }
+    while (this.idleTasks.length > 0) this.idleTasks.shift()!();
   }
 
   private afterStep(conn: Conn, r: DriverResult): void {
@@ -284,6 +292,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
 
   protected attach(conn: Conn, sock: Connection): void {
     conn.sock = sock;
+    conn.lastSent = undefined;
     sock.attach({
       data: (chunk) => this.onData(conn, sock, chunk),
       close: (error) => {
@@ -342,6 +351,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     bytes = encodeMessage({ type: 'NOTIFICATION', code, subcode, data: d }, BASE_CONTEXT);
     this.write(conn, bytes);
     const text = notificationText(code, subcode, data);
+    conn.lastSent = text;
     this.log.warn('NOTIFICATION sent', { code, subcode, text });
     this.emit('notification', { direction: 'sent', code, subcode, data, text });
   }

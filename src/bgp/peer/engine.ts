@@ -285,7 +285,8 @@ export abstract class PeerEngine extends PeerCore {
   protected sessionDown(conn: Conn, from: StateName, reason: DownReason): void {
     const cause: PeerDownCause = conn.cause ?? { kind: 'fsm' };
     conn.cause = undefined;
-    const text = downText(reason, cause);
+    const text = downText(reason, cause, conn.lastSent);
+    conn.lastSent = undefined;
     if (conn !== this.primary) {
       this.log.debug('second connection closed', { conn: conn.id, text });
       this.discard(conn);

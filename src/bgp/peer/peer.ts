@@ -147,9 +147,13 @@ export class Peer extends PeerEngine {
     if (this.closed) return;
     this.stop(message, { subcode: 3 });
     this.closed = true;
-    if (this.secondary !== null) this.discard(this.secondary);
-    this.discard(this.primary);
-    this.gr.dispose();
+    // After the stop has been processed (its NOTIFICATION written, its 'down' emitted), even when called from
+    // an event handler.
+    this.whenIdle(() => {
+      if (this.secondary !== null) this.discard(this.secondary);
+      this.discard(this.primary);
+      this.gr.dispose();
+    });
   }
 
   // ------------------------------------------------------------------------------------------------------------
