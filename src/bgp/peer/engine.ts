@@ -193,11 +193,12 @@ export abstract class PeerEngine extends PeerCore {
     }
     const p = this.primary;
     const st = p.state;
-    if (st === 'Connect' || st === 'Active' || st === 'Idle') {
-      // Connect/Active: take it, abandoning an outgoing attempt. Idle: the FSM answers Cease 5 and closes.
+    // Connect/Active without a connection: take it, abandoning an outgoing attempt in progress. Idle: the FSM
+    // answers Cease 5 and closes. (Connect/Active *with* a connection — DelayOpen running — keeps it; the new one
+    // gets a second FSM like any other collision.)
+    if (st === 'Idle' || ((st === 'Connect' || st === 'Active') && p.sock === null)) {
       p.attempt?.cancel();
       p.attempt = null;
-      if (p.sock !== null) { const old = p.sock; p.sock = null; old.destroy(); }
       p.initiator = 'remote';
       this.attach(p, sock);
       this.feed(p, TCP_CONFIRMED);
@@ -208,7 +209,8 @@ export abstract class PeerEngine extends PeerCore {
       sock.destroy();
       return;
     }
-    // OpenSent or later: a second FSM for the second connection until the collision is resolved (§6.8).
+    // OpenSent or later (or DelayOpen running): a second FSM for the second connection until the collision is
+    // resolved (§6.8).
     const s = this.newConn();
     s.initiator = 'remote';
     this.secondary = s;
