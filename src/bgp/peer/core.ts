@@ -41,6 +41,12 @@ export interface PeerDeps {
   readonly prefixCounter?: PrefixCounter;
   /** RFC 4271 §10 jitter seed; default random, 0 = no jitter (tests). */
   readonly jitterSeed?: number;
+  /**
+   * Received attribute sets kept interned per session (the codec's AttrCache; cleared when full). Memory grows
+   * with distinct sets (a few hundred octets each); a smaller cache only costs re-decoding sets seen again.
+   * Default 1,000,000.
+   */
+  readonly attrCacheEntries?: number;
 }
 
 export interface PeerCounters {
@@ -70,6 +76,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
   protected readonly log: Logger;
   protected readonly wallClock: () => number;
   protected readonly tap: MessageTap | undefined;
+  protected readonly attrCacheEntries: number;
   readonly counters: PeerCounters = {
     messagesIn: [0, 0, 0, 0, 0, 0], messagesOut: [0, 0, 0, 0, 0, 0], bytesIn: 0, bytesOut: 0,
     prefixesAnnounced: 0, prefixesWithdrawn: 0, established: 0, flaps: 0,
@@ -102,6 +109,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     this.log = (deps.logger ?? silentLogger).child({ peer: config.name });
     this.wallClock = deps.wallClock ?? Date.now;
     this.tap = deps.tap;
+    this.attrCacheEntries = deps.attrCacheEntries ?? 1_000_000;
     this.localId = parseIpv4U32(config.routerId)!;
     this.jitterSeed = deps.jitterSeed ?? ((Math.random() * 0xffffffff) >>> 0 || 1);
     this.restarting = config.gracefulRestart.enabled && config.gracefulRestart.restarting;

@@ -271,7 +271,7 @@ export abstract class PeerEngine extends PeerCore {
     conn.inbound = new InboundDecoder(neg.ctx, {
       localAs: this.config.localAs, peerAs: neg.peerAs, enforceFirstAs: this.config.enforceFirstAs,
       families: new Set(neg.families), localAddresses: [sock.local.address], localId: this.config.routerId,
-    }, neg.families);
+    }, neg.families, this.attrCacheEntries);
     this.current = { ...neg, holdTime: s.holdTime, keepaliveTime: s.keepaliveTime, internal: s.internal,
       local: sock.local, remote: sock.remote, initiator: conn.initiator, establishedAt: this.clock.now() };
     this.counters.established++;
