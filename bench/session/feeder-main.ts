@@ -13,6 +13,7 @@ process.stdin.on('end', () => {
     if (e !== null || c === null) { console.error(`feeder: ${e}`); process.exit(1); }
     // Stays until the peer under test closes the session.
     feed(c, chunks, [[1, 1], [2, 1]], () => process.exit(0))
+      .then(() => process.stdout.write('started\n'))
       .catch((err: Error) => { console.error(`feeder: ${err.message}`); process.exit(1); });
   });
 });

@@ -18,6 +18,7 @@ import { FrameReader } from '../../src/bgp/wire/framing.js';
 import { PrefixList } from '../../src/bgp/wire/prefix.js';
 import { buildStream } from '../wire/stream.js';
 import { chunk, feed, FEEDER_AS, STREAM_CTX } from './feeder.js';
+import { anchorUnavailable, birdAnchor } from './bird-anchor.js';
 
 const quick = process.argv.includes('--quick');
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -74,7 +75,7 @@ async function viaPeer(transport: Transport, sendFrom: 'memory' | 'child', chunk
     });
   } else {
     child = spawn(process.execPath, [fileURLToPath(new URL('./feeder-main.js', import.meta.url)), addr, String(port), '127.0.0.2'],
-      { stdio: ['pipe', 'inherit', 'inherit'] });
+      { stdio: ['pipe', 'ignore', 'inherit'] });
     child.stdin!.end(JSON.stringify(streamSpec));
   }
   const r = await done;
@@ -84,9 +85,12 @@ async function viaPeer(transport: Transport, sendFrom: 'memory' | 'child', chunk
   return r;
 }
 
+// Rates per CPU second (the receiving process; BIRD's processes for the anchor) and per wall second. On a shared
+// machine the CPU figures are the ones to compare; wall time includes waiting for a core.
 function fmt(r: Run): string {
-  return `${(r.prefixes / (r.wallMs / 1000) / 1e6).toFixed(2)} M prefixes/s, ${(r.messages / (r.wallMs / 1000) / 1e3).toFixed(0)} k msgs/s` +
-    ` (wall ${r.wallMs.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms)`;
+  const perCpu = (n: number) => n / (r.cpuMs / 1000);
+  return `CPU ${r.cpuMs.toFixed(0).padStart(5)} ms: ${(perCpu(r.prefixes) / 1e6).toFixed(2)} M prefixes/s, ` +
+    `${(perCpu(r.messages) / 1e3).toFixed(0)} k msgs/s of CPU; wall ${r.wallMs.toFixed(0)} ms`;
 }
 
 const streams = [
@@ -95,6 +99,9 @@ const streams = [
 ].map((v) => (quick ? { ...v, v4: v.v4 / 10, v6: v.v6 / 10, v4Sets: Math.ceil(v.v4Sets / 10), v6Sets: Math.ceil(v.v6Sets / 10) } : v));
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
+const noAnchor = await anchorUnavailable();
+if (noAnchor !== null) console.log(`BIRD anchor skipped: ${noAnchor}`);
+let anchorSeq = 0;
 for (const s of streams) {
   const spec = { v4: s.v4, v6: s.v6, v4Sets: s.v4Sets, v6Sets: s.v6Sets, seed: 7 };
   const { messages } = buildStream(spec, STREAM_CTX);
@@ -102,15 +109,30 @@ for (const s of streams) {
   const bytes = chunks.reduce((a, c) => a + c.length, 0);
   console.log(`\nstream: ${s.name}: ${messages.length} UPDATEs, ${(bytes / 1e6).toFixed(1)} MB`);
   const rounds = quick ? 2 : 3;
-  for (const [label, run] of [
+  let expected = 0;
+  const medians: Record<string, Run> = {};
+  const variants: [string, () => Promise<Run>][] = [
     ['codec floor', async () => codecFloor(chunks)],
     ['in-memory', async () => viaPeer(new MemoryNetwork(), 'memory', chunks, spec)],
     ['loopback TCP', async () => viaPeer(new TcpTransport(), 'child', chunks, spec)],
-  ] as const) {
+  ];
+  if (noAnchor === null) {
+    variants.push(['BIRD (anchor)', async () => {
+      const a = await birdAnchor(spec, expected, String(anchorSeq++));
+      return { ...a, messages: medians['loopback TCP']!.messages, prefixes: expected };
+    }]);
+  }
+  for (const [label, run] of variants) {
     const runs: Run[] = [];
     for (let i = 0; i < rounds; i++) { gc?.(); runs.push(await run()); }
     runs.sort((a, b) => a.wallMs - b.wallMs);
     const med = runs[Math.floor(runs.length / 2)]!;
+    medians[label] = med;
+    if (label === 'in-memory') expected = med.prefixes;
     console.log(`  ${label.padEnd(13)} ${fmt(med)}   [${runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms]`);
+  }
+  const tcp = medians['loopback TCP']!, bird = medians['BIRD (anchor)'];
+  if (bird !== undefined) {
+    console.log(`  ratio loopback TCP / BIRD: wall ${(tcp.wallMs / bird.wallMs).toFixed(2)}x, CPU ${(tcp.cpuMs / bird.cpuMs).toFixed(2)}x (lower is faster)`);
   }
 }

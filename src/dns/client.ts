@@ -1,7 +1,7 @@
-// A small DNS client: one query to one server over UDP or TCP, with a timeout, EDNS(0) and NSID. Used by
-// `anycast dns query`, by the agent's DNS health check and by the lab to see which anycast site answered.
+// A small DNS client: one query to one server over UDP or TCP, with a timeout (or an AbortSignal), EDNS(0) and
+// NSID. Used by `anycast dns query`, by the agent's DNS health check and by the lab to see which site answered.
 // It encodes and decodes with dns-packet (an implementation independent of our responder's codec), retries over
-// TCP when a UDP reply is truncated (RFC 7766 §5), and checks that the reply matches the query (ID, question) so
+// TCP when a UDP reply is truncated (RFC 7766 §5), and checks that the reply matches the query (ID, source address and port, question) so
 // that a stray datagram is not taken for the answer (RFC 5452 §9.1).
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -10,6 +10,7 @@ import { AnycastError, errorMessage } from '../util/errors.js';
 import { CLASS, EDNS_OPTION, TYPE, classFromName, className, rcodeName, typeFromName, typeName } from './wire/constants.js';
 import { frame, nextFrame } from './tcp-framing.js';
 import { skipQuestionName } from './wire/query.js';
+import { addressBytes } from './rrl.js';
 
 export interface DnsQueryOptions {
   server: string;
@@ -32,6 +33,8 @@ export interface DnsQueryOptions {
   timeoutMs?: number;
   /** Source address to send from. */
   localAddress?: string;
+  /** Aborting it ends the query at once (sockets closed) with a DnsQueryError; the health checks' probes use it. */
+  signal?: AbortSignal;
 }
 
 export interface DnsRecord {
@@ -41,6 +44,8 @@ export interface DnsRecord {
   ttl: number;
   /** Presentation form of the RDATA, as dig prints it. */
   data: string;
+  /** TXT only: the character-strings, decoded as UTF-8 (`data` has them quoted and escaped). */
+  txt?: string[];
 }
 
 export interface DnsReply {
@@ -117,7 +122,22 @@ function rdataText(a: dnsPacket.Answer): string {
 
 function toRecord(a: dnsPacket.Answer): DnsRecord {
   const cls = (a as { class?: string }).class ?? 'IN';
-  return { name: fmtName(a.name), type: a.type, class: cls, ttl: (a as { ttl?: number }).ttl ?? 0, data: rdataText(a) };
+  const r: DnsRecord = { name: fmtName(a.name), type: a.type, class: cls, ttl: (a as { ttl?: number }).ttl ?? 0,
+    data: rdataText(a) };
+  if (a.type === 'TXT') {
+    const d = (a as { data?: unknown }).data;
+    r.txt = (Array.isArray(d) ? d : [d]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
+  }
+  return r;
+}
+
+/** Ends `done` with an error when `signal` aborts; returns the cleanup to call once done. */
+function onAbort(signal: AbortSignal | undefined, what: string, done: (e: Error) => void): () => void {
+  if (!signal) return () => {};
+  const abort = () => done(new DnsQueryError(`${what}: aborted`));
+  if (signal.aborted) queueMicrotask(abort);
+  else signal.addEventListener('abort', abort, { once: true });
+  return () => signal.removeEventListener('abort', abort);
 }
 
 function resolveType(t: string | number | undefined): number {
@@ -191,12 +211,15 @@ function parseReply(buf: Buffer, query: Buffer, o: DnsQueryOptions, port: number
 function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(net.isIPv6(o.server) ? 'udp6' : 'udp4');
+    const serverBytes = addressBytes(o.server);
     const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'udp')), timeoutMs);
+    const unwatch = onAbort(o.signal, `udp to ${o.server} port ${port}`, (e) => done(e));
     let finished = false;
     const done = (err: Error | null, buf?: Buffer) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      unwatch();
       sock.close();
       if (err) reject(err);
       else resolve(buf!);
@@ -205,7 +228,10 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     sock.on('message', (msg, rinfo) => {
       // Only a datagram from the server, with our ID and QR set, is the reply; anything else is ignored.
       if (msg.length < 12 || msg.readUInt16BE(0) !== id || !(msg[2]! & 0x80)) return;
+      // …from the address we asked (as dig does): with anycast, a reply from another address is another server's
+      // (or a spoofed) answer, and the caller uses the source to tell sites apart.
       if (rinfo.port !== port) return;
+      if (serverBytes && !serverBytes.equals(addressBytes(rinfo.address) ?? Buffer.alloc(0))) return;
       done(null, msg);
     });
     const send = () => sock.send(query, port, o.server, (e) => {
@@ -222,10 +248,12 @@ function viaTcp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     let pending: Buffer = Buffer.alloc(0);
     let finished = false;
     const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'tcp')), timeoutMs);
+    const unwatch = onAbort(o.signal, `tcp to ${o.server} port ${port}`, (e) => done(e));
     const done = (err: Error | null, buf?: Buffer) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      unwatch();
       sock.destroy();
       if (err) reject(err);
       else resolve(buf!);

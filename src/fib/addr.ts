@@ -15,56 +15,108 @@ export interface ParsedPrefix {
   text: string;
 }
 
-export function parseIPv4(s: string): Words | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
+/** The IPv4 address as a 32-bit number, or -1. Decimal only, no leading zeros (as inet_pton). Hot path. */
+export function parseIPv4Number(s: string, from = 0, to = s.length): number {
   let v = 0;
-  for (const p of parts) {
-    // Decimal only, no leading zeros (inet_pton rejects octal-looking forms too).
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p) || (p.length > 1 && p[0] === '0')) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = v * 256 + n;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
   }
-  return Uint32Array.of(v >>> 0);
+  if (digits === 0 || dots !== 3) return -1;
+  return (v * 256 + octet) >>> 0;
+}
+
+export function parseIPv4(s: string): Words | null {
+  const v = parseIPv4Number(s);
+  return v < 0 ? null : Uint32Array.of(v);
+}
+
+const groups = new Uint16Array(8);
+
+/**
+ * Parses an IPv6 address (RFC 4291 §2.2, all three forms) from s[from, to) into `out` (4 words); false if it
+ * is not one. Hot path (a full IPv6 table goes through here): no strings, arrays or regular expressions.
+ */
+export function parseIPv6Into(s: string, from: number, to: number, out: Words): boolean {
+  if (to - from < 2 || to - from > 45) return false;
+  let n = 0; // groups written
+  let dbl = -1; // group index where '::' stands
+  let i = from;
+  if (s.charCodeAt(i) === 58) {
+    if (s.charCodeAt(i + 1) !== 58) return false;
+    dbl = 0;
+    i += 2;
+    if (i === to) {
+      out.fill(0);
+      return true;
+    }
+  }
+  for (;;) {
+    const start = i;
+    let v = 0;
+    while (i < to && i - start < 5) {
+      const c = s.charCodeAt(i);
+      let d: number;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (c >= 97 && c <= 102) d = c - 87;
+      else if (c >= 65 && c <= 70) d = c - 55;
+      else break;
+      v = v * 16 + d;
+      i++;
+    }
+    const digits = i - start;
+    if (i < to && s.charCodeAt(i) === 46) {
+      // Embedded IPv4 in the last 32 bits.
+      if (n > 6) return false;
+      const v4 = parseIPv4Number(s, start, to);
+      if (v4 < 0) return false;
+      groups[n++] = v4 >>> 16;
+      groups[n++] = v4 & 0xffff;
+      i = to;
+      break;
+    }
+    if (digits === 0 || digits > 4 || n === 8) return false;
+    groups[n++] = v;
+    if (i === to) break;
+    if (s.charCodeAt(i) !== 58) return false;
+    i++;
+    if (i < to && s.charCodeAt(i) === 58) {
+      if (dbl >= 0) return false;
+      dbl = n;
+      i++;
+      if (i === to) break;
+    } else if (i === to) {
+      return false; // trailing single ':'
+    }
+  }
+  if (dbl < 0 ? n !== 8 : n > 7) return false;
+  const gap = dbl < 0 ? 0 : 8 - n;
+  for (let w = 0; w < 4; w++) {
+    const g = (k: number) => (dbl < 0 || k < dbl ? groups[k]! : k < dbl + gap ? 0 : groups[k - gap]!);
+    out[w] = ((g(2 * w) << 16) | g(2 * w + 1)) >>> 0;
+  }
+  return true;
 }
 
 export function parseIPv6(s: string): Words | null {
-  if (s.length < 2 || s.length > 45) return null;
-  let text = s;
-  const groups: number[] = [];
-  let tailV4: Words | null = null;
-  const lastColon = text.lastIndexOf(':');
-  if (lastColon >= 0 && text.indexOf('.', lastColon) > 0) {
-    tailV4 = parseIPv4(text.slice(lastColon + 1));
-    if (!tailV4) return null;
-    text = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const dbl = text.indexOf('::');
-  if (dbl !== text.lastIndexOf('::')) return null;
-  const parseRun = (run: string): number[] | null => {
-    if (run === '') return [];
-    const out: number[] = [];
-    for (const h of run.split(':')) {
-      if (h.length === 0 || h.length > 4 || !/^[0-9a-fA-F]+$/.test(h)) return null;
-      out.push(parseInt(h, 16));
-    }
-    return out;
-  };
-  if (dbl >= 0) {
-    const head = parseRun(text.slice(0, dbl));
-    const tail = parseRun(text.slice(dbl + 2));
-    if (!head || !tail || head.length + tail.length > 7) return null;
-    groups.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
-  } else {
-    const all = parseRun(text);
-    if (!all || all.length !== 8) return null;
-    groups.push(...all);
-  }
   const w = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) w[i] = ((groups[2 * i]! << 16) | groups[2 * i + 1]!) >>> 0;
-  if (tailV4) w[3] = tailV4[0]!;
-  return w;
+  return parseIPv6Into(s, 0, s.length, w) ? w : null;
 }
 
 /** Parses either family; `null` if `s` is not an address. */
@@ -83,22 +135,31 @@ export function formatIPv4(w: number): string {
 
 /** RFC 5952 §4: lower case, leading zeros dropped, the longest run (>= 2) of zero groups as `::`, first wins. */
 export function formatIPv6(w: Words): string {
-  const g: number[] = [];
-  for (let i = 0; i < 4; i++) g.push(w[i]! >>> 16, w[i]! & 0xffff);
+  const g = (k: number) => (k & 1 ? w[k >>> 1]! & 0xffff : w[k >>> 1]! >>> 16);
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
+    if (g(i) !== 0) { i++; continue; }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && g(j) === 0) j++;
     if (j - i > bestLen) { best = i; bestLen = j - i; }
     i = j;
   }
-  // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail (::ffff:192.0.2.1), as inet_ntop prints them.
-  if (best === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${formatIPv4(w[3]!)}`;
-  const hex = (a: number, b: number) => g.slice(a, b).map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(0, 8);
-  return `${hex(0, best)}::${hex(best + bestLen, 8)}`;
+  // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail (::ffff:192.0.2.1); like glibc's inet_ntop (whose
+  // text `ip` prints) so do the deprecated IPv4-compatible ones (::192.0.2.1).
+  if (best === 0 && bestLen === 5 && g(5) === 0xffff) return `::ffff:${formatIPv4(w[3]!)}`;
+  if (best === 0 && bestLen === 6) return `::${formatIPv4(w[3]!)}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += g(i).toString(16);
+  }
+  return out;
 }
 
 export function formatAddress(family: Family, w: Words): string {
@@ -148,6 +209,48 @@ export function samePrefix(a: Words, b: Words, len: number): boolean {
 }
 
 /**
+ * Canonical text and family of a prefix without building its words (the delta path: a full table of IPv4
+ * prefixes allocates no typed array here). Same rules and messages as parsePrefix.
+ */
+export function canonicalPrefix(s: string, strict = true): { family: Family; text: string } | { error: string } {
+  const slash = s.indexOf('/');
+  if (slash > 0 && !s.includes(':')) {
+    const v = parseIPv4Number(s, 0, slash);
+    const l = s.length - slash - 1;
+    let len = -1;
+    if (l === 1 || l === 2) {
+      const d1 = s.charCodeAt(slash + 1) - 48;
+      const d2 = l === 2 ? s.charCodeAt(slash + 2) - 48 : 0;
+      if (d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) len = l === 2 ? d1 * 10 + d2 : d1;
+    }
+    if (v >= 0 && len >= 0 && len <= 32) {
+      const masked = len === 0 ? 0 : (v & (0xffffffff << (32 - len))) >>> 0;
+      if (masked === v) return { family: 4, text: s };
+      if (!strict) return { family: 4, text: `${formatIPv4(masked)}/${len}` };
+    }
+  }
+  if (slash > 0 && s.includes(':') && parseIPv6Into(s, 0, slash, scratch6)) {
+    const l = s.slice(slash + 1);
+    const len = /^\d{1,3}$/.test(l) ? Number(l) : -1;
+    if (len >= 0 && len <= 128) {
+      let hostBits = false;
+      for (let i = 0; i < 4; i++) {
+        const bits = len - i * 32;
+        const mask = bits >= 32 ? 0xffffffff : bits <= 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+        if ((scratch6[i]! & ~mask) !== 0) hostBits = true;
+      }
+      if (!hostBits) {
+        const text = `${formatIPv6(scratch6)}/${len}`;
+        return { family: 6, text: text === s ? s : text };
+      }
+    }
+  }
+  const p = parsePrefix(s, { strict });
+  return 'error' in p ? p : { family: p.family, text: p.text };
+}
+const scratch6 = new Uint32Array(4);
+
+/**
  * Parses `addr/len` (or a bare address as a host route; `default` as the family's zero route when `family` is
  * given). `strict`: host bits past the length are an error, as BGP NLRI never carries them; otherwise they are
  * cleared, as the kernel does.
@@ -158,6 +261,24 @@ export function parsePrefix(s: string, opts: { strict?: boolean; family?: Family
     return { family: opts.family, words, len: 0, text: opts.family === 4 ? '0.0.0.0/0' : '::/0' };
   }
   const slash = s.indexOf('/');
+  if (!s.includes(':')) {
+    // IPv4 fast path (a full table goes through here): no intermediate strings or arrays.
+    const v = parseIPv4Number(s, 0, slash < 0 ? s.length : slash);
+    if (v < 0) return { error: `"${s}" is not an IPv4 or IPv6 prefix` };
+    let len = 32;
+    if (slash >= 0) {
+      const l = s.length - slash - 1;
+      len = l >= 1 && l <= 2 ? Number(s.slice(slash + 1)) : NaN;
+      if (!(len >= 0 && len <= 32) || !/^\d+$/.test(s.slice(slash + 1))) return { error: `"${s}": prefix length must be 0..32` };
+    }
+    const masked = len === 0 ? 0 : (v & (0xffffffff << (32 - len))) >>> 0;
+    if (masked !== v && opts.strict !== false) {
+      return { error: `"${s}": host bits set past /${len} (did you mean ${formatIPv4(masked)}/${len}?)` };
+    }
+    // The input is canonical when it parsed strictly, had a length, and no host bits.
+    const text = masked === v && slash >= 0 ? s : `${formatIPv4(masked)}/${len}`;
+    return { family: 4, words: Uint32Array.of(masked), len, text };
+  }
   const a = parseAddress(slash < 0 ? s : s.slice(0, slash));
   if (!a) return { error: `"${s}" is not an IPv4 or IPv6 prefix` };
   const max = a.family === 4 ? 32 : 128;

@@ -4,7 +4,7 @@
 // that can never be installed (bad prefix, link-local gateway without a device, bad weight) fails here, as data,
 // before it reaches the table.
 
-import { isLinkLocalV6, parseAddress, parsePrefix, formatAddress, type Family } from './addr.js';
+import { canonicalPrefix, isLinkLocalV6, parseAddress, parsePrefix, formatAddress, type Family } from './addr.js';
 import type { FibChange, FibRoute, NextHop, RouteFailure } from './types.js';
 
 export interface NormalNextHop {
@@ -33,34 +33,87 @@ function invalid(kind: 'replace' | 'delete', prefix: string, message: string): R
   return { prefix, kind, code: 'ERR_FIB_INVALID', message };
 }
 
+// Gateways repeat across a whole table (a handful of peers): their parsed form is cached.
+const gwCache = new Map<string, { family: Family; text: string; linkLocal: boolean; zero: boolean } | null>();
+function parseGateway(s: string) {
+  let g = gwCache.get(s);
+  if (g === undefined) {
+    const a = parseAddress(s);
+    g = a
+      ? { family: a.family, text: formatAddress(a.family, a.words), linkLocal: a.family === 6 && isLinkLocalV6(a.words), zero: a.words.every((w) => w === 0) }
+      : null;
+    if (gwCache.size > 4096) gwCache.clear();
+    gwCache.set(s, g);
+  }
+  return g;
+}
+
 export function normalizeNextHops(nhs: readonly NextHop[], family: Family): NormalNextHop[] | string {
   if (!Array.isArray(nhs) || nhs.length === 0) return 'no next hop (use a delete to remove a route)';
   if (nhs.length > MAX_NEXT_HOPS) return `${nhs.length} next hops; at most ${MAX_NEXT_HOPS}`;
   const out: NormalNextHop[] = [];
   const seen = new Set<string>();
   for (const nh of nhs) {
-    const a = typeof nh?.gateway === 'string' ? parseAddress(nh.gateway) : null;
+    const a = typeof nh?.gateway === 'string' ? parseGateway(nh.gateway) : null;
     if (!a) return `next hop "${nh?.gateway}" is not an address`;
-    const gateway = formatAddress(a.family, a.words);
+    const gateway = a.text;
     // Linux routes IPv4 prefixes via IPv6 gateways (RTA_VIA, RFC 8950 forwarding) but refuses the reverse
     // ("IPv6 does not support RTA_VIA attribute"): refused here, so that every FIB says the same.
     if (family === 6 && a.family === 4) return `IPv6 route via IPv4 next hop ${gateway}: not supported by Linux`;
     if (nh.dev !== undefined && (!DEV_RE.test(nh.dev) || nh.dev === '.' || nh.dev === '..')) {
       return `next hop ${gateway}: "${nh.dev}" is not a device name`;
     }
-    if (a.family === 6 && isLinkLocalV6(a.words) && !nh.dev) return `link-local next hop ${gateway} needs a device`;
-    const zero = a.family === 4 ? a.words[0] === 0 : a.words.every((w) => w === 0);
-    if (zero) return `next hop ${gateway} is the unspecified address`;
+    if (a.linkLocal && !nh.dev) return `link-local next hop ${gateway} needs a device`;
+    if (a.zero) return `next hop ${gateway} is the unspecified address`;
     const weight = nh.weight ?? 1;
     if (!Number.isInteger(weight) || weight < 1 || weight > 256) return `next hop ${gateway}: weight ${weight} is not 1..256`;
-    const key = `${gateway}%${nh.dev ?? ''}`;
-    if (seen.has(key)) return `next hop ${gateway}${nh.dev ? ` dev ${nh.dev}` : ''} is listed twice`;
-    seen.add(key);
+    if (nhs.length > 1) {
+      const key = `${gateway}%${nh.dev ?? ''}`;
+      if (seen.has(key)) return `next hop ${gateway}${nh.dev ? ` dev ${nh.dev}` : ''} is listed twice`;
+      seen.add(key);
+    }
     out.push(nh.dev ? { gateway, gwFamily: a.family, dev: nh.dev, weight } : { gateway, gwFamily: a.family, weight });
   }
   // A single next hop has no weight in the kernel (it is not a multipath route): keep the canonical form 1.
   if (out.length === 1) out[0]!.weight = 1;
   return out;
+}
+
+// Routes share a few next-hop sets (one per peer or ECMP group): the normalised, frozen list is shared too,
+// so a full table costs one small array per distinct set instead of one per route.
+const nhCache = new Map<string, readonly NormalNextHop[] | string>();
+const singleCache = [new Map<string, NormalNextHop[] | string>(), new Map<string, NormalNextHop[] | string>()];
+function cachedNextHops(nhs: readonly NextHop[], family: Family): NormalNextHop[] | string {
+  if (!Array.isArray(nhs)) return normalizeNextHops(nhs, family);
+  const only = nhs.length === 1 ? nhs[0] : undefined;
+  if (only && typeof only.gateway === 'string' && only.dev === undefined && only.weight === undefined) {
+    // The common case (one plain gateway): keyed by the gateway text alone, no key string built per route.
+    const m = singleCache[family === 4 ? 0 : 1]!;
+    let r = m.get(only.gateway);
+    if (r === undefined) {
+      r = normalizeNextHops(nhs, family);
+      if (typeof r !== 'string') Object.freeze(Object.freeze(r)[0]);
+      if (m.size > 4096) m.clear();
+      m.set(only.gateway, r);
+    }
+    return r;
+  }
+  let key = family === 4 ? '4' : '6';
+  for (const n of nhs) {
+    if (typeof n?.gateway !== 'string') return normalizeNextHops(nhs, family);
+    key += `|${n.gateway}%${n.dev ?? ''}*${n.weight ?? 1}`;
+  }
+  let r = nhCache.get(key);
+  if (r === undefined) {
+    r = normalizeNextHops(nhs, family);
+    if (typeof r !== 'string') {
+      for (const n of r) Object.freeze(n);
+      Object.freeze(r);
+    }
+    if (nhCache.size > 4096) nhCache.clear();
+    nhCache.set(key, r);
+  }
+  return r as NormalNextHop[] | string;
 }
 
 /** Validates and canonicalises one change; a RouteFailure if it can never be installed. */
@@ -69,10 +122,10 @@ export function normalizeChange(c: FibChange): NormalChange | RouteFailure {
   const raw = typeof c?.prefix === 'string' ? c.prefix : String(c?.prefix);
   const k: string = c?.kind;
   if (k !== 'delete' && k !== 'replace') return invalid(kind, raw, `unknown change kind "${k}"`);
-  const p = parsePrefix(raw, { strict: true });
+  const p = canonicalPrefix(raw, true);
   if ('error' in p) return invalid(kind, raw, p.error);
   if (c.kind === 'delete') return { kind: 'delete', family: p.family, prefix: p.text };
-  const nhs = normalizeNextHops(c.nextHops, p.family);
+  const nhs = cachedNextHops(c.nextHops, p.family);
   if (typeof nhs === 'string') return invalid('replace', p.text, nhs);
   return { kind: 'replace', family: p.family, prefix: p.text, nextHops: nhs };
 }

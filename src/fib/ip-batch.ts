@@ -15,6 +15,9 @@ import { SENTINEL_LINE, StderrParser } from './ip-lines.js';
 import { silentLogger, type Logger } from '../util/log.js';
 
 export type OpResult = { ok: true; coalesced?: boolean } | { ok: false; message: string };
+/** Shared results: a full table must not allocate one object per route just to say "done". */
+export const OK: OpResult = Object.freeze({ ok: true });
+export const COALESCED: OpResult = Object.freeze({ ok: true, coalesced: true });
 
 /** What the runner needs of a child process (a node ChildProcess fits; tests pass a fake). */
 export interface BatchChild {
@@ -234,7 +237,7 @@ export class IpBatchRunner {
       for (const f of op.followers) {
         f.done = true;
         this.stats.coalesced++;
-        f.cb({ ok: true, coalesced: true });
+        f.cb(COALESCED);
       }
       op.followers = null;
     }
@@ -256,7 +259,7 @@ export class IpBatchRunner {
         const first = head.sentinel - head.ops.length;
         for (let i = 0; i < head.ops.length; i++) {
           this.byLine.delete(first + i);
-          this.finish(head.ops[i]!, { ok: true });
+          this.finish(head.ops[i]!, OK);
         }
       } else {
         this.log.warn('ip reported a failure on a line we did not send', { line, message });

@@ -80,7 +80,7 @@ export class StderrParser {
 
 /** Whether a failure message means "the route to delete was not there" (ESRCH): the delete is done. */
 export function isAbsentRouteError(message: string): boolean {
-  return /No such process/.test(message);
+  return /No such process|ESRCH/.test(message);
 }
 
 /** A route as `ip -N -j route` shows it, in our terms. */

@@ -3,8 +3,9 @@
 // says which protocol moved; that protocol's routes are re-read with `ip route show … proto P`, which the
 // kernel filters itself, so a full table of our own BGP routes is never dumped again, and the lines about
 // our own routes (one per route while a full table loads) are dropped after a substring test. Re-reads are
-// debounced (several lines in a burst cost one read). An optional periodic full re-read guards against a lost
-// monitor line (netlink drops under memory pressure show up as ENOBUFS; the monitor is then restarted).
+// debounced (several lines in a burst cost one read). Events the kernel drops (ENOBUFS: a full table of ours
+// written faster than ip monitor reads) are reported by ip on stderr: the whole table is then re-read once the
+// burst is over. An optional periodic full re-read is a further guard.
 //
 // Chosen over polling alone: a monitor event costs nothing while nothing changes, and a connected route that
 // disappears is seen in milliseconds, not after a poll interval (figures in docs/fib.md).
@@ -20,6 +21,8 @@ import type { NextHopResolver } from './resolver.js';
 /** What the watcher needs of the monitor process (node's ChildProcess fits; tests pass a fake). */
 export interface MonitorChild {
   stdout: { on(ev: 'data', cb: (b: Buffer | string) => void): unknown };
+  /** ip prints "netlink receive error No buffer space available (105)" here when the kernel dropped events. */
+  stderr?: { on(ev: 'data', cb: (b: Buffer | string) => void): unknown } | null;
   on(ev: 'exit', cb: (code: number | null, sig: NodeJS.Signals | null) => void): unknown;
   on(ev: 'error', cb: (e: Error) => void): unknown;
   kill(sig?: NodeJS.Signals): boolean;
@@ -34,6 +37,11 @@ export interface KernelRouteWatcherOptions {
   debounceMs?: number;
   /** Full re-read every this many ms (0 = never). Default 0. */
   fullRereadMs?: number;
+  /**
+   * After the kernel dropped monitor events (ENOBUFS, e.g. while a full table of ours is written), re-read
+   * everything once no drop has been seen for this long (ms). Default 1000.
+   */
+  overflowQuietMs?: number;
   logger?: Logger;
   runIp?: (args: string[]) => Promise<string>;
   spawnMonitor?: () => MonitorChild;
@@ -55,17 +63,20 @@ export class KernelRouteWatcher {
   private reading: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Counters: monitor lines seen, of them ours (ignored), re-reads done. */
-  readonly stats = { lines: 0, ours: 0, rereads: 0, fullReads: 0 };
+  readonly stats = { lines: 0, ours: 0, rereads: 0, fullReads: 0, overflows: 0 };
+  private overflowTimer: NodeJS.Timeout | null = null;
+  private readonly overflowQuietMs: number;
 
   constructor(private readonly resolver: NextHopResolver, opts: KernelRouteWatcherOptions = {}) {
     this.table = opts.table ?? RT_TABLE_MAIN;
     this.ours = opts.ourProtocol ?? ANYCAST_RTPROT;
     this.debounceMs = opts.debounceMs ?? 20;
     this.fullMs = opts.fullRereadMs ?? 0;
+    this.overflowQuietMs = opts.overflowQuietMs ?? 1000;
     this.log = (opts.logger ?? silentLogger).child({ component: 'fib-routes', ns: opts.ns ?? '' });
     const nsArgs = opts.ns ? ['-n', opts.ns] : [];
     this.runIp = opts.runIp ?? (async (args) => (await runCommand(['ip', ...nsArgs, ...args], { timeoutMs: 300_000 })).stdout);
-    this.spawnMonitor = opts.spawnMonitor ?? (() => spawn('ip', [...nsArgs, '-N', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    this.spawnMonitor = opts.spawnMonitor ?? (() => spawn('ip', [...nsArgs, '-N', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   /** Starts the monitor first (so no change is missed in between), then reads the whole table. */
@@ -88,6 +99,11 @@ export class KernelRouteWatcher {
 
   /** Resolves once every re-read triggered so far has been applied (tests wait on this). */
   async settled(): Promise<void> {
+    if (this.overflowTimer) {
+      clearTimeout(this.overflowTimer);
+      this.overflowTimer = null;
+      void this.fullRead();
+    }
     while (this.timer || this.dirty.size) {
       if (this.timer) {
         clearTimeout(this.timer);
@@ -102,7 +118,8 @@ export class KernelRouteWatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.fullTimer) clearTimeout(this.fullTimer);
-    this.timer = this.fullTimer = null;
+    if (this.overflowTimer) clearTimeout(this.overflowTimer);
+    this.timer = this.fullTimer = this.overflowTimer = null;
     const m = this.monitor;
     this.monitor = null;
     m?.kill('SIGTERM');
@@ -117,6 +134,9 @@ export class KernelRouteWatcher {
     this.monitor = m;
     this.buf = '';
     m.stdout.on('data', (b) => this.onData(typeof b === 'string' ? b : b.toString('utf8')));
+    m.stderr?.on('data', (b) => {
+      if (/No buffer space|ENOBUFS/.test(String(b))) this.onOverflow();
+    });
     m.on('error', (e) => this.log.error('ip monitor failed', { error: e.message }));
     m.on('exit', (code, sig) => {
       if (this.stopped || this.monitor !== m) return;
@@ -128,6 +148,19 @@ export class KernelRouteWatcher {
         void this.fullRead().catch((e: Error) => this.log.error('re-reading kernel routes failed', { error: e.message }));
       }, 200).unref();
     });
+  }
+
+  // Events were lost, and with them perhaps a change of another protocol: everything is re-read, once the
+  // burst that caused the loss is over (re-reading during it would only compete with it).
+  private onOverflow(): void {
+    this.stats.overflows++;
+    if (this.overflowTimer) clearTimeout(this.overflowTimer);
+    this.overflowTimer = setTimeout(() => {
+      this.overflowTimer = null;
+      void this.fullRead().catch((e: Error) => this.log.error('re-reading kernel routes failed', { error: e.message }));
+    }, this.overflowQuietMs);
+    this.overflowTimer.unref();
+    if (this.stats.overflows === 1) this.log.info('kernel dropped route events; the table will be re-read after the burst');
   }
 
   private onData(text: string): void {

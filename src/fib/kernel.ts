@@ -13,8 +13,10 @@ import { silentLogger, type Logger } from '../util/log.js';
 import type { Family } from './addr.js';
 import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalChange, type NormalRoute } from './delta.js';
 import { FibClosedError, FibOptionError, FibReadError } from './errors.js';
-import { IpBatchRunner, spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
-import { changeLine, ipRouteShowArgv, isAbsentRouteError, parseIpRouteJson, type IpRouteOptions, type KernelRoute } from './ip-lines.js';
+import { spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
+import { loadRtnl, NetlinkWriter, rtnlLoadError, type RtnlAddon } from './netlink.js';
+import { IpBatchWriter, type RouteWriter } from './writer.js';
+import { ipRouteShowArgv, isAbsentRouteError, parseIpRouteJson, type IpRouteOptions, type KernelRoute } from './ip-lines.js';
 import { emptyApplyResult, type ApplyResult, type CloseOptions, type Fib, type FibChange, type FibRoute, type SyncResult } from './types.js';
 
 /** Our route protocol id: 172 (0xAC, "AnyCast"), unassigned in Linux's rtnetlink.h and iproute2's rt_protos. */
@@ -36,6 +38,13 @@ export interface KernelFibOptions {
   /** Leave our routes in the kernel on close() (graceful restart). Default false. */
   keepOnClose?: boolean;
   logger?: Logger;
+  /**
+   * How routes are written: 'netlink' (the native rtnetlink addon), 'ip-batch' (a persistent `ip -batch`
+   * child), or 'auto' (default): netlink when the addon loads, else ip-batch. ANYCAST_FIB_BACKEND overrides 'auto'.
+   */
+  backend?: 'auto' | 'netlink' | 'ip-batch';
+  /** Tests: the addon to use instead of the built one. */
+  rtnl?: RtnlAddon;
   /** Tests: a fake `ip -batch` child. */
   spawnBatch?: SpawnBatchChild;
   /** Tests: a fake `ip [-n NS] ARGS` that returns stdout. */
@@ -58,7 +67,7 @@ export class KernelFib implements Fib {
   readonly kind = 'kernel' as const;
   readonly ns: string | undefined;
   readonly ipOptions: IpRouteOptions;
-  private readonly runner: IpBatchRunner;
+  private readonly runner: RouteWriter;
   private readonly runIp: (args: string[]) => Promise<string>;
   private readonly log: Logger;
   private readonly keepOnClose: boolean;
@@ -72,9 +81,31 @@ export class KernelFib implements Fib {
     this.ipOptions = { protocol: opts.protocol ?? ANYCAST_RTPROT, metric: opts.metric ?? DEFAULT_METRIC, table: opts.table ?? RT_TABLE_MAIN };
     this.log = (opts.logger ?? silentLogger).child({ component: 'fib', ns: opts.ns ?? '' });
     this.keepOnClose = opts.keepOnClose ?? false;
-    this.runner = new IpBatchRunner(opts.spawnBatch ?? spawnIpBatch(opts.ns), { logger: this.log, ...opts.batch });
+    this.runner = this.makeWriter(opts);
+    this.log.debug('kernel route writer', { backend: this.runner.backend });
     const nsArgs = opts.ns ? ['-n', opts.ns] : [];
     this.runIp = opts.runIp ?? (async (args) => (await runCommand(['ip', ...nsArgs, ...args], { timeoutMs: 300_000 })).stdout);
+  }
+
+  private makeWriter(opts: KernelFibOptions): RouteWriter {
+    let want = opts.backend ?? 'auto';
+    if (want === 'auto' && opts.spawnBatch) want = 'ip-batch';
+    const env = process.env.ANYCAST_FIB_BACKEND;
+    if (want === 'auto' && (env === 'ip-batch' || env === 'netlink')) want = env;
+    const ipBatch = () => new IpBatchWriter(opts.spawnBatch ?? spawnIpBatch(opts.ns), this.ipOptions, { logger: this.log, ...opts.batch });
+    if (want === 'ip-batch') return ipBatch();
+    const addon = opts.rtnl ?? loadRtnl();
+    if (!addon) {
+      if (want === 'netlink') throw new FibOptionError('backend', `netlink needs the native addon: ${rtnlLoadError()}`);
+      this.log.info('rtnetlink addon not available; writing routes through ip -batch', { reason: rtnlLoadError() });
+      return ipBatch();
+    }
+    return new NetlinkWriter(addon, opts.ns, this.ipOptions);
+  }
+
+  /** Which writer is in use: 'netlink' or 'ip-batch'. */
+  get backend(): 'netlink' | 'ip-batch' {
+    return this.runner.backend;
   }
 
   get stats() {
@@ -93,30 +124,31 @@ export class KernelFib implements Fib {
     res.failures.push(...delta.failures);
     res.coalesced = delta.coalesced;
     const list = delta.changes();
-    for (const c of list) this.stale.delete(`${c.prefix}#${this.ipOptions.metric}`);
-    await this.run(list.map((c) => ({ change: c, metric: this.ipOptions.metric })), res);
+    if (this.stale.size) for (const c of list) this.stale.delete(`${c.prefix}#${this.ipOptions.metric}`);
+    await this.run(list, res);
     return res;
   }
 
-  private run(items: Array<{ change: NormalChange; metric: number }>, res: ApplyResult): Promise<void> {
+  /** Writes the changes (each under `metrics[i]`, or our metric) and counts their fates into `res`. */
+  private run(items: readonly NormalChange[], res: ApplyResult, metrics?: readonly number[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       let left = items.length;
-      for (const { change, metric } of items) {
-        const line = changeLine(change, metric === this.ipOptions.metric ? this.ipOptions : { ...this.ipOptions, metric });
-        this.runner.submit(line, `${change.prefix}#${metric}`, (r: OpResult) => {
-          if (r.ok) {
-            if (r.coalesced) res.coalesced++;
-            else if (change.kind === 'replace') res.replaced++;
-            else res.deleted++;
-          } else if (change.kind === 'delete' && isAbsentRouteError(r.message)) {
-            res.deleted++; // already gone: what was asked for holds
-          } else {
-            res.failures.push({ prefix: change.prefix, kind: change.kind, code: 'ERR_FIB_REJECTED', message: r.message });
-          }
-          if (--left === 0) resolve();
-        });
-      }
+      // One handler for the whole batch (not a closure per route).
+      const done = (r: OpResult, change: NormalChange) => {
+        if (r.ok) {
+          if (r.coalesced) res.coalesced++;
+          else if (change.kind === 'replace') res.replaced++;
+          else res.deleted++;
+        } else if (change.kind === 'delete' && isAbsentRouteError(r.message)) {
+          res.deleted++; // already gone: what was asked for holds
+        } else {
+          res.failures.push({ prefix: change.prefix, kind: change.kind, code: 'ERR_FIB_REJECTED', message: r.message });
+        }
+        if (--left === 0) resolve();
+      };
+      const m = this.ipOptions.metric;
+      for (let i = 0; i < items.length; i++) this.runner.submit(items[i]!, metrics ? metrics[i]! : m, done);
       this.runner.flush();
     });
   }
@@ -154,7 +186,8 @@ export class KernelFib implements Fib {
       }
     }
     const have = await this.listKernel();
-    const items: Array<{ change: NormalChange; metric: number }> = [];
+    const items: NormalChange[] = [];
+    const metrics: number[] = [];
     const right = new Set<string>();
     for (const k of have) {
       const w = want.get(k.prefix);
@@ -163,14 +196,17 @@ export class KernelFib implements Fib {
         res.unchanged++;
       } else if (k.metric !== this.ipOptions.metric || !w) {
         // Not wanted, or ours under another metric (an earlier configuration): removed by its own metric.
-        items.push({ change: { kind: 'delete', family: k.family, prefix: k.prefix }, metric: k.metric });
+        items.push({ kind: 'delete', family: k.family, prefix: k.prefix });
+        metrics.push(k.metric);
       }
     }
     for (const w of want.values()) {
-      if (!right.has(w.prefix)) items.push({ change: { kind: 'replace', family: w.family, prefix: w.prefix, nextHops: w.nextHops }, metric: this.ipOptions.metric });
+      if (right.has(w.prefix)) continue;
+      items.push({ kind: 'replace', family: w.family, prefix: w.prefix, nextHops: w.nextHops });
+      metrics.push(this.ipOptions.metric);
     }
     this.stale.clear();
-    await this.run(items, res);
+    await this.run(items, res, metrics);
     this.log.info('kernel routes synchronised', { unchanged: res.unchanged, replaced: res.replaced, deleted: res.deleted, failed: res.failures.length });
     return res;
   }
@@ -189,9 +225,9 @@ export class KernelFib implements Fib {
   async sweepStale(): Promise<ApplyResult> {
     if (this.closed) throw new FibClosedError();
     const res = emptyApplyResult();
-    const items = [...this.stale.values()].map((s) => ({ change: { kind: 'delete' as const, family: s.family, prefix: s.prefix }, metric: s.metric }));
+    const stale = [...this.stale.values()];
     this.stale.clear();
-    await this.run(items, res);
+    await this.run(stale.map((s): NormalChange => ({ kind: 'delete', family: s.family, prefix: s.prefix })), res, stale.map((s) => s.metric));
     this.log.info('stale kernel routes swept', { deleted: res.deleted, failed: res.failures.length });
     return res;
   }

@@ -103,3 +103,20 @@ test('Lpm over text: both families, exact get, delete back to empty', () => {
   assert.equal(t.lookup('192.0.2.200'), undefined);
   assert.throws(() => t.set('nope/8', 'x'), RangeError);
 });
+
+test('IPv6 parse and RFC 5952 text agree with the WHATWG URL parser on random addresses, in every spelling', () => {
+  const words = fc.tuple(...[0, 1, 2, 3].map(() => fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffffffff })))).map((a) => Uint32Array.from(a.map((x) => x >>> 0)));
+  fc.assert(
+    fc.property(words, (w) => {
+      const canonical = formatIPv6(w);
+      const groups = [...w].flatMap((x) => [x >>> 16, x & 0xffff]);
+      const full = groups.map((g) => g.toString(16).toUpperCase().padStart(4, '0')).join(':');
+      // glibc's inet_ntop (what `ip` prints) keeps a dotted tail where the URL parser does not.
+      const dotted = w[0] === 0 && w[1] === 0 && (w[2] === 0xffff || (w[2] === 0 && w[3]! >>> 16 !== 0));
+      const tail = `${w[3]! >>> 24}.${(w[3]! >>> 16) & 255}.${(w[3]! >>> 8) & 255}.${w[3]! & 255}`;
+      assert.equal(canonical, dotted ? `::${w[2] ? 'ffff:' : ''}${tail}` : new URL(`http://[${full}]/`).hostname.slice(1, -1));
+      for (const text of [canonical, full, canonical.toUpperCase()]) assert.deepEqual(parseAddress(text)?.words, w, text);
+    }),
+    { numRuns: 500 },
+  );
+});

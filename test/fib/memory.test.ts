@@ -80,3 +80,20 @@ test('NoopFib records nothing and says so once; createFib picks it for "noop"', 
   assert.equal(createFib('noop').kind, 'noop');
   assert.equal(createFib('memory').kind, 'memory');
 });
+
+test('registerProtocolName writes the iproute2 name file once, and says false where it cannot write', async () => {
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { registerProtocolName } = await import('../../src/fib/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'acf-protos-'));
+  try {
+    assert.equal(registerProtocolName(dir), true);
+    assert.match(readFileSync(join(dir, 'anycast.conf'), 'utf8'), /^172\tanycast$/m);
+    assert.equal(registerProtocolName(dir), true, 'already there');
+    writeFileSync(join(dir, 'file'), '');
+    assert.equal(registerProtocolName(join(dir, 'file', 'sub')), false, 'a path under a file cannot be written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -65,6 +65,7 @@ test('tracked next hops: listeners hear exactly the ones whose resolution change
 
 class FakeMonitor extends EventEmitter implements MonitorChild {
   stdout = new EventEmitter();
+  stderr = new EventEmitter();
   killed = false;
   kill(): boolean {
     this.killed = true;
@@ -98,8 +99,14 @@ test('watcher: a monitor line of another protocol triggers one re-read of that p
   await w.settled();
   assert.equal(heard.length, 1);
   assert.equal(heard[0]![0]!.after.reachable, true);
-  assert.deepEqual(w.stats, { lines: 4, ours: 2, rereads: 1, fullReads: 1 });
+  assert.deepEqual(w.stats, { lines: 4, ours: 2, rereads: 1, fullReads: 1, overflows: 0 });
   assert.deepEqual(reads.slice(2).map((a) => a.join(' ')), ['-N -j -4 route show table 254 proto 2', '-N -j -6 route show table 254 proto 2']);
+  // Events lost (ip says so on stderr): the whole table is read again, after the burst.
+  mon.stderr.emit('data', 'netlink receive error No buffer space available (105)\n');
+  await w.settled();
+  assert.equal(w.stats.overflows, 1);
+  assert.equal(w.stats.fullReads, 2);
+  assert.deepEqual(reads.slice(-2).map((a) => a.join(' ')), ['-N -j -4 route show table 254', '-N -j -6 route show table 254']);
   w.stop();
   assert.ok(mon.killed);
 });

@@ -37,6 +37,8 @@ export class Conn {
   sendHoldExpired = false;
   /** Set before feeding an event whose cause the FSM cannot know (send hold timer, max-prefix, peer restart). */
   cause: PeerDownCause | undefined;
+  /** Text of the last NOTIFICATION sent on this connection (for the down reason; kept past DropTcp). */
+  lastSent: string | undefined;
   /** Discarded (collision loser, superseded): ignore anything still queued for it. */
   dead = false;
 

@@ -19,13 +19,14 @@ export function notificationText(code: number, subcode: number, data: Uint8Array
   return s;
 }
 
-export function downText(reason: DownReason, cause: PeerDownCause = { kind: 'fsm' }): string {
+/** `sent`: the text of the NOTIFICATION this side sent last on the connection, if any (it says more than the reason). */
+export function downText(reason: DownReason, cause: PeerDownCause = { kind: 'fsm' }, sent?: string): string {
   if (cause.kind === 'sendHoldTimerExpired') return `send hold timer expired: the peer read nothing for ${cause.seconds} s`;
   const base = ((): string => {
     switch (reason.kind) {
-      case 'manualStop': return `administrative stop (${notificationText(6, reason.subcode, reason.communication !== undefined
+      case 'manualStop': return `administrative stop (${sent ?? notificationText(6, reason.subcode, reason.communication !== undefined
         ? shutdownData(reason.communication) : new Uint8Array(0))})`;
-      case 'automaticStop': return `automatic stop (${notificationText(6, reason.subcode, reason.data)})`;
+      case 'automaticStop': return `automatic stop (${sent ?? notificationText(6, reason.subcode, reason.data)})`;
       case 'holdTimerExpired': return 'hold timer expired';
       case 'notificationReceived': return `NOTIFICATION received: ${notificationText(reason.code, reason.subcode, reason.data)}`;
       case 'notificationSent': return `NOTIFICATION sent: ${notificationText(reason.code, reason.subcode, reason.data)}`;

@@ -1,400 +1,34 @@
-// A Peer: one configured BGP neighbor, running the RFC 4271 §8 FSM (src/bgp/fsm, pure) over a transport
-// (src/bgp/transport), with the wire codec (src/bgp/wire) for framing and messages. This file is the engine:
-// the event queue that feeds the FSM driver and executes its outputs, the receive path, the second connection
-// of a collision (§6.8, resolved with resolveCollision), capability negotiation and refusal (RFC 5492 §5),
-// graceful restart as helper (RFC 4724 §4.2, RFC 8538), max-prefix (RFC 4486), the send hold timer (RFC 9687)
-// and the message tap. peer.ts adds the speaker-facing calls (start/stop/send/refresh/status).
-//
-// Execution model: every FSM input goes through one queue per Peer and is processed to completion before the
-// next (events caused while executing outputs — a write error, a handler calling back — are queued, never
-// nested). Transports deliver asynchronously, so nothing re-enters from below. Each connection's driver needs
-// one real timer, re-armed only when its earliest deadline moves earlier (a KEEPALIVE restarting the HoldTimer
-// moves it later: the armed timer fires, finds nothing due, and re-arms).
+// The receiving half of a Peer and its session life cycle, on top of PeerCore (core.ts): framing and decoding of
+// the byte stream (wire codec), the RFC 7606 receive path (inbound.ts) with its events, max-prefix (RFC 4486),
+// ROUTE-REFRESH (RFC 2918, RFC 7313), incoming connections and collision resolution (RFC 4271 §6.8 with
+// resolveCollision; RFC 4724 §4.2 restart detection), session up (negotiated session, graceful restart helper)
+// and session down (capability refusals per RFC 5492 §5, graceful restart per RFC 4724 §4.2 / RFC 8538).
 //
 // Receive fast path: in Established, UPDATEs are decoded and delivered directly; the FSM sees one UpdateMsg per
 // received chunk (its only effect there is restarting the HoldTimer), not one per message.
-import type { Clock } from '../../util/clock.js';
-import { errorMessage } from '../../util/errors.js';
-import { type Logger, silentLogger } from '../../util/log.js';
 import { resolveCollision } from '../fsm/collision.js';
-import { driverAdvance, driverInput, nextDeadline, createDriver, type DriverResult } from '../fsm/driver.js';
 import { ceaseNotification, hardResetData } from '../fsm/notification.js';
-import type { CeaseRequest, DownReason, EstablishedSession, FsmConfig, FsmInput, FsmOutput, OpenValidator, StateName } from '../fsm/types.js';
-import type { Connection, Transport } from '../transport/types.js';
+import type { CeaseRequest, DownReason, EstablishedSession, StateName } from '../fsm/types.js';
+import type { Connection } from '../transport/types.js';
 import { parseIpv4U32 } from '../wire/addr.js';
-import { decodeBody, encodeMessage, KEEPALIVE_BYTES } from '../wire/codec.js';
+import { decodeBody } from '../wire/codec.js';
 import { BASE_CONTEXT, family, familyText } from '../wire/context.js';
 import { toNotification } from '../wire/errors.js';
 import { MSG_KEEPALIVE, MSG_NOTIFICATION, MSG_OPEN, MSG_ROUTE_REFRESH, MSG_UPDATE, type OpenMessage, type RouteRefreshMessage } from '../wire/messages.js';
 import { openPeerAs } from '../wire/open.js';
-import { validateOpen as wireValidateOpen } from '../wire/validate.js';
-import { applyRefusal, buildOpen, type NegotiatedSession, negotiateSession, NO_REFUSALS, type Refusals } from './capabilities.js';
-import { type PeerConfig, ROLE_CODES } from './config.js';
-import { Conn } from './conn.js';
+import { applyRefusal, type NegotiatedSession } from './capabilities.js';
+import type { Conn } from './conn.js';
+import { KEEPALIVE_MSG, PeerCore, TCP_CONFIRMED, UPDATE_MSG } from './core.js';
 import { downText, notificationText } from './describe.js';
-import { Emitter, type MessageTap, type PeerDownCause, type PeerEventMap, type PeerSession } from './events.js';
-import { GracefulRestartHelper } from './graceful.js';
+import type { PeerDownCause } from './events.js';
 import { InboundDecoder, type UpdateIn } from './inbound.js';
-import { ExactPrefixCounter, MaxPrefixGuard, type PrefixCounter, type PrefixLimitEvent } from './max-prefix.js';
+import type { PrefixLimitEvent } from './max-prefix.js';
 
-export interface PeerDeps {
-  readonly transport: Transport;
-  readonly clock: Clock;
-  readonly logger?: Logger;
-  /** Wall-clock milliseconds for tapped messages (default Date.now). */
-  readonly wallClock?: () => number;
-  /** BGP4MP-style tap of every message in and out and of state changes. */
-  readonly tap?: MessageTap;
-  /** Count of the peer's prefixes for max-prefix; default: an exact count kept here (only for limited families). */
-  readonly prefixCounter?: PrefixCounter;
-  /** RFC 4271 §10 jitter seed; default random, 0 = no jitter (tests). */
-  readonly jitterSeed?: number;
-  /**
-   * Most received attribute sets kept interned by their bytes per session (the codec's AttrCache; cleared when
-   * full). Default 1,000,000. A speaker that interns the sets itself can keep this small: on a full-table feed
-   * nearly every UPDATE brings a new set, and the cache then holds every set decoded (about 1 KB each).
-   */
-  readonly attrCacheEntries?: number;
-}
-
-export interface PeerCounters {
-  /** Messages received / sent, indexed by BGP message type (1 OPEN … 5 ROUTE-REFRESH). */
-  readonly messagesIn: number[];
-  readonly messagesOut: number[];
-  bytesIn: number;
-  bytesOut: number;
-  prefixesAnnounced: number;
-  prefixesWithdrawn: number;
-  /** Sessions established, and Established sessions lost. */
-  established: number;
-  flaps: number;
-}
-
-const UPDATE_MSG: FsmInput = Object.freeze({ type: 'UpdateMsg' });
-const KEEPALIVE_MSG: FsmInput = Object.freeze({ type: 'KeepAliveMsg' });
-const TCP_ACKED: FsmInput = Object.freeze({ type: 'Tcp_CR_Acked' });
-const TCP_CONFIRMED: FsmInput = Object.freeze({ type: 'TcpConnectionConfirmed' });
-const COLLISION_DUMP: FsmInput = Object.freeze({ type: 'OpenCollisionDump' });
-export const UPDATE_SENT: FsmInput = Object.freeze({ type: 'UpdateSent' });
-
-export class PeerEngine extends Emitter<PeerEventMap> {
-  readonly config: PeerConfig;
-  protected readonly transport: Transport;
-  protected readonly clock: Clock;
-  protected readonly log: Logger;
-  protected readonly wallClock: () => number;
-  protected readonly tap: MessageTap | undefined;
-  readonly counters: PeerCounters = {
-    messagesIn: [0, 0, 0, 0, 0, 0], messagesOut: [0, 0, 0, 0, 0, 0], bytesIn: 0, bytesOut: 0,
-    prefixesAnnounced: 0, prefixesWithdrawn: 0, established: 0, flaps: 0,
-  };
-  /** The connection whose FSM is the neighbor's (its restarts, its damping); `secondary` only during a collision. */
-  protected primary: Conn;
-  protected secondary: Conn | null = null;
-  /** The Established session, or null. */
-  protected current: PeerSession | null = null;
-  protected refusals: Refusals = NO_REFUSALS;
-  /** R bit still to be sent (we restarted and no session has come up since). */
-  protected restarting: boolean;
-  protected adminUp = false;
-  protected closed = false;
-  protected lastDown: { readonly text: string; readonly at: number; readonly reason: DownReason; readonly from: StateName } | null = null;
-  protected readonly gr: GracefulRestartHelper;
-  protected readonly guard: MaxPrefixGuard;
-  private readonly queue: [Conn, FsmInput | null][] = [];
-  private qHead = 0;
-  private busy = false;
-  private readonly localId: number;
-  private readonly jitterSeed: number;
-  private readonly attrCacheEntries: number | undefined;
-
-  constructor(config: PeerConfig, deps: PeerDeps) {
-    super();
-    this.config = config;
-    this.transport = deps.transport;
-    this.clock = deps.clock;
-    this.log = (deps.logger ?? silentLogger).child({ peer: config.name });
-    this.wallClock = deps.wallClock ?? Date.now;
-    this.tap = deps.tap;
-    this.localId = parseIpv4U32(config.routerId)!;
-    this.jitterSeed = deps.jitterSeed ?? ((Math.random() * 0xffffffff) >>> 0 || 1);
-    this.attrCacheEntries = deps.attrCacheEntries;
-    this.restarting = config.gracefulRestart.enabled && config.gracefulRestart.restarting;
-    this.onHandlerError = (event, e) => this.log.error('event handler failed', { event, error: errorMessage(e) });
-    this.gr = new GracefulRestartHelper(this.clock, config.gracefulRestart.stalePathTime, (f) => {
-      this.log.info('graceful restart: stale routes flushed', { families: f.families.map(familyText), reason: f.reason });
-      this.emit('staleFlush', f);
-    });
-    const limited = [...config.maxPrefix.keys()];
-    this.guard = new MaxPrefixGuard(config.maxPrefix, deps.prefixCounter ?? new ExactPrefixCounter(limited));
-    this.primary = this.newConn();
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // Connections and the FSM
-
-  private fsmConfig(conn: () => Conn): Partial<FsmConfig> & Pick<FsmConfig, 'localAs' | 'localBgpId'> {
-    const c = this.config;
-    return {
-      localAs: c.localAs, localBgpId: this.localId, peerAs: c.peerAs, holdTime: c.holdTime, keepaliveTime: c.keepaliveTime,
-      minHoldTime: c.minHoldTime, connectRetryTime: c.connectRetryTime, passive: c.passive, delayOpen: c.delayOpen,
-      delayOpenTime: c.delayOpenTime, allowAutomaticStart: !c.dynamic, dampPeerOscillations: c.dampPeerOscillations && !c.dynamic,
-      idleHoldTime: c.idleHoldTime, idleHoldTimeMax: c.idleHoldTimeMax, idleHoldResetTime: c.idleHoldResetTime,
-      collisionDetectEstablishedState: c.collisionDetectEstablishedState, validateOpen: this.validator(conn),
-    };
-  }
-
-  protected newConn(): Conn {
-    let self: Conn | undefined;
-    const conn = new Conn(createDriver(this.fsmConfig(() => self!), { jitterSeed: this.jitterSeed }));
-    self = conn;
-    return conn;
-  }
-
-  /** The OPEN check after the FSM's own (RFC 4271 §6.2): capabilities, roles (RFC 9234), AS range; negotiates. */
-  private validator(conn: () => Conn): OpenValidator {
-    const c = this.config;
-    return (open) => {
-      const m = open.capabilities as OpenMessage;
-      const e = wireValidateOpen(m, {
-        localAs: c.localAs, localId: c.routerId, strictRole: c.strictRole,
-        ...(c.role !== undefined ? { localRole: ROLE_CODES[c.role] } : {}),
-      });
-      if (e !== null) {
-        const n = toNotification(e);
-        return { ok: false, subcode: n.subcode, data: n.data, reason: e.reason };
-      }
-      const r = c.peerAsRange;
-      if (r !== undefined && (open.as < r[0] || open.as > r[1])) {
-        return { ok: false, subcode: 2, reason: `peer AS ${open.as} outside ${r[0]}-${r[1]}` };
-      }
-      const cn = conn();
-      cn.localOpen ??= this.buildOpen();
-      cn.negotiated = negotiateSession(c, cn.localOpen, m);
-      return { ok: true, negotiated: cn.negotiated };
-    };
-  }
-
-  protected buildOpen(): OpenMessage {
-    return buildOpen(this.config, this.refusals, this.restarting);
-  }
-
-  /** Queue an FSM input (null: fire due timers) and process the queue unless already processing. */
-  protected feed(conn: Conn, input: FsmInput | null): void {
-    this.queue.push([conn, input]);
-    if (!this.busy) this.run();
-  }
-
-  private run(): void {
-    this.busy = true;
-    try {
-      while (this.qHead < this.queue.length) {
-        const [conn, input] = this.queue[this.qHead]!;
-        this.queue[this.qHead++] = undefined as unknown as [Conn, FsmInput | null];
-        if (conn.dead) continue;
-        const now = this.clock.now();
-        const r = input === null ? driverAdvance(conn.d, now) : driverInput(conn.d, now, input);
-        conn.d = r.state;
-        this.afterStep(conn, r);
-      }
-    } finally {
-      this.queue.length = 0;
-      this.qHead = 0;
-      this.busy = false;
-    }
-  }
-
-  private afterStep(conn: Conn, r: DriverResult): void {
-    let toOpenConfirm = false;
-    for (const s of r.steps) {
-      if (s.from === s.to) continue;
-      if (s.to === 'OpenConfirm') toOpenConfirm = true;
-      if (conn === this.primary) this.emit('state', { from: s.from, to: s.to, event: s.event });
-      this.log.debug('state', { from: s.from, to: s.to, event: s.event, conn: conn.id });
-      if (this.tap?.state !== undefined && conn === this.primary) {
-        this.tap.state({ time: this.wallClock(), from: s.from, to: s.to, local: conn.sock?.local ?? null,
-          remote: { address: this.config.remoteAddress, port: this.config.remotePort }, localAs: this.config.localAs,
-          peerAs: this.config.peerAs ?? conn.d.fsm.peer?.as ?? 0 });
-      }
-    }
-    // The negotiated context applies from the OPEN on (extended message lengths, then UPDATE encoding).
-    if (toOpenConfirm && conn.negotiated !== null) conn.ctx = conn.negotiated.ctx;
-    // Collision detection (§6.8) as soon as the OPEN is accepted, before its KEEPALIVE goes out: a connection
-    // that loses must not let the peer reach Established on it.
-    const loser = toOpenConfirm && conn.state === 'OpenConfirm' ? this.collisionLoser(conn) : null;
-    for (const a of r.actions) {
-      if (conn.dead) break;
-      if (loser === conn && a.type === 'SendKeepalive') continue;
-      this.execute(conn, a);
-    }
-    if (loser !== null) this.feed(loser, COLLISION_DUMP);
-    this.arm(conn);
-  }
-
-  private arm(conn: Conn): void {
-    if (conn.dead) return;
-    const nd = nextDeadline(conn.d);
-    if (nd === undefined || (conn.timer !== undefined && conn.armedAt <= nd)) return;
-    this.clock.clearTimeout(conn.timer);
-    conn.armedAt = nd;
-    conn.timer = this.clock.setTimeout(() => {
-      conn.timer = undefined;
-      conn.armedAt = Infinity;
-      this.feed(conn, null);
-    }, Math.max(0, Math.ceil(nd - this.clock.now())));
-  }
-
-  /** Forget a connection's FSM for good (collision loser, superseded secondary). */
-  protected discard(conn: Conn): void {
-    if (conn.dead) return;
-    conn.dead = true;
-    this.clock.clearTimeout(conn.timer);
-    this.clock.clearTimeout(conn.sendHoldTimer);
-    conn.attempt?.cancel();
-    const s = conn.sock;
-    conn.resetStream();
-    s?.end();
-    if (this.secondary === conn) this.secondary = null;
-  }
-
-  private execute(conn: Conn, a: FsmOutput): void {
-    switch (a.type) {
-      case 'ConnectTcp': this.connect(conn); break;
-      case 'DropTcp': case 'RejectTcp': this.drop(conn); break;
-      case 'SendOpen':
-        conn.localOpen ??= this.buildOpen();
-        this.write(conn, encodeMessage(conn.localOpen, BASE_CONTEXT));
-        break;
-      case 'SendKeepalive': this.write(conn, KEEPALIVE_BYTES); break;
-      case 'SendNotification': this.sendNotification(conn, a.code, a.subcode, a.data); break;
-      case 'ProcessUpdate':
-        if (a.update instanceof Uint8Array && conn.inbound !== null) this.receiveUpdate(conn, a.update);
-        break;
-      case 'ProcessRouteRefresh': this.receiveRouteRefresh(a.message as RouteRefreshMessage); break;
-      case 'SessionUp': this.sessionUp(conn, a.session); break;
-      case 'SessionDown': this.sessionDown(conn, a.from, a.reason); break;
-      case 'DeleteRoutes': case 'ReleaseResources': case 'StartTimer': case 'StopTimer': break;
-    }
-  }
-
-  private connect(conn: Conn): void {
-    const c = this.config;
-    conn.initiator = 'local';
-    const attempt = this.transport.connect({
-      remote: { address: c.remoteAddress, port: c.remotePort }, timeoutMs: c.connectTimeout * 1000,
-      ...(c.localAddress !== undefined ? { localAddress: c.localAddress } : {}),
-      ...(c.localPort !== 0 ? { localPort: c.localPort } : {}),
-    }, (err, sock) => {
-      if (conn.attempt !== attempt || conn.dead) { sock?.destroy(); return; }
-      conn.attempt = null;
-      if (err !== null || sock === null) {
-        this.log.debug('connect failed', { error: err });
-        this.feed(conn, { type: 'TcpConnectionFails', error: err ?? 'connect failed' });
-        return;
-      }
-      this.attach(conn, sock);
-      this.feed(conn, TCP_ACKED);
-    });
-    conn.attempt = attempt;
-  }
-
-  protected attach(conn: Conn, sock: Connection): void {
-    conn.sock = sock;
-    sock.attach({
-      data: (chunk) => this.onData(conn, sock, chunk),
-      close: (error) => {
-        if (conn.sock === sock) this.feed(conn, { type: 'TcpConnectionFails', error: error ?? 'connection closed' });
-      },
-      drain: () => this.onDrain(conn, sock),
-    });
-  }
-
-  private drop(conn: Conn): void {
-    conn.attempt?.cancel();
-    this.clock.clearTimeout(conn.sendHoldTimer);
-    conn.sendHoldTimer = undefined;
-    const s = conn.sock;
-    conn.resetStream();
-    s?.end();
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // Sending
-
-  protected write(conn: Conn, bytes: Uint8Array): boolean {
-    const s = conn.sock;
-    if (s === null) return false;
-    this.counters.bytesOut += bytes.length;
-    this.counters.messagesOut[bytes[18]!]! += 1;
-    if (this.tap?.message !== undefined) this.tapMessage(conn, 'out', bytes);
-    const ok = s.write(bytes);
-    if (!ok) this.blocked(conn);
-    return ok;
-  }
-
-  /** Write several messages as one buffer (one socket write), counting and tapping each. */
-  protected writeMany(conn: Conn, msgs: readonly Uint8Array[], total: number): boolean {
-    const s = conn.sock;
-    if (s === null) return false;
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const m of msgs) {
-      out.set(m, o);
-      o += m.length;
-      this.counters.messagesOut[m[18]!]! += 1;
-      if (this.tap?.message !== undefined) this.tapMessage(conn, 'out', m);
-    }
-    this.counters.bytesOut += total;
-    const ok = s.write(out);
-    if (!ok) this.blocked(conn);
-    return ok;
-  }
-
-  private sendNotification(conn: Conn, code: number, subcode: number, data: Uint8Array): void {
-    let bytes: Uint8Array;
-    // The data may be a whole attribute or message: cut it to fit the largest message allowed.
-    const room = 4096 - 21;
-    const d = data.length > room ? data.subarray(0, room) : data;
-    bytes = encodeMessage({ type: 'NOTIFICATION', code, subcode, data: d }, BASE_CONTEXT);
-    this.write(conn, bytes);
-    const text = notificationText(code, subcode, data);
-    this.log.warn('NOTIFICATION sent', { code, subcode, text });
-    this.emit('notification', { direction: 'sent', code, subcode, data, text });
-  }
-
-  private blocked(conn: Conn): void {
-    const t = this.config.sendHoldTime;
-    if (t === 0 || conn.sendHoldTimer !== undefined) return;
-    conn.sendHoldTimer = this.clock.setTimeout(() => {
-      conn.sendHoldTimer = undefined;
-      const s = conn.sock;
-      if (conn.dead || s === null || s.writeBuffered === 0) return;
-      this.log.warn('send hold timer expired: the peer reads nothing; closing', { seconds: t, buffered: s.writeBuffered });
-      conn.cause = { kind: 'sendHoldTimerExpired', seconds: t };
-      conn.sendHoldExpired = true;
-      s.destroy();
-      this.feed(conn, { type: 'TcpConnectionFails', error: 'send hold timer expired' });
-    }, t * 1000);
-  }
-
-  private onDrain(conn: Conn, sock: Connection): void {
-    if (conn.sock !== sock) return;
-    this.clock.clearTimeout(conn.sendHoldTimer);
-    conn.sendHoldTimer = undefined;
-    if (conn === this.primary && conn.state === 'Established') this.emit('drain', undefined);
-  }
-
-  private tapMessage(conn: Conn, direction: 'in' | 'out', bytes: Uint8Array): void {
-    const s = conn.sock;
-    if (s === null) return;
-    this.tap!.message!({ direction, time: this.wallClock(), bytes, local: s.local, remote: s.remote,
-      localAs: this.config.localAs, peerAs: conn.d.fsm.peer?.as ?? this.config.peerAs ?? 0, as4: conn.ctx.as4 });
-  }
-
+export abstract class PeerEngine extends PeerCore {
   // ------------------------------------------------------------------------------------------------------------
   // Receiving
 
-  private onData(conn: Conn, sock: Connection, chunk: Uint8Array): void {
+  protected onData(conn: Conn, sock: Connection, chunk: Uint8Array): void {
     if (conn.sock !== sock) return;
     this.counters.bytesIn += chunk.length;
     conn.reader.push(chunk);
@@ -467,7 +101,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     }
   }
 
-  private receiveUpdate(conn: Conn, bytes: Uint8Array): void {
+  protected receiveUpdate(conn: Conn, bytes: Uint8Array): void {
     const r = conn.inbound!.decode(bytes);
     if (r.kind === 'update') {
       const u = r.update;
@@ -523,7 +157,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     return { subcode: 9, data: hardResetData(ceaseNotification(inner)) };
   }
 
-  private receiveRouteRefresh(m: RouteRefreshMessage): void {
+  protected receiveRouteRefresh(m: RouteRefreshMessage): void {
     const s = this.current;
     if (s === null) return;
     const f = family(m.afi, m.safi);
@@ -568,11 +202,12 @@ export class PeerEngine extends Emitter<PeerEventMap> {
       p.d = { ...p.d, fsm: { ...p.d.fsm, startMode: mode } };
     }
     const st = p.state;
-    if (st === 'Connect' || st === 'Active' || st === 'Idle') {
-      // Connect/Active: take it, abandoning an outgoing attempt. Idle: the FSM answers Cease 5 and closes.
+    // Connect/Active without a connection: take it, abandoning an outgoing attempt in progress. Idle: the FSM
+    // answers Cease 5 and closes. (Connect/Active *with* a connection — DelayOpen running — keeps it; the new one
+    // gets a second FSM like any other collision.)
+    if (st === 'Idle' || ((st === 'Connect' || st === 'Active') && p.sock === null)) {
       p.attempt?.cancel();
       p.attempt = null;
-      if (p.sock !== null) { const old = p.sock; p.sock = null; old.destroy(); }
       p.initiator = 'remote';
       this.attach(p, sock);
       this.feed(p, TCP_CONFIRMED);
@@ -583,7 +218,8 @@ export class PeerEngine extends Emitter<PeerEventMap> {
       sock.destroy();
       return;
     }
-    // OpenSent or later: a second FSM for the second connection until the collision is resolved (§6.8).
+    // OpenSent or later (or DelayOpen running): a second FSM for the second connection until the collision is
+    // resolved (§6.8).
     const s = this.newConn();
     s.initiator = 'remote';
     this.secondary = s;
@@ -599,7 +235,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
    * which is what RFC 4271 §6.8 asks to know "by means outside of the protocol", and deciding now avoids the
    * race where each side sends its KEEPALIVE on the connection the other side is about to close.
    */
-  private collisionLoser(conn: Conn): Conn | null {
+  protected collisionLoser(conn: Conn): Conn | null {
     const other = conn === this.primary ? this.secondary : this.primary;
     if (other === null || other.dead) return null;
     const peer = conn.d.fsm.peer!;
@@ -633,7 +269,7 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     this.secondary = old.dead ? null : old;
   }
 
-  private sessionUp(conn: Conn, s: EstablishedSession): void {
+  protected sessionUp(conn: Conn, s: EstablishedSession): void {
     const neg = s.negotiated as NegotiatedSession;
     if (conn !== this.primary) this.promote(conn);
     // A second connection still opening is resolved when its OPEN arrives (the Established one wins, unless the
@@ -657,10 +293,11 @@ export class PeerEngine extends Emitter<PeerEventMap> {
     this.emit('established', this.current);
   }
 
-  private sessionDown(conn: Conn, from: StateName, reason: DownReason): void {
+  protected sessionDown(conn: Conn, from: StateName, reason: DownReason): void {
     const cause: PeerDownCause = conn.cause ?? { kind: 'fsm' };
     conn.cause = undefined;
-    const text = downText(reason, cause);
+    const text = downText(reason, cause, conn.lastSent);
+    conn.lastSent = undefined;
     if (conn !== this.primary) {
       this.log.debug('second connection closed', { conn: conn.id, text });
       this.discard(conn);

@@ -2,7 +2,8 @@
 // negotiation, RFC 7606 treatment, graceful restart helper, max-prefix, route refresh), the listener with
 // dynamic neighbors, and the events the speaker consumes. See docs/session.md.
 export { Peer, type PeerStatus } from './peer.js';
-export { type PeerDeps, type PeerCounters, gracefulEnd } from './engine.js';
+export { type PeerDeps, type PeerCounters } from './core.js';
+export { gracefulEnd } from './engine.js';
 export * from './config.js';
 export * from './events.js';
 export * from './errors.js';

@@ -8,7 +8,7 @@ import { type Logger, silentLogger } from '../../util/log.js';
 import { type AddressRange, canonicalAddress, endpointText, inRange, parseRange } from '../transport/address.js';
 import type { Connection, Endpoint, Listener, ListenOptions } from '../transport/types.js';
 import { type PeerConfigInput, type PeerConfigProblem, resolvePeerConfig } from './config.js';
-import type { PeerDeps } from './engine.js';
+import type { PeerDeps } from './core.js';
 import { Peer } from './peer.js';
 
 export interface DynamicRange {

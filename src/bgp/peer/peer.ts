@@ -13,7 +13,8 @@ import { HEADER_LENGTH, MSG_UPDATE, RR_BORR, RR_EORR, RR_NORMAL } from '../wire/
 import { type PeerConfig, type PeerConfigInput, peerConfig } from './config.js';
 import { stateRank } from './conn.js';
 import type { PeerSession } from './events.js';
-import { PeerEngine, type PeerDeps, UPDATE_SENT } from './engine.js';
+import { type PeerDeps, UPDATE_SENT } from './core.js';
+import { PeerEngine } from './engine.js';
 import { PeerClosedError, PeerMessageError, PeerNotEstablishedError, RouteRefreshNotSupportedError } from './errors.js';
 
 /** Largest buffer handed to the transport in one write when sending a batch. */
@@ -146,9 +147,13 @@ export class Peer extends PeerEngine {
     if (this.closed) return;
     this.stop(message, { subcode: 3 });
     this.closed = true;
-    if (this.secondary !== null) this.discard(this.secondary);
-    this.discard(this.primary);
-    this.gr.dispose();
+    // After the stop has been processed (its NOTIFICATION written, its 'down' emitted), even when called from
+    // an event handler.
+    this.whenIdle(() => {
+      if (this.secondary !== null) this.discard(this.secondary);
+      this.discard(this.primary);
+      this.gr.dispose();
+    });
   }
 
   // ------------------------------------------------------------------------------------------------------------

@@ -192,3 +192,15 @@ test('IdleHold backoff: a peer that keeps refusing is retried after 1, 2, 4, 8 s
   assert.deepEqual(gaps.slice(0, 5), [1, 2, 4, 8, 8], `gaps ${gaps.join(',')}`);
   assert.equal(a.peer.status().idleHoldTime, 8);
 });
+
+test('DelayOpen on both sides: OPENs wait for the DelayOpenTimer, then the session comes up', async () => {
+  const { clock, a, b } = await pair({ a: { delayOpen: true, delayOpenTime: 3 }, b: { passive: true, delayOpen: true, delayOpenTime: 3 } });
+  b.peer.start(); a.peer.start();
+  await until(clock as FakeClock, () => false, 2500, 100);
+  assert.equal(a.peer.counters.messagesOut[1], 0, 'no OPEN before the DelayOpenTimer');
+  assert.equal(a.peer.state, 'Connect');
+  assert.ok(await until(clock as FakeClock, () => a.peer.established && b.peer.established, 5 * S));
+  assert.equal(a.peer.counters.messagesOut[1], 1);
+  assert.equal(b.peer.counters.messagesOut[1], 1);
+  assert.equal(a.peer.status().connections.length, 1);
+});

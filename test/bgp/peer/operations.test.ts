@@ -114,6 +114,20 @@ test('with RFC 8538 the shutdown goes inside a Hard Reset; reset (Cease 4) resta
   assert.equal(b.rec.all('down')[1]!.graceful, null);
 });
 
+test('close() from inside an event handler still sends Cease 3 and reports the session down', async () => {
+  const { clock, a, b } = await up({ a: { gracefulRestart: false } });
+  a.peer.on('update', () => a.peer.close('neighbor removed from the configuration'));
+  b.peer.sendUpdates(packAnnouncements([...ATTRS.slice(0, 2), { name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: B_ADDR }],
+    prefixes(1), b.peer.encodeContext));
+  assert.ok(await until(clock, () => b.rec.count('down') === 1, 1000, 10));
+  const n = b.rec.all('notification').find((x) => x.direction === 'received')!;
+  assert.deepEqual([n.code, n.subcode], [6, 3]);
+  assert.equal(a.rec.count('down'), 1);
+  assert.throws(() => a.peer.start(), { code: 'ERR_PEER_CLOSED' });
+  await until(clock, () => false, 20 * S, 1000);
+  assert.equal(b.peer.established, false, 'nobody answers any more');
+});
+
 test('route refresh (RFC 2918) and enhanced route refresh markers (RFC 7313) both ways; soft reset in and out', async () => {
   const { clock, a, b } = await up();
   assert.equal(a.peer.softResetIn(), 'route-refresh');

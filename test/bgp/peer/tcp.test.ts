@@ -49,13 +49,24 @@ const ATTRS = (nh: string): PathAttribute[] => [
   { name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: nh },
 ];
 
+/** A port nobody uses right now on `addr`. */
+async function freePort(addr: string): Promise<number> {
+  const l = await new TcpTransport().listen({ address: addr, port: 0 }, (c) => c.destroy());
+  const p = l.local.port;
+  await l.close();
+  return p;
+}
+
 for (const [fam, aAddr, bAddr] of [['IPv4', '127.0.0.1', '127.0.0.2'], ['IPv6', '::1', '::1']] as const) {
-  test(`loopback TCP ${fam}: active/passive, UPDATEs, End-of-RIB, shutdown communication`, async () => {
-    const { a, b, done } = await tcpPair(aAddr, bAddr, {}, { passive: true });
+  test(`loopback TCP ${fam}: active/passive from a configured source port, UPDATEs, End-of-RIB, shutdown communication`, async () => {
+    const sport = await freePort(aAddr);
+    const { a, b, done } = await tcpPair(aAddr, bAddr, { localPort: sport }, { passive: true });
     try {
       b.peer.start(); a.peer.start();
       await waitFor(() => a.peer.established && b.peer.established, 10_000, 'Established');
       assert.equal(a.peer.session!.local.address, aAddr);
+      assert.equal(a.peer.session!.local.port, sport, 'source port as configured');
+      assert.equal(b.peer.session!.remote.port, sport);
       assert.equal(a.peer.session!.remote.address, bAddr);
       assert.equal(b.peer.session!.initiator, 'remote');
       assert.deepEqual(a.peer.session!.families, [IPV4_UNICAST, IPV6_UNICAST]);

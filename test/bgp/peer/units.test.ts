@@ -102,6 +102,19 @@ test('receive decoder: End-of-RIB shapes, interned sets kept by identity, per-fa
   assert.notEqual(r3.update.attrs, r3.update.message.attrs);
 });
 
+test('receive decoder with a small attribute cache: bounded, and still correct after the cache is cleared', () => {
+  const d = new InboundDecoder(symmetricContext({ as4: true }), { localAs: 65001, peerAs: 65002, families: new Set([IPV4_UNICAST]) }, [IPV4_UNICAST], 2);
+  for (let i = 0; i < 10; i++) {
+    const r = d.decode(update({ attrs: [...BASIC(), ...COMMUNITIES(i)], nlri: [24, 198, 51, i] }));
+    assert.ok(r.kind === 'update');
+    const c = r.update.attrs.list.find((a) => a.name === 'COMMUNITIES');
+    assert.ok(c !== undefined && c.name === 'COMMUNITIES' && c.communities[0] === i);
+    assert.ok(d.cache.size <= 2);
+  }
+  const again = d.decode(update({ attrs: [...BASIC(), ...COMMUNITIES(1), ...COMMUNITIES(1)], nlri: [24, 198, 51, 1] }));
+  assert.ok(again.kind === 'update' && again.update.treatment === 'discard');
+});
+
 function upd(announce: PrefixList | null, withdraw: PrefixList | null, f = IPV4_UNICAST): UpdateIn {
   return { announce: announce === null ? [] : [{ family: f, prefixes: announce }], withdraw: withdraw === null ? [] : [{ family: f, prefixes: withdraw }],
     errors: [], treatment: null, disabled: [], attrs: { list: [], key: '', errors: [] }, message: null as never };
