@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { bgp4mpLog, rng, tableDump, tableDumpV1 } from './generate.js';
-import { bgpdumpLines, firstDifference, hasBgpdump, ourLines, tempDir, writeRecords } from './helpers.js';
+import { bgpdumpLines, concat, firstDifference, hasBgpdump, hex, ourLines, tempDir, writeRecords } from './helpers.js';
+import { peerIndexTable } from '../../src/mrt/build.js';
+import { encodeRecord } from '../../src/mrt/encode.js';
 import type { MrtRecord } from '../../src/mrt/model.js';
 
 const skip = hasBgpdump() ? false : 'bgpdump is not installed (Debian package bgpdump)';
@@ -112,3 +114,33 @@ test('multicast RIB records: bgpdump skips them, we print them in the same forma
     assert.deepEqual((await ourLines(unicastOnly)).lines, theirs);
     assert.ok(ours.length > theirs.length);
   });
+
+test('attributes the wire codec rejects are printed as bgpdump reads them', { skip }, async (t) => {
+  // RIB entries whose attributes are malformed (each one the codec keeps as INVALID): bgpdump reads them leniently
+  // and so must the bgpdump format. (Duplicated attributes are left out: bgpdump aborts on them.)
+  const sections = [
+    '40010105', // ORIGIN 5
+    '40010100 40020c 0201 0000fc00 0200', // zero-length AS_SEQUENCE at the end
+    '40010100 400206 0501 0000fc00', // unknown segment type
+    '40010100 400206 0202 0000fc00', // segment overruns the attribute
+    '40010100 400304 c0000201 800402 0001', // MED of 2 octets
+    '40010100 c00806 ffffff01 0001', // COMMUNITIES of 6 octets
+    '40010100 400601 00', // ATOMIC_AGGREGATE of 1 octet
+    '40010100 c00706 fc00c0000201', // 2-octet AGGREGATOR where 4 octets are due
+    '00010100', // ORIGIN with the optional bit wrong
+    '40010100 c00304 c0000201', // NEXT_HOP with wrong flags
+  ];
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const file = join(dir, 'bad.mrt');
+  const body = (i: number, a: Uint8Array) => concat([hex(`0000000${i} 18 c63364 0001 0000 00000001`),
+    new Uint8Array([a.length >> 8, a.length & 255]), a]);
+  const rec = (b: Uint8Array) => concat([hex('00000002 000d 0002'), new Uint8Array([0, 0, b.length >> 8, b.length & 255]), b]);
+  const pit = encodeRecord(peerIndexTable({ timestamp: 1, collectorBgpId: '192.0.2.9',
+    peers: [{ bgpId: '192.0.2.1', address: '192.0.2.1', asn: 64512 }] }));
+  writeFileSync(file, concat([pit, ...sections.map((s, i) => rec(body(i, hex(s))))]));
+  const theirs = bgpdumpLines(file);
+  const ours = await ourLines(file);
+  assert.equal(theirs.length, sections.length);
+  assert.deepEqual(ours.lines, theirs);
+});
