@@ -20,7 +20,10 @@
 // they are printed here in the TABLE_DUMP2 format, since they are routes of the table.
 // OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and PEER_INDEX_TABLE records print nothing (as in bgpdump -m).
 import { type AttrSet, ipv4Text, ipv4TextU32, type MpNlri, parseIpv4, type Prefix, type PrefixList } from '../bgp/wire/index.js';
-import { type BgpdumpAttrs, bgpdumpAddress, bgpdumpIpv6, mpNextHopText, viewOf } from './bgpdump-attrs.js';
+import {
+  type BgpdumpAttrs, bgpdumpAddress, bgpdumpAttrs, bgpdumpAttrsRaw, bgpdumpIpv6, mpNextHopText,
+} from './bgpdump-attrs.js';
+import { BytesMap, hashBytes } from './bytes-map.js';
 import type { Bgp4mpMessageRecord, MrtRecord, RibEntry } from './model.js';
 
 export interface BgpdumpOptions {
@@ -28,6 +31,8 @@ export interface BgpdumpOptions {
   readonly largeCommunities?: boolean;
   /** RIB timestamps: the dump time (default, bgpdump -t dump) or the route's originated time (-t change). */
   readonly time?: 'dump' | 'change';
+  /** Attribute sections whose text is kept for reuse, per generation (default 32768; see BytesMap). */
+  readonly maxCached?: number;
 }
 
 /** Called for what bgpdump would complain about (a RIB record without peer table, an unknown peer index). */
@@ -52,13 +57,31 @@ const isPrefixList = (n: MpNlri | null): n is PrefixList => n !== null && !('opa
 
 export class BgpdumpFormatter {
   private peerFields: string[] | null = null;
-  private readonly tails = new WeakMap<AttrSet, string>();
+  // Per attribute-set caches (the reader shares AttrSet objects between entries with equal attributes). Strong maps
+  // cleared when full: WeakMaps cost more in garbage collection than they save here.
+  private tails = new Map<AttrSet, string>();
+  private views = new Map<AttrSet, BgpdumpAttrs>();
+  private readonly sectionTails: BytesMap<string>;
+  private readonly maxCached: number;
   private readonly large: boolean;
   private readonly change: boolean;
 
   constructor(opts: BgpdumpOptions = {}, private readonly onProblem: BgpdumpProblem = () => {}) {
     this.large = opts.largeCommunities === true;
     this.change = opts.time === 'change';
+    this.maxCached = opts.maxCached ?? 32_768;
+    this.sectionTails = new BytesMap(this.maxCached);
+  }
+
+  /** The view of a message's attributes: from its raw section when the codec kept it, as bgpdump reads it. */
+  private view(set: AttrSet, raw: Uint8Array | undefined, as4: boolean): BgpdumpAttrs {
+    let v = this.views.get(set);
+    if (v === undefined) {
+      v = raw !== undefined ? bgpdumpAttrsRaw(raw, 0, raw.length, as4) : bgpdumpAttrs(set.list, as4);
+      if (this.views.size >= this.maxCached) this.views = new Map();
+      this.views.set(set, v);
+    }
+    return v;
   }
 
   /** The lines of one record, each ending in '\n' ('' when the record prints nothing). */
@@ -91,7 +114,8 @@ export class BgpdumpFormatter {
         return out;
       }
       case 'TABLE_DUMP': {
-        const v = viewOf(r.attrs, false);
+        const raw = r.attributeBytes;
+        const v = raw !== undefined ? bgpdumpAttrsRaw(raw, 0, raw.length, false) : bgpdumpAttrs(r.attrs.list, false);
         const nh = v.mpReach !== null && (v.mpReach.abbreviated || (v.mpReach.afi === 2 && v.mpReach.safi === 1))
           ? bgpdumpIpv6(zeroFill(v.mpReach.nextHop, 16)) : v.nextHop;
         const ts = this.change ? r.originatedTime : r.timestamp;
@@ -116,16 +140,30 @@ export class BgpdumpFormatter {
 
   /** as_path|origin|next_hop|local_pref|med|communities|[large|]atomic|aggregator| of a RIB entry. */
   private td2Tail(e: RibEntry): string {
-    const cached = this.tails.get(e.attrs);
-    if (cached !== undefined) return cached;
-    const v = viewOf(e.attrs, true);
+    // Entries read from a file: reuse the text of an identical attribute section without decoding it again.
+    const raw = e.attributeBytes;
+    let h = 0;
+    if (raw !== undefined) {
+      h = hashBytes(raw, 0, raw.length);
+      const t = this.sectionTails.get(h, raw, 0, raw.length);
+      if (t !== undefined) return t;
+    } else {
+      const t = this.tails.get(e.attrs);
+      if (t !== undefined) return t;
+    }
+    const v = raw !== undefined ? bgpdumpAttrsRaw(raw, 0, raw.length, true) : bgpdumpAttrs(e.attrs.list, true);
     const mp = v.mpReach;
     let nh = v.nextHop;
     if (mp !== null && (mp.abbreviated || (mp.afi === 2 && mp.safi === 1) || (mp.afi === 1 && mp.safi === 1))) {
       nh = mpNextHopText(mp.nextHop) ?? '';
     }
-    const tail = `${v.asPath}|${v.origin}|${nh}|${v.localPref}|${v.med}|${this.rest(v)}`;
-    this.tails.set(e.attrs, tail);
+    // Flattened once here, so that every line that reuses it copies one string rather than a rope of pieces.
+    const tail = flat(`${v.asPath}|${v.origin}|${nh}|${v.localPref}|${v.med}|${this.rest(v)}`);
+    if (raw !== undefined) this.sectionTails.set(h, raw, 0, raw.length, tail);
+    else {
+      if (this.tails.size >= this.maxCached) this.tails = new Map();
+      this.tails.set(e.attrs, tail);
+    }
     return tail;
   }
 
@@ -153,7 +191,7 @@ export class BgpdumpFormatter {
     const hasNlri = m.nlri.length > 0;
     const mpA = isPrefixList(m.mpReach) && m.mpReach.length > 0 ? m.mpReach : null;
     if (!hasNlri && mpA === null) return out;
-    const v = viewOf(m.attrs, r.as4);
+    const v = this.view(m.attrs, m.attrSection, r.as4);
     const id = (l: PrefixList, i: number) => (r.addPath ? `${l.pathIds?.[i] ?? 0}|` : '');
     if (hasNlri) {
       const tail = `${v.asPath}|${v.origin}|${v.nextHop}|${v.localPref}|${v.med}|${this.rest(v)}`;
@@ -176,6 +214,12 @@ export class BgpdumpFormatter {
 
 function time(ts: number, extended: boolean, us: number): string {
   return extended ? `${ts}.${String(us).padStart(6, '0')}` : String(ts);
+}
+
+/** The string, flattened: a string built by concatenation is a tree of pieces (~30 octets each) until flattened. */
+export function flat(s: string): string {
+  s.charCodeAt(0); // V8 flattens a concatenated string in place when a character is read from it
+  return s;
 }
 
 function zeroFill(b: Uint8Array, n: number): Uint8Array {

@@ -20,6 +20,9 @@ const CONTEXTS: readonly CodecContext[] = [
   symmetricContext({ as4: true, extendedMessages: true, addPath: ADDPATH_FAMILIES }),
 ];
 
+const CACHE_KEYS = ['bgp4mp:2', 'bgp4mp:4', 'bgp4mp:2:ap', 'bgp4mp:4:ap'];
+const NO_OPTIONS = {};
+
 /** The codec context of a BGP4MP message subtype. */
 export function bgp4mpContext(as4: boolean, addPath: boolean): CodecContext {
   return CONTEXTS[(as4 ? 1 : 0) + (addPath ? 2 : 0)]!;
@@ -63,16 +66,13 @@ export function decodeMessageRecord(b: Uint8Array, s: number, e: number, timesta
   const p = decodePeering(b, s, e, f.as4);
   if (p instanceof Fault) return p;
   const msg = b.subarray(p.next, e);
-  const base = { kind: 'BGP4MP_MESSAGE' as const, timestamp, subtype, extended, microseconds, as4: f.as4,
-    local: f.local, addPath: f.addPath, peerAs: p.peerAs, localAs: p.localAs, ifIndex: p.ifIndex, afi: p.afi,
-    peerIp: p.peerIp, localIp: p.localIp };
   const ctx = bgp4mpContext(f.as4, f.addPath);
-  const cache = caches?.get(`bgp4mp:${f.as4 ? 4 : 2}:${f.addPath ? 'ap' : ''}`);
-  const r = decodeMessage(msg, ctx, 0, cache === undefined ? {} : { cache });
-  if (!r.ok) return { ...base, message: null, bytes: msg, error: r.error, errors: [] };
-  const mlen = msg.length >= 18 ? u16(msg, 16) : msg.length;
-  if (mlen < msg.length) {
-    return { ...base, message: r.msg, bytes: msg, trailing: msg.subarray(mlen), error: null, errors: r.errors };
-  }
-  return { ...base, message: r.msg, bytes: msg, error: null, errors: r.errors };
+  const cache = caches?.codec(CACHE_KEYS[(f.as4 ? 1 : 0) + (f.addPath ? 2 : 0)]!);
+  const r = decodeMessage(msg, ctx, 0, cache === undefined ? NO_OPTIONS : { cache });
+  const mlen = r.ok && msg.length >= 18 ? u16(msg, 16) : msg.length;
+  const rec: Bgp4mpMessageRecord = { kind: 'BGP4MP_MESSAGE', timestamp, subtype, extended, microseconds, as4: f.as4,
+    local: f.local, addPath: f.addPath, peerAs: p.peerAs, localAs: p.localAs, ifIndex: p.ifIndex, afi: p.afi,
+    peerIp: p.peerIp, localIp: p.localIp, message: r.ok ? r.msg : null, bytes: msg, error: r.ok ? null : r.error,
+    errors: r.ok ? r.errors : [] };
+  return mlen < msg.length ? { ...rec, trailing: msg.subarray(mlen) } : rec;
 }

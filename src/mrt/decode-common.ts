@@ -12,18 +12,19 @@ export class Fault {
 }
 
 /**
- * Attribute caches, one per decoding context (the codec's AttrCache is valid for one context only). Records that
- * share an attribute section then share one AttrSet object, which the bgpdump formatter also uses as its cache key.
- * Bounded so that a long file with ever-new attribute sets does not grow memory.
+ * The wire codec's attribute caches for BGP4MP messages, one per decoding context (an AttrSet is valid for one
+ * context only): UPDATEs with equal attributes (NLRI aside) then share one AttrSet object. Bounded (maxEntries per
+ * context) so that memory does not grow with the file. RIB entries decode their attributes lazily instead
+ * (decode-td2.ts), so that a reader that only needs some of them pays for those only.
  */
 export class DecodeCaches {
-  private readonly caches = new Map<string, AttrCache>();
-  constructor(readonly maxEntries = 50_000) {}
-  get(key: string): AttrCache {
-    let c = this.caches.get(key);
+  private readonly codecCaches = new Map<string, AttrCache>();
+  constructor(readonly maxEntries = 20_000) {}
+  codec(key: string): AttrCache {
+    let c = this.codecCaches.get(key);
     if (c === undefined) {
       c = new AttrCache(this.maxEntries);
-      this.caches.set(key, c);
+      this.codecCaches.set(key, c);
     }
     return c;
   }

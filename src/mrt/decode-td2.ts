@@ -1,10 +1,10 @@
 // TABLE_DUMP_V2 record bodies (RFC 6396 §4.3; RFC 8050 §4 add-path): PEER_INDEX_TABLE, the AFI/SAFI-specific RIB
-// subtypes and RIB_GENERIC for IPv4/IPv6 unicast/multicast. Attributes are decoded with 4-octet AS numbers
-// (RFC 6396 §4.3.4) and the abbreviated MP_REACH_NLRI accepted. Offsets in faults are relative to the body.
+// subtypes and RIB_GENERIC for IPv4/IPv6 unicast/multicast. Attributes are decoded (lazily, see ReadRibEntry) with
+// 4-octet AS numbers (RFC 6396 §4.3.4) and the abbreviated MP_REACH_NLRI accepted. Fault offsets are body-relative.
 import { ipv4Text, symmetricContext, type CodecContext } from '../bgp/wire/index.js';
 import { addrText, copyBytes, readPrefix, u16, u32 } from './bytes.js';
 import { PEER_TYPE_AS4, PEER_TYPE_IPV6, ribSubtypeFamily, TD2 } from './constants.js';
-import { type DecodeCaches, decodeSection, Fault } from './decode-common.js';
+import { type DecodedSection, decodeSection, Fault } from './decode-common.js';
 import type { PeerEntry, PeerIndexTableRecord, RibEntry, RibGenericRecord, RibRecord, UnknownRecord } from './model.js';
 
 /** RFC 6396 §4.3.4: AS numbers in TABLE_DUMP_V2 attributes are always 4 octets; NLRI never carry path ids here. */
@@ -23,11 +23,16 @@ export function decodePeerIndexTable(b: Uint8Array, s: number, e: number, timest
   const nameBytes = b.subarray(p, p + nameLen);
   let viewName: string;
   let viewNameBytes: Uint8Array | undefined;
-  try {
-    viewName = utf8.decode(nameBytes);
-  } catch {
-    viewName = Buffer.from(nameBytes).toString('latin1');
-    viewNameBytes = copyBytes(nameBytes);
+  let ascii = true;
+  for (let i = 0; i < nameBytes.length; i++) if (nameBytes[i]! >= 0x80) { ascii = false; break; }
+  if (ascii) viewName = Buffer.from(nameBytes.buffer, nameBytes.byteOffset, nameBytes.length).toString('latin1');
+  else {
+    try {
+      viewName = utf8.decode(nameBytes);
+    } catch {
+      viewName = Buffer.from(nameBytes).toString('latin1');
+      viewNameBytes = copyBytes(nameBytes);
+    }
   }
   p += nameLen;
   const count = u16(b, p);
@@ -52,28 +57,39 @@ export function decodePeerIndexTable(b: Uint8Array, s: number, e: number, timest
     : { kind: 'PEER_INDEX_TABLE', timestamp, collectorBgpId, viewName, viewNameBytes, peers };
 }
 
+/**
+ * A RIB entry read from a record. Its attributes are decoded on first access (attrs, mpReach, mpUnreach, errors,
+ * rawAttributes) from attributeBytes, a view of the record: walking a dump for a few fields, or printing it with
+ * per-section caching (bgpdump.ts), does not pay for decoding every section.
+ */
+export class ReadRibEntry implements RibEntry {
+  private d: DecodedSection | null = null;
+  constructor(readonly peerIndex: number, readonly originatedTime: number, readonly pathId: number | null,
+    readonly attributeBytes: Uint8Array, private readonly fam: { afi: number; safi: number }) {}
+  private get decoded(): DecodedSection {
+    return this.d ??= decodeSection(this.attributeBytes, 0, this.attributeBytes.length, TD2_CONTEXT, this.fam, undefined);
+  }
+  get attrs(): RibEntry['attrs'] { return this.decoded.attrs; }
+  get mpReach(): RibEntry['mpReach'] { return this.decoded.mpReach; }
+  get mpUnreach(): RibEntry['mpUnreach'] { return this.decoded.mpUnreach; }
+  get errors(): RibEntry['errors'] { return this.decoded.errors; }
+  get rawAttributes(): Uint8Array | undefined { return this.decoded.rawAttributes; }
+}
+
 /** RIB entries from b[p, e) (RFC 6396 §4.3.4, RFC 8050 §4.1 for the Path Identifier). */
 function decodeEntries(b: Uint8Array, s: number, p: number, e: number, count: number, withPathId: boolean,
-  fam: { afi: number; safi: number }, caches: DecodeCaches | undefined): RibEntry[] | Fault {
-  const cache = caches?.get(`td2:${fam.afi}:${fam.safi}`);
+  fam: { afi: number; safi: number }): RibEntry[] | Fault {
   const fixed = withPathId ? 12 : 8;
   const entries: RibEntry[] = new Array(count);
   for (let i = 0; i < count; i++) {
     if (p + fixed > e) return new Fault(`RIB entry ${i} of ${count}: header overruns the record`, p - s);
-    const peerIndex = u16(b, p);
-    const originatedTime = u32(b, p + 2);
-    const pathId = withPathId ? u32(b, p + 6) : null;
     const alen = u16(b, p + fixed - 2);
     const as = p + fixed;
     if (as + alen > e) {
       return new Fault(`RIB entry ${i} of ${count}: attribute length ${alen} overruns the record by ${as + alen - e}`,
         p + fixed - 2 - s);
     }
-    const d = decodeSection(b, as, as + alen, TD2_CONTEXT, fam, cache);
-    entries[i] = d.rawAttributes === undefined
-      ? { peerIndex, originatedTime, pathId, attrs: d.attrs, mpReach: d.mpReach, mpUnreach: d.mpUnreach, errors: d.errors }
-      : { peerIndex, originatedTime, pathId, attrs: d.attrs, mpReach: d.mpReach, mpUnreach: d.mpUnreach,
-        errors: d.errors, rawAttributes: d.rawAttributes };
+    entries[i] = new ReadRibEntry(u16(b, p), u32(b, p + 2), withPathId ? u32(b, p + 6) : null, b.subarray(as, as + alen), fam);
     p = as + alen;
   }
   if (p !== e) return new Fault(`${e - p} octets after the last RIB entry`, p - s);
@@ -81,8 +97,7 @@ function decodeEntries(b: Uint8Array, s: number, p: number, e: number, count: nu
 }
 
 /** RIB_IPV4_UNICAST … RIB_IPV6_MULTICAST_ADDPATH. */
-export function decodeRib(b: Uint8Array, s: number, e: number, timestamp: number, subtype: number,
-  caches: DecodeCaches | undefined): RibRecord | Fault {
+export function decodeRib(b: Uint8Array, s: number, e: number, timestamp: number, subtype: number): RibRecord | Fault {
   const fam = ribSubtypeFamily(subtype)!;
   if (e - s < 5) return new Fault(`RIB record of ${e - s} octets is shorter than its fixed part`, 0);
   const sequence = u32(b, s);
@@ -95,14 +110,14 @@ export function decodeRib(b: Uint8Array, s: number, e: number, timestamp: number
   const prefix = readPrefix(b, p, fam.afi, len);
   p += nb;
   const count = u16(b, p);
-  const entries = decodeEntries(b, s, p + 2, e, count, fam.addPath, fam, caches);
+  const entries = decodeEntries(b, s, p + 2, e, count, fam.addPath, fam);
   if (entries instanceof Fault) return entries;
   return { kind: 'RIB', timestamp, subtype, afi: fam.afi, safi: fam.safi, addPath: fam.addPath, sequence, prefix, entries };
 }
 
 /** RIB_GENERIC(_ADDPATH) for the prefix families; other families come back as an UNKNOWN record. */
-export function decodeRibGeneric(b: Uint8Array, s: number, e: number, timestamp: number, subtype: number,
-  caches: DecodeCaches | undefined): RibGenericRecord | UnknownRecord | Fault {
+export function decodeRibGeneric(b: Uint8Array, s: number, e: number, timestamp: number, subtype: number):
+  RibGenericRecord | UnknownRecord | Fault {
   if (e - s < 7) return new Fault(`RIB_GENERIC record of ${e - s} octets is shorter than its fixed part`, 0);
   const sequence = u32(b, s);
   const afi = u16(b, s + 4), safi = b[s + 6]!;
@@ -127,7 +142,7 @@ export function decodeRibGeneric(b: Uint8Array, s: number, e: number, timestamp:
   const prefix = readPrefix(b, p + 1, afi, len, pathId);
   p += 1 + nb;
   const count = u16(b, p);
-  const entries = decodeEntries(b, s, p + 2, e, count, false, { afi, safi }, caches);
+  const entries = decodeEntries(b, s, p + 2, e, count, false, { afi, safi });
   if (entries instanceof Fault) return entries;
   return { kind: 'RIB_GENERIC', timestamp, subtype, sequence, afi, safi, prefix, entries };
 }

@@ -25,7 +25,7 @@ function unknown(h: RecordHeader, microseconds: number, body: Uint8Array, reason
     reason };
 }
 
-function decodeTableDump(b: Uint8Array, s: number, e: number, h: RecordHeader, caches: DecodeCaches | undefined):
+function decodeTableDump(b: Uint8Array, s: number, e: number, h: RecordHeader):
   TableDumpRecord | Fault {
   const afi = h.subtype;
   const al = addrLength(afi);
@@ -44,16 +44,17 @@ function decodeTableDump(b: Uint8Array, s: number, e: number, h: RecordHeader, c
   if (as + alen !== e) {
     return new Fault(`attribute length ${alen} does not match the ${e - as} octets left in the record`, fixed - 2);
   }
-  const d = decodeSection(b, as, e, TD1_CONTEXT, { afi, safi: 1 }, caches?.get(`td1:${afi}`));
+  const d = decodeSection(b, as, e, TD1_CONTEXT, { afi, safi: 1 }, undefined);
   const rec: TableDumpRecord = { kind: 'TABLE_DUMP', timestamp: h.timestamp, subtype: afi, viewNumber, sequence,
     prefix, status, originatedTime, peerIp, peerAs, attrs: d.attrs, mpReach: d.mpReach, mpUnreach: d.mpUnreach,
-    errors: d.errors };
+    errors: d.errors, attributeBytes: b.subarray(as, e) };
   return d.rawAttributes === undefined ? rec : { ...rec, rawAttributes: d.rawAttributes };
 }
 
 /**
  * Decode the record at b[start, end) (12-octet header, optional microseconds, body). `end - start` must equal
- * 12 + Length (nextRecordFrame() gives such a range). Decoded records may share memory with `b`.
+ * 12 + Length (nextRecordFrame() gives such a range). Decoded records may share memory with `b` (views of
+ * message octets and attribute sections): copy `b` first if it is a buffer that will be reused.
  */
 export function decodeRecord(b: Uint8Array, start: number, end: number, caches?: DecodeCaches): DecodeRecordResult {
   const h = readHeader(b, start);
@@ -68,9 +69,9 @@ export function decodeRecord(b: Uint8Array, start: number, end: number, caches?:
   switch (h.type) {
     case MRT.TABLE_DUMP_V2:
       if (h.subtype === TD2.PEER_INDEX_TABLE) r = decodePeerIndexTable(b, s, end, h.timestamp);
-      else if (ribSubtypeFamily(h.subtype) !== null) r = decodeRib(b, s, end, h.timestamp, h.subtype, caches);
+      else if (ribSubtypeFamily(h.subtype) !== null) r = decodeRib(b, s, end, h.timestamp, h.subtype);
       else if (h.subtype === TD2.RIB_GENERIC || h.subtype === TD2.RIB_GENERIC_ADDPATH) {
-        r = decodeRibGeneric(b, s, end, h.timestamp, h.subtype, caches);
+        r = decodeRibGeneric(b, s, end, h.timestamp, h.subtype);
       } else r = unknown(h, 0, b.subarray(s, end), `TABLE_DUMP_V2 subtype ${h.subtype} is not interpreted`);
       break;
     case MRT.BGP4MP: case MRT.BGP4MP_ET:
@@ -81,7 +82,7 @@ export function decodeRecord(b: Uint8Array, start: number, end: number, caches?:
       } else r = unknown(h, microseconds, b.subarray(s, end), `BGP4MP subtype ${h.subtype} is not interpreted`);
       break;
     case MRT.TABLE_DUMP:
-      r = h.subtype === 1 || h.subtype === 2 ? decodeTableDump(b, s, end, h, caches)
+      r = h.subtype === 1 || h.subtype === 2 ? decodeTableDump(b, s, end, h)
         : unknown(h, 0, b.subarray(s, end), `TABLE_DUMP subtype ${h.subtype} is not an AFI (1 or 2)`);
       break;
     default:

@@ -56,7 +56,12 @@ export interface RibEntry {
   /** Every error the codec reported for the attributes (RFC 7606 actions; informational in a dump). */
   readonly errors: readonly WireError[];
   /** Set when the section had a fatal error: the attribute octets, written as-is on encoding. */
-  readonly rawAttributes?: Uint8Array;
+  readonly rawAttributes?: Uint8Array | undefined;
+  /**
+   * Entries read from a file: the attribute section octets as read (a view of the record). Their attributes are
+   * decoded from these on first access; encoding still works from the decoded model.
+   */
+  readonly attributeBytes?: Uint8Array;
 }
 
 /**
@@ -155,6 +160,8 @@ export interface TableDumpRecord extends Base<'TABLE_DUMP'> {
   readonly mpUnreach: MpNlri | null;
   readonly errors: readonly WireError[];
   readonly rawAttributes?: Uint8Array;
+  /** Records read from a file: the attribute section octets as read (a view of the record). */
+  readonly attributeBytes?: Uint8Array;
 }
 
 /** A record this module does not interpret, kept whole so that it survives a read-write cycle. */

@@ -4,8 +4,9 @@
 // or any byte stream, pulling the next chunk only when the caller asks for more: a 1 GB dump streams through in
 // bounded memory, and the caller decides whether to continue after an error or stop (break out of the loop).
 //
-// Memory: each record is copied out of its chunk before decoding (copyRecords, on by default), so that the
-// attribute sets the decoder interns do not keep whole input chunks alive. A header that announces more than
+// Memory: each record is copied out of its chunk before decoding (copyRecords, on by default), so a record that
+// is kept (or an attribute set the codec interns) holds its own octets, never a whole input chunk. The caches are
+// bounded. A header that announces more than
 // maxRecordLength octets is reported and its body skipped as it streams by, never buffered.
 import type { Readable } from 'node:stream';
 import { openInput } from '../util/open-input.js';
@@ -61,6 +62,11 @@ export class MrtStreamDecoder {
     this.copy = opts.copyRecords ?? true;
   }
 
+  /** Octets held for a partial record (bounded by one record plus one chunk). */
+  get pending(): number {
+    return this.partsLength;
+  }
+
   /** Octets of input consumed into whole records (or skipped) so far. */
   get offset(): number {
     return this.base;
@@ -112,6 +118,7 @@ export class MrtStreamDecoder {
         out.push({ ok: false, error: new MrtRecordTooLongError({ offset: this.base, type: header.type,
           subtype: header.subtype, length: header.length, limit: this.max }) });
       } else {
+        // Records keep views of their octets (messages, attribute sections): copy each out of its chunk.
         const b = this.copy ? copyBytes(work, start, f.end) : work;
         const s = this.copy ? 0 : start;
         const r = decodeRecord(b, s, s + len, this.caches);

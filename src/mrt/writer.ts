@@ -29,9 +29,20 @@ export class MrtWriter {
   async writeBytes(b: Uint8Array): Promise<void> {
     if (this.failed !== null) throw this.failed;
     this.octets += b.length;
-    if (!this.out.write(b)) {
-      await Promise.race([once(this.out, 'drain'), once(this.out, 'error').then(([e]) => { throw e as Error; })]);
-    }
+    if (!this.out.write(b)) await this.drained();
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (e?: Error) => {
+        this.out.off('drain', onDrain); this.out.off('error', onError); this.out.off('close', onClose);
+        if (e === undefined) resolve(); else reject(e);
+      };
+      const onDrain = () => done();
+      const onError = (e: Error) => done(e);
+      const onClose = () => done(this.failed ?? new Error('the MRT output stream closed'));
+      this.out.on('drain', onDrain); this.out.on('error', onError); this.out.on('close', onClose);
+    });
   }
 
   /** End the stream and wait until everything is flushed. */

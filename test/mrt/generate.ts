@@ -47,8 +47,12 @@ export function v4Address(r: Rng): string {
   return `10.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 1, 254)}`;
 }
 export function v6Address(r: Rng, linkLocal = false): string {
-  const h = () => int(r, 0, 0xffff).toString(16);
-  return linkLocal ? `fe80::${h()}:${h()}` : `2001:db8:${h()}:${h()}::${h()}`;
+  // Zero groups in varied places, and now and then IPv4-mapped / -compatible forms, whose text differs by printer.
+  const h = () => (chance(r, 0.2) ? '0' : int(r, 0, 0xffff).toString(16));
+  if (linkLocal) return `fe80::${h()}:${h()}`;
+  if (chance(r, 0.03)) return `::ffff:10.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 1, 254)}`;
+  if (chance(r, 0.02)) return `::10.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 1, 254)}`;
+  return `2001:db8:${h()}:${h()}:${h()}:${h()}:${h()}:${h()}`;
 }
 
 const WELL_KNOWN = [0xffffff01, 0xffffff02, 0xffffff03, 0xffffff04, 0xffff029a, 0xffff0000];
@@ -112,7 +116,7 @@ export function v6Prefix(r: Rng): Prefix {
   const len = pick(r, [32, 36, 40, 44, 48, 48, 56, 64, 128]);
   const addr = new Uint8Array(16);
   addr[0] = 0x20; addr[1] = 0x01; addr[2] = 0x0d; addr[3] = 0xb8;
-  for (let i = 4; i < 16; i++) addr[i] = int(r, 0, 255);
+  for (let i = 4; i < 16; i += 2) if (!chance(r, 0.2)) { addr[i] = int(r, 0, 255); addr[i + 1] = int(r, 0, 255); }
   for (let bit = len; bit < 128; bit++) addr[bit >> 3]! &= ~(0x80 >> (bit & 7));
   return { afi: 2, len, addr };
 }
@@ -128,11 +132,25 @@ export function peers(n: number): PeerSpec[] {
  * A TABLE_DUMP_V2 dump: a peer table, then `prefixes` RIB records (IPv4 and IPv6), each with 1..peers entries;
  * add-path records (RFC 8050) for `addPathShare` of them, multicast for `multicastShare`.
  */
-export function tableDump(r: Rng, o: { peers: number; prefixes: number; v6Share?: number; addPathShare?: number;
-  multicastShare?: number; timestamp?: number; entriesPerPrefix?: number }): MrtRecord[] {
+export function tableDump(r: Rng, o: TableDumpOptions): MrtRecord[] {
+  return [...tableDumpRecords(r, o)];
+}
+
+export interface TableDumpOptions {
+  peers: number; prefixes: number; v6Share?: number; addPathShare?: number; multicastShare?: number; timestamp?: number;
+  /** Exactly this many entries per prefix (peers in turn), else 1..peers at random. */
+  entriesPerPrefix?: number;
+  /** Draw attribute lists from a pool of this many per family (real tables share sets), else a new list per route. */
+  attributePool?: number;
+}
+
+/** tableDump() as a lazy sequence, for dumps too large to hold as records. */
+export function* tableDumpRecords(r: Rng, o: TableDumpOptions): Generator<MrtRecord> {
   const ts = o.timestamp ?? 1700000000;
   const ps = peers(o.peers);
-  const out: MrtRecord[] = [peerIndexTable({ timestamp: ts, collectorBgpId: '192.0.2.254', viewName: 'generated', peers: ps })];
+  yield peerIndexTable({ timestamp: ts, collectorBgpId: '192.0.2.254', viewName: 'generated', peers: ps });
+  const pool4 = Array.from({ length: o.attributePool ?? 0 }, () => attributes(r, { as4: true, nextHop: 'v4' }));
+  const pool6 = Array.from({ length: o.attributePool ?? 0 }, () => attributes(r, { as4: true, nextHop: 'mrt6' }));
   for (let i = 0; i < o.prefixes; i++) {
     const v6 = chance(r, o.v6Share ?? 0.2);
     const prefix = v6 ? v6Prefix(r) : v4Prefix(r);
@@ -142,11 +160,11 @@ export function tableDump(r: Rng, o: { peers: number; prefixes: number; v6Share?
       peerIndex: o.entriesPerPrefix !== undefined ? k % o.peers : int(r, 0, o.peers - 1),
       originatedTime: ts - int(r, 0, 86400 * 30),
       ...(addPath ? { pathId: int(r, 0, 2 ** 32 - 1) } : {}),
-      attributes: attributes(r, { as4: true, nextHop: v6 ? 'mrt6' : chance(r, 0.02) ? 'mrt4' : 'v4' }),
+      attributes: o.attributePool !== undefined ? pick(r, v6 ? pool6 : pool4)
+        : attributes(r, { as4: true, nextHop: v6 ? 'mrt6' : chance(r, 0.02) ? 'mrt4' : 'v4' }),
     }));
-    out.push(ribRecord({ timestamp: ts, sequence: i, prefix, safi: chance(r, o.multicastShare ?? 0) ? 2 : 1, routes }));
+    yield ribRecord({ timestamp: ts, sequence: i, prefix, safi: chance(r, o.multicastShare ?? 0) ? 2 : 1, routes });
   }
-  return out;
 }
 
 function prefixList(r: Rng, afi: number, n: number, addPath: boolean): PrefixList {
