@@ -19,11 +19,13 @@
 // Deliberate difference: bgpdump prints nothing for RIB_IPV4/IPV6_MULTICAST(_ADDPATH) and RIB_GENERIC records;
 // they are printed here in the TABLE_DUMP2 format, since they are routes of the table.
 // OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and PEER_INDEX_TABLE records print nothing (as in bgpdump -m).
-import { type AttrSet, ipv4Text, ipv4TextU32, type MpNlri, parseIpv4, type Prefix, type PrefixList } from '../bgp/wire/index.js';
+import { type AttrSet, encodeMessage, ipv4Text, parseIpv4, type Prefix } from '../bgp/wire/index.js';
 import {
   type BgpdumpAttrs, bgpdumpAddress, bgpdumpAttrs, bgpdumpAttrsRaw, bgpdumpIpv6, mpNextHopText,
 } from './bgpdump-attrs.js';
 import { BytesMap, hashBytes } from './bytes-map.js';
+import { type PrefixTexts, walkUpdate } from './bgpdump-update.js';
+import { bgp4mpContext } from './decode-bgp4mp.js';
 import type { Bgp4mpMessageRecord, MrtRecord, RibEntry } from './model.js';
 
 export interface BgpdumpOptions {
@@ -43,25 +45,14 @@ export function bgpdumpPrefix(p: Prefix): string {
   return p.afi === 2 ? `${bgpdumpIpv6(p.addr)}/${p.len}` : `${p.addr[0]}.${p.addr[1]}.${p.addr[2]}.${p.addr[3]}/${p.len}`;
 }
 
-function listPrefix(l: PrefixList, i: number): string {
-  if (l.afi !== 2) return `${ipv4TextU32(l.words[i]!)}/${l.lens[i]}`;
-  const b = new Uint8Array(16);
-  for (let k = 0; k < 4; k++) {
-    const w = l.words[4 * i + k]!;
-    b[4 * k] = w >>> 24; b[4 * k + 1] = (w >>> 16) & 255; b[4 * k + 2] = (w >>> 8) & 255; b[4 * k + 3] = w & 255;
-  }
-  return `${bgpdumpIpv6(b)}/${l.lens[i]}`;
-}
-
-const isPrefixList = (n: MpNlri | null): n is PrefixList => n !== null && !('opaque' in n);
-
 export class BgpdumpFormatter {
   private peerFields: string[] | null = null;
   // Per attribute-set caches (the reader shares AttrSet objects between entries with equal attributes). Strong maps
   // cleared when full: WeakMaps cost more in garbage collection than they save here.
   private tails = new Map<AttrSet, string>();
-  private views = new Map<AttrSet, BgpdumpAttrs>();
   private readonly sectionTails: BytesMap<string>;
+  private readonly views4: BytesMap<BgpdumpAttrs>;
+  private readonly views2: BytesMap<BgpdumpAttrs>;
   private readonly maxCached: number;
   private readonly large: boolean;
   private readonly change: boolean;
@@ -71,17 +62,8 @@ export class BgpdumpFormatter {
     this.change = opts.time === 'change';
     this.maxCached = opts.maxCached ?? 32_768;
     this.sectionTails = new BytesMap(this.maxCached);
-  }
-
-  /** The view of a message's attributes: from its raw section when the codec kept it, as bgpdump reads it. */
-  private view(set: AttrSet, raw: Uint8Array | undefined, as4: boolean): BgpdumpAttrs {
-    let v = this.views.get(set);
-    if (v === undefined) {
-      v = raw !== undefined ? bgpdumpAttrsRaw(raw, 0, raw.length, as4) : bgpdumpAttrs(set.list, as4);
-      if (this.views.size >= this.maxCached) this.views = new Map();
-      this.views.set(set, v);
-    }
-    return v;
+    this.views4 = new BytesMap(this.maxCached);
+    this.views2 = new BytesMap(this.maxCached);
   }
 
   /** The lines of one record, each ending in '\n' ('' when the record prints nothing). */
@@ -168,34 +150,41 @@ export class BgpdumpFormatter {
   }
 
   private message(r: Bgp4mpMessageRecord): string {
-    const m = r.message;
-    if (m === null || m.type !== 'UPDATE') return '';
+    // Records built from a message model are encoded first, so that every message is read from its octets.
+    let bytes = r.bytes;
+    if (bytes.length === 0) {
+      if (r.message === null || r.message.type !== 'UPDATE') return '';
+      try {
+        bytes = encodeMessage(r.message, bgp4mpContext(r.as4, r.addPath));
+      } catch (e) {
+        this.onProblem(`BGP4MP message that cannot be encoded: ${(e as Error).message}`);
+        return '';
+      }
+    }
+    const u = walkUpdate(bytes, r.addPath, bgpdumpIpv6);
+    if (u === null) return '';
     const localAp = r.local && r.addPath;
     const label = `${r.extended ? 'BGP4MP_ET' : 'BGP4MP'}${r.addPath ? '_AP' : r.local ? '_LOCAL' : ''}|`;
     const head = `${label}${time(r.timestamp, r.extended, r.microseconds)}|`;
     // bgpdump reads the two AS/IP pairs in swapped order for the LOCAL_ADDPATH subtypes and prints the second.
-    const ip = localAp ? r.localIp : r.peerIp;
-    const who = `${bgpdumpAddress(ip)}|${localAp ? r.localAs : r.peerAs}|`;
+    const who = `${bgpdumpAddress(localAp ? r.localIp : r.peerIp)}|${localAp ? r.localAs : r.peerAs}|`;
     let out = '';
-    const w = (l: PrefixList, v6quirk: boolean) => {
+    const w = (l: PrefixTexts) => {
       let whoW = who;
-      if (v6quirk && l.afi === 2 && r.afi === 1 && r.local && !r.addPath) {
+      if (l.afi === 2 && r.afi === 1 && r.local && !r.addPath) {
         whoW = `${bgpdumpIpv6(zeroFill(parseIpv4(r.peerIp) ?? new Uint8Array(4), 16))}|${r.peerAs}|`;
       }
-      for (let i = 0; i < l.length; i++) {
-        out += `${head}W|${whoW}${listPrefix(l, i)}${r.addPath ? `|${l.pathIds?.[i] ?? 0}` : ''}\n`;
-      }
+      for (let i = 0; i < l.texts.length; i++) out += `${head}W|${whoW}${l.texts[i]}${r.addPath ? `|${l.ids[i]}` : ''}\n`;
     };
-    w(m.withdrawn, false);
-    if (isPrefixList(m.mpUnreach)) w(m.mpUnreach, true);
-    const hasNlri = m.nlri.length > 0;
-    const mpA = isPrefixList(m.mpReach) && m.mpReach.length > 0 ? m.mpReach : null;
-    if (!hasNlri && mpA === null) return out;
-    const v = this.view(m.attrs, m.attrSection, r.as4);
-    const id = (l: PrefixList, i: number) => (r.addPath ? `${l.pathIds?.[i] ?? 0}|` : '');
-    if (hasNlri) {
+    w(u.withdrawn);
+    if (u.mpUnreach !== null) w(u.mpUnreach);
+    const mpA = u.mpReach !== null && u.mpReach.texts.length > 0 ? u.mpReach : null;
+    if (u.nlri.texts.length === 0 && mpA === null) return out;
+    const v = this.sectionView(bytes, u.attrStart, u.attrEnd, r.as4);
+    const id = (l: PrefixTexts, i: number) => (r.addPath ? `${l.ids[i]}|` : '');
+    if (u.nlri.texts.length > 0) {
       const tail = `${v.asPath}|${v.origin}|${v.nextHop}|${v.localPref}|${v.med}|${this.rest(v)}`;
-      for (let i = 0; i < m.nlri.length; i++) out += `${head}A|${who}${listPrefix(m.nlri, i)}|${id(m.nlri, i)}${tail}\n`;
+      for (let i = 0; i < u.nlri.texts.length; i++) out += `${head}A|${who}${u.nlri.texts[i]}|${id(u.nlri, i)}${tail}\n`;
     }
     if (mpA !== null) {
       const nh = v.mpReach?.nextHop ?? new Uint8Array(0);
@@ -206,9 +195,21 @@ export class BgpdumpFormatter {
         const t = mpNextHopText(nh);
         tail = (t === null ? '' : `${v.asPath}|${v.origin}|${t}|${v.localPref}|${v.med}|`) + this.rest(v);
       }
-      for (let i = 0; i < mpA.length; i++) out += `${head}A|${who}${listPrefix(mpA, i)}|${id(mpA, i)}${tail}\n`;
+      for (let i = 0; i < mpA.texts.length; i++) out += `${head}A|${who}${mpA.texts[i]}|${id(mpA, i)}${tail}\n`;
     }
     return out;
+  }
+
+  /** The view of a message's attribute section, computed once per distinct section. */
+  private sectionView(b: Uint8Array, s: number, e: number, as4: boolean): BgpdumpAttrs {
+    const map = as4 ? this.views4 : this.views2;
+    const h = hashBytes(b, s, e);
+    let v = map.get(h, b, s, e);
+    if (v === undefined) {
+      v = bgpdumpAttrsRaw(b, s, e, as4);
+      map.set(h, b, s, e, v);
+    }
+    return v;
   }
 }
 

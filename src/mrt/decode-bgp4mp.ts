@@ -1,10 +1,11 @@
 // BGP4MP / BGP4MP_ET record bodies (RFC 6396 §4.4; RFC 8050 §5 add-path): STATE_CHANGE(_AS4) and the MESSAGE
-// subtypes. The BGP message is decoded by the wire codec with the context the subtype implies: 4-octet AS numbers
-// for the _AS4 subtypes, Path Identifiers on every IPv4/IPv6 unicast/multicast NLRI for the _ADDPATH subtypes, and
-// lengths up to 65535 (a dump may hold RFC 8654 extended messages). A message the codec rejects stays in the record
-// as bytes with its error: the record itself is well-formed.
+// subtypes. The BGP message is decoded (lazily, see ReadMessageRecord) by the wire codec with the context the
+// subtype implies: 4-octet AS numbers for the _AS4 subtypes, Path Identifiers on every IPv4/IPv6 unicast/multicast
+// NLRI for the _ADDPATH subtypes, and lengths up to 65535 (a dump may hold RFC 8654 extended messages). A message
+// the codec rejects stays in the record as bytes with its error: the record itself is well-formed.
 import {
-  type CodecContext, decodeMessage, family, symmetricContext,
+  type AttrCache, type BgpMessage, type CodecContext, decodeMessage, type DecodeResult, family, symmetricContext,
+  type WireError,
 } from '../bgp/wire/index.js';
 import { addrLength, addrText, u16, u32 } from './bytes.js';
 import { messageSubtypeFlags } from './constants.js';
@@ -60,19 +61,38 @@ export function decodeStateChange(b: Uint8Array, s: number, e: number, timestamp
     oldState: u16(b, p.next), newState: u16(b, p.next + 2) };
 }
 
+/**
+ * A BGP4MP message record read from a file. The BGP message is decoded by the wire codec on first access (message,
+ * error, errors, trailing); `bytes` holds the octets, which printing (bgpdump.ts) and writing use directly.
+ */
+export class ReadMessageRecord implements Bgp4mpMessageRecord {
+  readonly kind = 'BGP4MP_MESSAGE' as const;
+  private d: DecodeResult | null = null;
+  constructor(readonly timestamp: number, readonly subtype: number, readonly extended: boolean,
+    readonly microseconds: number, readonly as4: boolean, readonly local: boolean, readonly addPath: boolean,
+    readonly peerAs: number, readonly localAs: number, readonly ifIndex: number, readonly afi: number,
+    readonly peerIp: string, readonly localIp: string, readonly bytes: Uint8Array,
+    private readonly cache: AttrCache | undefined) {}
+  private get decoded(): DecodeResult {
+    return this.d ??= decodeMessage(this.bytes, bgp4mpContext(this.as4, this.addPath), 0,
+      this.cache === undefined ? NO_OPTIONS : { cache: this.cache });
+  }
+  get message(): BgpMessage | null { const r = this.decoded; return r.ok ? r.msg : null; }
+  get error(): WireError | null { const r = this.decoded; return r.ok ? null : r.error; }
+  get errors(): readonly WireError[] { const r = this.decoded; return r.ok ? r.errors : []; }
+  get trailing(): Uint8Array | undefined {
+    if (!this.decoded.ok) return undefined;
+    const len = u16(this.bytes, 16);
+    return len < this.bytes.length ? this.bytes.subarray(len) : undefined;
+  }
+}
+
 export function decodeMessageRecord(b: Uint8Array, s: number, e: number, timestamp: number, microseconds: number,
   extended: boolean, subtype: number, caches: DecodeCaches | undefined): Bgp4mpMessageRecord | Fault {
   const f = messageSubtypeFlags(subtype)!;
   const p = decodePeering(b, s, e, f.as4);
   if (p instanceof Fault) return p;
-  const msg = b.subarray(p.next, e);
-  const ctx = bgp4mpContext(f.as4, f.addPath);
   const cache = caches?.codec(CACHE_KEYS[(f.as4 ? 1 : 0) + (f.addPath ? 2 : 0)]!);
-  const r = decodeMessage(msg, ctx, 0, cache === undefined ? NO_OPTIONS : { cache });
-  const mlen = r.ok && msg.length >= 18 ? u16(msg, 16) : msg.length;
-  const rec: Bgp4mpMessageRecord = { kind: 'BGP4MP_MESSAGE', timestamp, subtype, extended, microseconds, as4: f.as4,
-    local: f.local, addPath: f.addPath, peerAs: p.peerAs, localAs: p.localAs, ifIndex: p.ifIndex, afi: p.afi,
-    peerIp: p.peerIp, localIp: p.localIp, message: r.ok ? r.msg : null, bytes: msg, error: r.ok ? null : r.error,
-    errors: r.ok ? r.errors : [] };
-  return mlen < msg.length ? { ...rec, trailing: msg.subarray(mlen) } : rec;
+  return new ReadMessageRecord(timestamp, subtype, extended, microseconds, f.as4, f.local, f.addPath, p.peerAs,
+    p.localAs, p.ifIndex, p.afi, p.peerIp, p.localIp, b.subarray(p.next, e), cache);
 }

@@ -1,7 +1,10 @@
 // encodeRecord(): the exact inverse of decodeRecord() (RFC 6396 §2-§4, RFC 8050 §4-§5). Pure: the model in, the
-// record octets (header included) out. Throws MrtEncodeError for a model that cannot be written (an AS that does
+// record octets (header included) out. RIB entries read from a file are written from the octets they were read
+// from (their model is immutable); others from their attributes, encoded once per attribute list object. Throws MrtEncodeError for a model that cannot be written (an AS that does
 // not fit its field, a bad address, a section over 65535 octets).
-import { encodeAttributes, encodeMessage, symmetricContext, type Prefix } from '../bgp/wire/index.js';
+import {
+  type CodecContext, encodeAttributes, encodeMessage, type PathAttribute, type Prefix, symmetricContext,
+} from '../bgp/wire/index.js';
 import { ByteWriter, MrtEncodeError } from './bytes.js';
 import { MRT, PEER_TYPE_AS4, PEER_TYPE_IPV6 } from './constants.js';
 import { bgp4mpContext } from './decode-bgp4mp.js';
@@ -26,10 +29,25 @@ function finish(w: ByteWriter): Uint8Array {
   return w.result();
 }
 
-function attributeSection(w: ByteWriter, e: { attrs: RibEntry['attrs']; mpReach: RibEntry['mpReach'];
-  mpUnreach: RibEntry['mpUnreach']; rawAttributes?: Uint8Array | undefined }, ctx: Parameters<typeof encodeAttributes>[1]):
-  void {
-  const a = e.rawAttributes ?? encodeAttributes(e.attrs.list, ctx, e.mpReach, e.mpUnreach);
+type Section = { attrs: RibEntry['attrs']; mpReach: RibEntry['mpReach']; mpUnreach: RibEntry['mpUnreach'];
+  rawAttributes?: Uint8Array | undefined; attributeBytes?: Uint8Array | undefined };
+
+/** Encoded sections per attribute list (entries of a RIB dump share lists); per context, weakly held. */
+const SECTIONS = new Map<CodecContext, WeakMap<readonly PathAttribute[], Uint8Array>>();
+
+function attributeSection(w: ByteWriter, e: Section, ctx: CodecContext): void {
+  // An entry read from a file carries the octets it was read from; its model is immutable, so they are its encoding.
+  let a = e.attributeBytes ?? e.rawAttributes;
+  if (a === undefined) {
+    if (e.mpReach === null && e.mpUnreach === null) {
+      let m = SECTIONS.get(ctx);
+      if (m === undefined) SECTIONS.set(ctx, m = new WeakMap());
+      a = m.get(e.attrs.list);
+      if (a === undefined) m.set(e.attrs.list, a = encodeAttributes(e.attrs.list, ctx, null, null));
+    } else {
+      a = encodeAttributes(e.attrs.list, ctx, e.mpReach, e.mpUnreach);
+    }
+  }
   w.u16(a.length, 'attribute length').bytes(a);
 }
 
@@ -106,12 +124,14 @@ export function encodeRecord(r: MrtRecord): Uint8Array {
       return finish(w);
     }
     case 'BGP4MP_MESSAGE': {
-      const msg = r.message === null ? r.bytes : encodeMessage(r.message, bgp4mpContext(r.as4, r.addPath));
+      // The octets when the record has them (read from a file, or given by the writer), else the encoded message.
+      const fromModel = r.bytes.length === 0 && r.message !== null;
+      const msg = fromModel ? encodeMessage(r.message!, bgp4mpContext(r.as4, r.addPath)) : r.bytes;
       const w = new ByteWriter(64 + msg.length);
       header(w, r.timestamp, r.extended ? MRT.BGP4MP_ET : MRT.BGP4MP, r.subtype, r.extended ? r.microseconds : undefined);
       peering(w, r);
       w.bytes(msg);
-      if (r.message !== null && r.trailing !== undefined) w.bytes(r.trailing);
+      if (fromModel && r.trailing !== undefined) w.bytes(r.trailing);
       return finish(w);
     }
     case 'TABLE_DUMP': return tableDump(r);

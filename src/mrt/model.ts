@@ -6,8 +6,11 @@
 //    (TABLE_DUMP_V2: 4-octet AS, RFC 6396 §4.3.4; BGP4MP: as the subtype says). Attributes the codec cannot hold
 //    (a section with a fatal error) are kept as bytes in `rawAttributes`, which then wins on encoding.
 //  - A BGP4MP message is the codec's BgpMessage; one the codec rejects is kept as bytes (`message` null, `error`
-//    set). encodeRecord() writes `message` when it is set, else `bytes`: a writer that already holds the bytes of a
-//    message it sent or received passes them with `message: null` and nothing is re-encoded.
+//    set). encodeRecord() writes `bytes` when there are any, else encodes `message`: a writer that already holds
+//    the octets of a message it sent or received passes them and nothing is re-encoded.
+//  - Records read from a file decode their parts on first access (RIB entry attributes, BGP4MP messages): they are
+//    class instances whose fields are getters, so copy them field by field, not with object spread.
+//  - Models are immutable: encoders cache the encoding of an attribute list by its identity.
 //  - Addresses are text, as in the wire codec; prefixes are the codec's Prefix value (host bits kept).
 //  - Records the reader does not interpret (other types, unknown subtypes, RIB_GENERIC of a family whose NLRI it
 //    cannot delimit) are UNKNOWN with their body bytes, so they are passed through, never dropped.
@@ -131,7 +134,8 @@ export interface Bgp4mpMessageRecord extends Bgp4mpBase<'BGP4MP_MESSAGE'> {
   readonly addPath: boolean;
   /** The decoded message, or null when the codec rejected it (see error) or the writer passes bytes only. */
   readonly message: BgpMessage | null;
-  /** The message octets as they are in the record (header included). */
+  /** The octets after the Local IP (the message, header included, and any trailing octets); empty when the record
+   *  is built from `message` alone. */
   readonly bytes: Uint8Array;
   /** Octets after the BGP message's own length, inside the record (normally absent). */
   readonly trailing?: Uint8Array;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fromHex } from '../../src/bgp/wire/index.js';
 import { BgpdumpFormatter, type BgpdumpOptions } from '../../src/mrt/bgpdump.js';
 import { encodeRecord } from '../../src/mrt/encode.js';
-import type { MrtRecord } from '../../src/mrt/model.js';
+import type { MrtRecord, RibEntry } from '../../src/mrt/model.js';
 import { readMrt } from '../../src/mrt/reader.js';
 
 export function hex(s: string): Uint8Array {
@@ -60,4 +60,28 @@ export function firstDifference(a: readonly string[], b: readonly string[]): str
     if (a[i] !== b[i]) return `line ${i + 1}:\n  ours:    ${a[i] ?? '(none)'}\n  bgpdump: ${b[i] ?? '(none)'}`;
   }
   return 'no difference';
+}
+
+/**
+ * The record as a plain model without the octets it was read from (RIB attributeBytes, BGP4MP message bytes):
+ * encoding it must then work from the decoded model alone, which is what a round-trip test has to exercise.
+ */
+export function modelOnly(r: MrtRecord): MrtRecord {
+  const entry = (e: RibEntry): RibEntry => ({ peerIndex: e.peerIndex, originatedTime: e.originatedTime, pathId: e.pathId,
+    attrs: e.attrs, mpReach: e.mpReach, mpUnreach: e.mpUnreach, errors: e.errors,
+    ...(e.rawAttributes !== undefined ? { rawAttributes: e.rawAttributes } : {}) });
+  switch (r.kind) {
+    case 'RIB': case 'RIB_GENERIC': return { ...r, entries: r.entries.map(entry) };
+    case 'TABLE_DUMP': { const { attributeBytes: _x, ...rest } = r; void _x; return rest; }
+    case 'BGP4MP_MESSAGE': {
+      // Without its octets when the message decoded: then encoding has to go through the message model.
+      const base = { kind: r.kind, timestamp: r.timestamp, subtype: r.subtype, extended: r.extended,
+        microseconds: r.microseconds, as4: r.as4, local: r.local, addPath: r.addPath, peerAs: r.peerAs,
+        localAs: r.localAs, ifIndex: r.ifIndex, afi: r.afi, peerIp: r.peerIp, localIp: r.localIp, message: r.message,
+        error: r.error, errors: r.errors };
+      return r.message === null ? { ...base, bytes: r.bytes }
+        : { ...base, bytes: new Uint8Array(0), ...(r.trailing !== undefined ? { trailing: r.trailing } : {}) };
+    }
+    default: return r;
+  }
 }
