@@ -82,11 +82,20 @@ export function bgpdumpIpv6(b: Uint8Array, o = 0): string {
   return s;
 }
 
+const ADDRESSES = new Map<string, string>();
+
 /** bgpdump's text of an address given as our text (IPv4 unchanged, IPv6 through bgpdumpIpv6). */
 export function bgpdumpAddress(text: string): string {
   if (!text.includes(':')) return text;
-  const b = parseIpv6(text);
-  return b === null ? text : bgpdumpIpv6(b);
+  // Peer addresses repeat on every line: remember a few thousand.
+  let t = ADDRESSES.get(text);
+  if (t === undefined) {
+    const b = parseIpv6(text);
+    t = b === null ? text : bgpdumpIpv6(b);
+    if (ADDRESSES.size >= 4096) ADDRESSES.clear();
+    ADDRESSES.set(text, t);
+  }
+  return t;
 }
 
 const END: Readonly<Record<number, string>> = { 1: '}', 3: ')', 4: ']' };
