@@ -32,11 +32,16 @@ const inNs = (ns: string, args: string[]) => spawnSync('ip', ['netns', 'exec', n
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, seconds = 90): Promise<void> {
   const end = Date.now() + seconds * 1000;
+  let last = '';
   while (Date.now() < end) {
-    if (await ok()) return;
+    try {
+      if (await ok()) return;
+    } catch (e) {
+      last = (e as Error).message; // e.g. the daemon's control socket is not there yet
+    }
     await sleep(250);
   }
-  assert.fail(`timed out after ${seconds} s waiting for ${what}`);
+  assert.fail(`timed out after ${seconds} s waiting for ${what}${last === '' ? '' : ` (last error: ${last})`}`);
 }
 
 /** Records of a file, with a check that each re-encodes to its exact octets. */
