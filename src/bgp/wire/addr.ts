@@ -114,8 +114,14 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+// Node's native latin1 slice is ~3x faster than String.fromCharCode.apply; it is a pure byte-to-string
+// conversion (no I/O). Other runtimes fall back to fromCharCode.
+const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, s: number, e: number) => string } } })
+  .Buffer?.prototype.latin1Slice;
+
 /** Latin-1 string of bytes: a bijective, cheap Map key for byte strings (used to intern attribute sets). */
 export function bytesKey(b: Uint8Array, start = 0, end = b.length): string {
+  if (latin1Slice !== undefined) return latin1Slice.call(b, start, end);
   let s = '';
   const CH = 8192;
   for (let i = start; i < end; i += CH) {

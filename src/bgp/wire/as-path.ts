@@ -101,16 +101,17 @@ export function mergeAs4Path(asPath: readonly AsSegment[], as4Path: readonly AsS
   if (n4 > n2) return asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
   let keep = n2 - n4;
   const out: AsSegment[] = [];
+  // "A valid AS_CONFED_SEQUENCE or AS_CONFED_SET path segment SHALL be prepended if it is either the leading path
+  // segment or is adjacent to a path segment that is prepended": the walk stops at the first sequence or set that
+  // is not taken (or taken only in part), so every confed segment it reaches qualifies.
   for (const s of asPath) {
-    if (s.type === AS_CONFED_SEQUENCE || s.type === AS_CONFED_SET) {
-      if (keep > 0 || out.length === 0 || out.every((o) => o.type >= 3)) out.push({ type: s.type, asns: [...s.asns] });
-      continue;
-    }
+    if (s.type === AS_CONFED_SEQUENCE || s.type === AS_CONFED_SET) { out.push({ type: s.type, asns: [...s.asns] }); continue; }
     if (keep === 0) break;
     if (s.type === AS_SET) { out.push({ type: AS_SET, asns: [...s.asns] }); keep--; continue; }
     const take = Math.min(keep, s.asns.length);
     out.push({ type: AS_SEQUENCE, asns: s.asns.slice(0, take) });
     keep -= take;
+    if (take < s.asns.length) break;
   }
   for (const s of as4) {
     const last = out[out.length - 1];

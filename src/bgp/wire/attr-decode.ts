@@ -10,6 +10,7 @@
 //   attribute header/length past the end -> treat-as-withdraw, NLRI located by the Total Attribute Length (§4)
 //   unknown attribute, Optional bit 0    -> session reset (RFC 4271 §6.3, 3/2)
 // A rejected attribute stays in the list as INVALID (value bytes + reason) so that encoding reproduces the input.
+// Values kept in an attribute set are copies, not views: a cached set must not keep a whole input buffer alive.
 // Semantic checks that need the session (missing well-known attributes, eBGP rules, next-hop sanity, AS4 from a
 // NEW speaker) are in validate.ts.
 //
@@ -112,7 +113,7 @@ function attrBytes(b: Uint8Array, p: number, ve: number): Uint8Array {
 }
 
 function invalid(flags: number, type: number, b: Uint8Array, vs: number, ve: number, error: WireError): PathAttribute {
-  return { name: 'INVALID', typeCode: type, flags, value: b.subarray(vs, ve), error: error.kind };
+  return { name: 'INVALID', typeCode: type, flags, value: b.slice(vs, ve), error: error.kind };
 }
 
 function decodeSegments(b: Uint8Array, vs: number, ve: number, width: number): AsSegment[] | string {
@@ -150,107 +151,111 @@ interface Ctx {
 }
 
 /** Decode one attribute; pushes non-fatal errors to c.errors, returns a fatal error as WireError. */
+type FailKind = 'attr-flags' | 'attr-length' | 'attr-optional' | 'as-path-malformed' | 'origin-invalid';
+
+/** Record a non-fatal error for the attribute at b[p, ve) and return it as INVALID. */
+function failAttr(c: Ctx, flags: number, type: number, p: number, vs: number, ve: number, kind: FailKind, reason: string,
+  action: Action = malformedAction(type), fam?: { afi: number; safi: number }): PathAttribute {
+  const e = { kind, action, reason: `${ATTR_NAMES[type] ?? `attribute ${type}`}: ${reason}`, typeCode: type,
+    attr: attrBytes(c.b, p, ve), ...(fam ?? {}) } as WireError;
+  c.errors.push(e);
+  return invalid(flags, type, c.b, vs, ve, e);
+}
+
 function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, ve: number): PathAttribute | WireError {
   const b = c.b;
   const len = ve - vs;
-  const fail = (kind: 'attr-flags' | 'attr-length' | 'attr-optional' | 'as-path-malformed' | 'origin-invalid',
-    reason: string, action: Action = malformedAction(type), extra: { afi?: number; safi?: number } = {}): PathAttribute => {
-    const e = { kind, action, reason: `${ATTR_NAMES[type] ?? `attribute ${type}`}: ${reason}`, typeCode: type,
-      attr: attrBytes(b, p, ve), ...extra } as WireError;
-    c.errors.push(e);
-    return invalid(flags, type, b, vs, ve, e);
-  };
   const expected = EXPECTED_FLAGS[type];
   if (expected === undefined) {
     if ((flags & FLAG.OPTIONAL) === 0) {
       return { kind: 'attr-unrecognized-well-known', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
         reason: `unrecognized well-known attribute type ${type}` };
     }
-    return { name: 'UNKNOWN', typeCode: type, flags, value: b.subarray(vs, ve) };
+    return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
   }
   if ((flags & 0xc0) !== expected) {
     if (type === ATTR.MP_REACH_NLRI || type === ATTR.MP_UNREACH_NLRI) {
       if (len < 3) return { kind: 'attr-flags', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
         reason: `${ATTR_NAMES[type]}: wrong flags 0x${flags.toString(16)} and no AFI/SAFI` };
-      return fail('attr-flags', `flags 0x${flags.toString(16)}, expected 0x${expected.toString(16)}`,
+      return failAttr(c, flags, type, p, vs, ve, 'attr-flags', `flags 0x${flags.toString(16)}, expected 0x${expected.toString(16)}`,
         'afi-safi-disable', { afi: u16(b, vs), safi: b[vs + 2]! });
     }
-    return fail('attr-flags', `flags 0x${flags.toString(16)}, expected optional/transitive 0x${expected.toString(16)}`);
+    return failAttr(c, flags, type, p, vs, ve, 'attr-flags', `flags 0x${flags.toString(16)}, expected optional/transitive 0x${expected.toString(16)}`);
   }
   switch (type) {
     case ATTR.ORIGIN:
-      if (len !== 1) return fail('attr-length', `length ${len}, expected 1`);
-      if (b[vs]! > 2) return fail('origin-invalid', `undefined value ${b[vs]}`);
-      return { name: 'ORIGIN', typeCode: 1, flags, origin: b[vs]! };
+      if (len !== 1) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 1`);
+      if (b[vs]! > 2) return failAttr(c, flags, type, p, vs, ve, 'origin-invalid', `undefined value ${b[vs]}`);
+      return flags === 0x40 ? ORIGINS[b[vs]!]! : { name: 'ORIGIN', typeCode: 1, flags, origin: b[vs]! };
     case ATTR.AS_PATH: case ATTR.AS4_PATH: {
       const segs = decodeSegments(b, vs, ve, type === ATTR.AS4_PATH || c.ctx.as4 ? 4 : 2);
-      if (typeof segs === 'string') return fail('as-path-malformed', segs);
+      if (typeof segs === 'string') return failAttr(c, flags, type, p, vs, ve, 'as-path-malformed', segs);
       if (type === ATTR.AS4_PATH) {
-        if (len === 0) return fail('attr-length', 'length 0');
+        if (len === 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', 'length 0');
         return { name: 'AS4_PATH', typeCode: 17, flags, segments: segs };
       }
       return { name: 'AS_PATH', typeCode: 2, flags, segments: segs };
     }
     case ATTR.NEXT_HOP:
-      if (len !== 4) return fail('attr-length', `length ${len}, expected 4`);
+      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
       return { name: 'NEXT_HOP', typeCode: 3, flags, nextHop: ipv4Text(b, vs) };
     case ATTR.MULTI_EXIT_DISC:
-      if (len !== 4) return fail('attr-length', `length ${len}, expected 4`);
+      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
       return { name: 'MULTI_EXIT_DISC', typeCode: 4, flags, med: u32(b, vs) };
     case ATTR.LOCAL_PREF:
-      if (len !== 4) return fail('attr-length', `length ${len}, expected 4`);
+      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
       return { name: 'LOCAL_PREF', typeCode: 5, flags, localPref: u32(b, vs) };
     case ATTR.ATOMIC_AGGREGATE:
-      if (len !== 0) return fail('attr-length', `length ${len}, expected 0`);
+      if (len !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 0`);
       return { name: 'ATOMIC_AGGREGATE', typeCode: 6, flags };
     case ATTR.AGGREGATOR: {
       const want = c.ctx.as4 ? 8 : 6;
-      if (len !== want) return fail('attr-length', `length ${len}, expected ${want}`);
+      if (len !== want) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected ${want}`);
       return want === 8 ? { name: 'AGGREGATOR', typeCode: 7, flags, asn: u32(b, vs), address: ipv4Text(b, vs + 4) }
         : { name: 'AGGREGATOR', typeCode: 7, flags, asn: u16(b, vs), address: ipv4Text(b, vs + 2) };
     }
     case ATTR.AS4_AGGREGATOR:
-      if (len !== 8) return fail('attr-length', `length ${len}, expected 8`);
+      if (len !== 8) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 8`);
       return { name: 'AS4_AGGREGATOR', typeCode: 18, flags, asn: u32(b, vs), address: ipv4Text(b, vs + 4) };
     case ATTR.COMMUNITIES: {
-      if (len === 0 || len % 4 !== 0) return fail('attr-length', `length ${len}, expected a non-zero multiple of 4`);
+      if (len === 0 || len % 4 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 4`);
       const communities = new Array<number>(len >> 2);
       for (let i = 0, q = vs; q < ve; i++, q += 4) communities[i] = u32(b, q);
       return { name: 'COMMUNITIES', typeCode: 8, flags, communities };
     }
     case ATTR.ORIGINATOR_ID:
-      if (len !== 4) return fail('attr-length', `length ${len}, expected 4`);
+      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
       return { name: 'ORIGINATOR_ID', typeCode: 9, flags, originatorId: ipv4Text(b, vs) };
     case ATTR.CLUSTER_LIST: {
-      if (len === 0 || len % 4 !== 0) return fail('attr-length', `length ${len}, expected a non-zero multiple of 4`);
+      if (len === 0 || len % 4 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 4`);
       const clusterList: string[] = [];
       for (let q = vs; q < ve; q += 4) clusterList.push(ipv4Text(b, q));
       return { name: 'CLUSTER_LIST', typeCode: 10, flags, clusterList };
     }
     case ATTR.EXTENDED_COMMUNITIES: {
-      if (len === 0 || len % 8 !== 0) return fail('attr-length', `length ${len}, expected a non-zero multiple of 8`);
+      if (len === 0 || len % 8 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 8`);
       const communities: ExtCommunity[] = [];
       for (let q = vs; q < ve; q += 8) communities.push({ hi: u32(b, q), lo: u32(b, q + 4) });
       return { name: 'EXTENDED_COMMUNITIES', typeCode: 16, flags, communities };
     }
     case ATTR.LARGE_COMMUNITY: {
-      if (len === 0 || len % 12 !== 0) return fail('attr-length', `length ${len}, expected a non-zero multiple of 12`);
+      if (len === 0 || len % 12 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 12`);
       const communities: LargeCommunity[] = [];
       for (let q = vs; q < ve; q += 12) communities.push({ global: u32(b, q), local1: u32(b, q + 4), local2: u32(b, q + 8) });
       return { name: 'LARGE_COMMUNITY', typeCode: 32, flags, communities };
     }
     case ATTR.ONLY_TO_CUSTOMER:
-      if (len !== 4) return fail('attr-length', `length ${len}, expected 4`);
+      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
       return { name: 'ONLY_TO_CUSTOMER', typeCode: 35, flags, asn: u32(b, vs) };
     case ATTR.MP_REACH_NLRI: {
       if (c.mrt !== undefined && len >= 1 && b[vs]! + 1 === len) {
         // RFC 6396 §4.3.4: only next-hop length and next hop; AFI/SAFI come from the RIB entry.
         const { afi, safi } = c.mrt;
-        const nhBytes = b.subarray(vs + 1, ve);
+        const nhBytes = b.slice(vs + 1, ve);
         let nextHop: string[] = [];
         if (isPrefixFamily(afi, safi)) {
           const nh = mpNextHop(afi, b, vs + 1, len - 1);
-          if (typeof nh === 'string') return fail('attr-optional', nh, 'afi-safi-disable', { afi, safi });
+          if (typeof nh === 'string') return failAttr(c, flags, type, p, vs, ve, 'attr-optional', nh, 'afi-safi-disable', { afi, safi });
           nextHop = nh;
         }
         return { name: 'MP_REACH_NLRI', typeCode: 14, flags, afi, safi, nextHop, nextHopBytes: nhBytes, reserved: 0,
@@ -262,19 +267,19 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
       }
       const afi = u16(b, vs), safi = b[vs + 2]!;
       const fam = { afi, safi };
-      if (len < 5) return fail('attr-length', `length ${len} leaves no room for the next hop`, 'afi-safi-disable', fam);
+      if (len < 5) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len} leaves no room for the next hop`, 'afi-safi-disable', fam);
       const nhLen = b[vs + 3]!;
       if (vs + 4 + nhLen + 1 > ve) {
-        return fail('attr-optional', `next hop length ${nhLen} overruns the attribute`, 'afi-safi-disable', fam);
+        return failAttr(c, flags, type, p, vs, ve, 'attr-optional', `next hop length ${nhLen} overruns the attribute`, 'afi-safi-disable', fam);
       }
       let nextHop: string[] = [];
       if (isPrefixFamily(afi, safi)) {
         const nh = mpNextHop(afi, b, vs + 4, nhLen);
-        if (typeof nh === 'string') return fail('attr-optional', nh, 'afi-safi-disable', fam);
+        if (typeof nh === 'string') return failAttr(c, flags, type, p, vs, ve, 'attr-optional', nh, 'afi-safi-disable', fam);
         nextHop = nh;
       }
       return { name: 'MP_REACH_NLRI', typeCode: 14, flags, afi, safi, nextHop,
-        nextHopBytes: b.subarray(vs + 4, vs + 4 + nhLen), reserved: b[vs + 4 + nhLen]! };
+        nextHopBytes: b.slice(vs + 4, vs + 4 + nhLen), reserved: b[vs + 4 + nhLen]! };
     }
     case ATTR.MP_UNREACH_NLRI: {
       if (len < 3) {
@@ -284,7 +289,7 @@ function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, v
       return { name: 'MP_UNREACH_NLRI', typeCode: 15, flags, afi: u16(b, vs), safi: b[vs + 2]! };
     }
     default:
-      return { name: 'UNKNOWN', typeCode: type, flags, value: b.subarray(vs, ve) };
+      return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
   }
 }
 
@@ -297,6 +302,17 @@ function mpNlri(b: Uint8Array, s: number, e: number, afi: number, safi: number, 
   errors.push({ kind: 'nlri-invalid', action: 'afi-safi-disable', field, afi, safi,
     reason: `${field === 'mp-reach' ? 'MP_REACH_NLRI' : 'MP_UNREACH_NLRI'} NLRI: ${r.fault}` });
   return { opaque: true, afi, safi, bytes: b.subarray(s, e) };
+}
+
+const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+/** Shared ORIGIN values with the usual flags: attribute objects are immutable, and most sets carry one of these. */
+const ORIGINS: readonly PathAttribute[] = [0, 1, 2].map((origin) => Object.freeze({ name: 'ORIGIN', typeCode: 1, flags: 0x40,
+  origin }) as PathAttribute);
+
+const SEEN = new Float64Array(256);
+let generation = 0;
+function nextGeneration(): number {
+  return ++generation;
 }
 
 /** Interns attribute sets by key. One cache per session and direction (decoding depends on its context). */
@@ -343,14 +359,15 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
   const errors: WireError[] = [];
   const c: Ctx = { b, ctx, mrt: opts.mrt, errors };
   const list: PathAttribute[] = [];
-  const seen = new Uint8Array(256);
+  // Duplicate detection without allocating: a shared stamp array and a generation number per call.
+  const gen = nextGeneration();
   let fatal: WireError | null = null;
   let p = start;
   while (p < end) {
     const remain = end - p;
     const ext = (b[p]! & FLAG.EXTENDED) !== 0;
     if (remain < 3 || (ext && remain < 4)) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.subarray(p, end) });
+      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
       errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
         reason: `${remain} octet(s) left in the attribute section, too few for an attribute header` });
       break;
@@ -359,12 +376,12 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
     const len = ext ? u16(b, p + 2) : b[p + 2]!;
     const vs = p + (ext ? 4 : 3), ve = vs + len;
     if (ve > end) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.subarray(p, end) });
+      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
       errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
         reason: `attribute type ${type} of length ${len} overruns the attribute section by ${ve - end} octets` });
       break;
     }
-    if (seen[type] !== 0) {
+    if (SEEN[type] === gen) {
       if (type === ATTR.MP_REACH_NLRI || type === ATTR.MP_UNREACH_NLRI) {
         fatal ??= { kind: 'mp-duplicate', action: 'reset', typeCode: type, reason: `${ATTR_NAMES[type]} appears twice` };
       } else {
@@ -376,16 +393,18 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
       p = ve;
       continue;
     }
-    seen[type] = 1;
+    SEEN[type] = gen;
     const a = decodeOne(c, flags, type, p, vs, ve);
     if ('kind' in a) { fatal ??= a; p = ve; continue; }
     list.push(a);
     p = ve;
   }
-  const attrs: AttrSet = { list, key: scan.key, errors };
+  const attrs: AttrSet = { list, key: scan.key, errors: errors.length === 0 ? NO_ERRORS : errors };
   // A rejected MP attribute keeps its NLRI bytes in the set, so such a set is specific to this UPDATE: not cached.
-  const mpInvalid = list.some((a) => a.name === 'INVALID' && (a.typeCode === ATTR.MP_REACH_NLRI ||
-    a.typeCode === ATTR.MP_UNREACH_NLRI));
+  let mpInvalid = false;
+  for (const a of list) {
+    if (a.name === 'INVALID' && (a.typeCode === ATTR.MP_REACH_NLRI || a.typeCode === ATTR.MP_UNREACH_NLRI)) mpInvalid = true;
+  }
   if (cache !== undefined && scan.clean && fatal === null && !mpInvalid) cache.set(attrs);
   return { attrs, ...mpFromSet(b, attrs, scan, ctx, nlriErrors), nlriErrors, fatal };
 }

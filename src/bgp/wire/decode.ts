@@ -5,7 +5,7 @@ import { type DecodeOptions, decodeMessage } from './codec.js';
 import type { CodecContext } from './context.js';
 import { type Action, BgpDecodeError, worstAction, type WireError } from './errors.js';
 import type { BgpMessage } from './messages.js';
-import { type SessionInfo, validateOpen, validateUpdate } from './validate.js';
+import { sessionActions, type SessionInfo, validateOpen, validateUpdate } from './validate.js';
 
 export type FullDecodeResult =
   | { readonly ok: true; readonly msg: BgpMessage; readonly errors: readonly WireError[]; readonly action: Action | null }
@@ -19,7 +19,8 @@ export function decode(b: Uint8Array, ctx: CodecContext, session: SessionInfo = 
     const e = validateOpen(r.msg, session);
     if (e !== null) return { ok: false, error: e, action: 'reset' };
   }
-  const errors = r.msg.type === 'UPDATE' ? [...r.errors, ...validateUpdate(r.msg, ctx, session)] : r.errors;
+  const errors = r.msg.type === 'UPDATE' ? [...sessionActions(r.errors, session), ...validateUpdate(r.msg, ctx, session)]
+    : r.errors;
   return { ok: true, msg: r.msg, errors, action: worstAction(errors) };
 }
 

@@ -7,7 +7,7 @@
 //   'withdraw'          treat-as-withdraw: every prefix the UPDATE announces is handled as withdrawn
 //   'afi-safi-disable'  RFC 4760 §7: drop the peer's routes of that AFI/SAFI and ignore it for the session
 //   'reset'             session reset: send the NOTIFICATION and close
-// RFC 7606 §3(c?): when several errors occur, the strongest action wins (worstAction()).
+// RFC 7606 §3(h): when several errors occur, the strongest action wins (worstAction()).
 // Errors that only a session can detect (AS of the peer, eBGP-only rules) come from validate.ts, not the parser.
 import { AnycastError } from '../../util/errors.js';
 
@@ -15,7 +15,7 @@ export type Action = 'discard' | 'withdraw' | 'afi-safi-disable' | 'reset';
 
 const SEVERITY: Record<Action, number> = { 'discard': 0, 'withdraw': 1, 'afi-safi-disable': 2, 'reset': 3 };
 
-/** The strongest of the actions (RFC 7606 §3: "the approach with the strongest action MUST be used"). */
+/** The strongest of the actions (RFC 7606 §3(h): "the approach with the strongest action MUST be used"). */
 export function worstAction(errors: readonly { action: Action }[]): Action | null {
   let worst: Action | null = null;
   for (const e of errors) if (worst === null || SEVERITY[e.action] > SEVERITY[worst]) worst = e.action;

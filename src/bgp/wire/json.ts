@@ -2,7 +2,7 @@
 // communities as text, bytes as hex. Pure functions of the decoded model.
 import { toHex } from './addr.js';
 import { asPathText } from './as-path.js';
-import type { PathAttribute } from './attributes.js';
+import { ATTR_NAMES, type PathAttribute } from './attributes.js';
 import type { Capability } from './capabilities.js';
 import { ROLE_NAMES } from './capabilities.js';
 import { communityText, extCommunityText, largeCommunityText } from './communities.js';
@@ -112,8 +112,8 @@ export function messageText(m: BgpMessage): string {
     case 'UPDATE': {
       if (m.withdrawn.length > 0) lines.push(`  withdrawn: ${m.withdrawn.texts().join(' ')}`);
       for (const a of j.attributes as { [k: string]: Json }[]) {
-        const { type, code: _c, flags, ...rest } = a;
-        void _c;
+        const { type: t0, code, flags, ...rest } = a;
+        const type = t0 === 'INVALID' || t0 === 'UNKNOWN' ? `${String(t0)}(${ATTR_NAMES[Number(code)] ?? String(code)})` : t0;
         const v = 'value' in rest ? (Array.isArray(rest.value) ? rest.value.join(' ') : String(rest.value))
           : Object.entries(rest).filter(([k]) => k !== 'segments').map(([k, x]) => `${k}=${JSON.stringify(x)}`).join(' ');
         lines.push(`  ${String(type).padEnd(21)} [${flags}] ${v}`);

@@ -59,8 +59,9 @@ export class PrefixList {
     return this.lens.length;
   }
 
+  /** An empty list (shared instances: an empty list has nothing to mutate). */
   static empty(afi: number = AFI_IPV4): PrefixList {
-    return new PrefixList(afi, new Uint8Array(0), new Uint32Array(0), null);
+    return afi === AFI_IPV6 ? EMPTY6 : afi === AFI_IPV4 ? EMPTY4 : new PrefixList(afi, new Uint8Array(0), new Uint32Array(0), null);
   }
 
   /** Build from prefix values (bytes past ceil(len/8) are cleared, as the wire cannot carry them). */
@@ -120,6 +121,9 @@ export class PrefixList {
     return out;
   }
 }
+
+const EMPTY4 = new PrefixList(AFI_IPV4, new Uint8Array(0), new Uint32Array(0), null);
+const EMPTY6 = new PrefixList(AFI_IPV6, new Uint8Array(0), new Uint32Array(0), null);
 
 /** IPv4 netmask of a length as uint32 (prefixMask4(24) = 0xffffff00). */
 export function prefixMask4(len: number): number {

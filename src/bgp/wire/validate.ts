@@ -64,6 +64,18 @@ function badNextHop(nh: string, s: SessionInfo): string | null {
   return null;
 }
 
+/**
+ * Session-dependent actions for errors found by the parser: LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST from an
+ * external peer are discarded whatever their content (RFC 7606 §7.5, §7.9, §7.10: "if received from an external
+ * neighbor, it SHALL be discarded"); only from an internal peer does a malformed one mean treat-as-withdraw.
+ */
+export function sessionActions(errors: readonly WireError[], s: SessionInfo = {}): WireError[] {
+  if (!isExternal(s) || s.confederationPeer === true) return [...errors];
+  return errors.map((e) => ((e.kind === 'attr-length' || e.kind === 'attr-flags') &&
+    (e.typeCode === ATTR.LOCAL_PREF || e.typeCode === ATTR.ORIGINATOR_ID || e.typeCode === ATTR.CLUSTER_LIST) &&
+    e.action !== 'discard' ? { ...e, action: 'discard' as const, reason: `${e.reason} (external peer: discarded)` } : e));
+}
+
 /** Semantic checks of a decoded UPDATE against the session. */
 export function validateUpdate(m: UpdateMessage, ctx: CodecContext, s: SessionInfo = {}): WireError[] {
   const errors: WireError[] = [];

@@ -122,6 +122,9 @@ test('RFC 6793 §4.2.3: AS4_PATH merge and AS4_AGGREGATOR', () => {
   // An AS_SET counts as one; confed segments in AS4_PATH are dropped.
   assert.equal(asPathText(mergeAs4Path(p('64512 64513 {23456,64514}'), p('{4200000001,64514} (65001)'))), '64512 64513 {4200000001,64514}');
   assert.equal(asPathText(mergeAs4Path(p('(65001) 64512 23456'), p('4200000001'))), '(65001) 64512 4200000001');
+  // A confed segment adjacent to a prepended segment is kept; one after a partly taken sequence is not.
+  assert.equal(asPathText(mergeAs4Path(p('64512 (65001) 23456'), p('4200000001'))), '64512 (65001) 4200000001');
+  assert.equal(asPathText(mergeAs4Path(p('64512 64513 (65001) 23456'), p('64513 4200000001'))), '64512 64513 4200000001');
   const section = (agg: string) => hex(attr(0x40, 1, '00') + attr(0x40, 2, '0202fc005ba0') + attr(0xc0, 7, agg) +
     attr(0xc0, 17, '0201fa56ea01') + attr(0xc0, 18, 'fa56ea01c0000202'));
   const viaTrans = decodeAttributes(section('5ba0c0000202'), 0, section('5ba0c0000202').length, C2).attrs.list;
