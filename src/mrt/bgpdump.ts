@@ -16,9 +16,12 @@
 //     first 4 octets of the MP next hop; IPv6 ones print nothing for as_path…med when the next hop is neither 4,
 //     16 nor 32 octets;
 //   - IPv6 withdrawals in a MESSAGE_LOCAL record over IPv4 show the local IPv4 address as IPv6 text.
-// Deliberate difference: bgpdump prints nothing for RIB_IPV4/IPV6_MULTICAST(_ADDPATH) and RIB_GENERIC records;
-// they are printed here in the TABLE_DUMP2 format, since they are routes of the table.
+// Deliberate differences: bgpdump prints nothing for RIB_IPV4/IPV6_MULTICAST(_ADDPATH) and RIB_GENERIC records;
+// they are printed here in the TABLE_DUMP2 format, since they are routes of the table. With -t change, bgpdump
+// 1.6.2 prints 0 as the time of TABLE_DUMP2 lines; the entry's Originated Time is printed here.
 // OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH and PEER_INDEX_TABLE records print nothing (as in bgpdump -m).
+// Entries read from a file are printed from their octets (bgpdump-attrs.ts, bgpdump-update.ts), with the text of
+// each distinct attribute section computed once; records built in memory go through their models.
 import { type AttrSet, encodeMessage, ipv4Text, parseIpv4, type Prefix } from '../bgp/wire/index.js';
 import {
   type BgpdumpAttrs, bgpdumpAddress, bgpdumpAttrs, bgpdumpAttrsRaw, bgpdumpIpv6, mpNextHopText,
@@ -47,8 +50,8 @@ export function bgpdumpPrefix(p: Prefix): string {
 
 export class BgpdumpFormatter {
   private peerFields: string[] | null = null;
-  // Per attribute-set caches (the reader shares AttrSet objects between entries with equal attributes). Strong maps
-  // cleared when full: WeakMaps cost more in garbage collection than they save here.
+  // Text per attribute section: by octets for entries read from a file, by AttrSet object for records built in
+  // memory (a strong map cleared when full; WeakMaps cost more in garbage collection than they save here).
   private tails = new Map<AttrSet, string>();
   private readonly sectionTails: BytesMap<string>;
   private readonly views4: BytesMap<BgpdumpAttrs>;

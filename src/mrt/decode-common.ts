@@ -14,12 +14,12 @@ export class Fault {
 /**
  * The wire codec's attribute caches for BGP4MP messages, one per decoding context (an AttrSet is valid for one
  * context only): UPDATEs with equal attributes (NLRI aside) then share one AttrSet object. Bounded (maxEntries per
- * context) so that memory does not grow with the file. RIB entries decode their attributes lazily instead
- * (decode-td2.ts), so that a reader that only needs some of them pays for those only.
+ * context; repeats in an update log come close together) so that memory does not grow with the file. RIB entries
+ * decode their attributes lazily instead (decode-td2.ts): a reader that needs some of them pays for those only.
  */
 export class DecodeCaches {
   private readonly codecCaches = new Map<string, AttrCache>();
-  constructor(readonly maxEntries = 20_000) {}
+  constructor(readonly maxEntries = 4096) {}
   codec(key: string): AttrCache {
     let c = this.codecCaches.get(key);
     if (c === undefined) {

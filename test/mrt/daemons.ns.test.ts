@@ -122,6 +122,9 @@ ${['10.0.0.2', 'fdac::2'].map((a) => `[[neighbors]]
 `);
     const gobgpd = spawn('ip', ['netns', 'exec', G, 'gobgpd', '-f', f('gobgpd.toml')], { stdio: 'ignore' });
     procs.push(gobgpd);
+    // GoBGP logs only the updates that arrive after its MRT dumper has started (it creates the file then): start
+    // BIRD, whose announcements are to be logged, after that.
+    await until('GoBGP to open its MRT update dump', () => existsSync(f('gobgp-updates.mrt')));
     sh('ip', ['netns', 'exec', B, 'bird', '-c', f('bird.conf'), '-s', f('bird.ctl'), '-P', f('bird.pid')]);
 
     const birdc = (...args: string[]) => sh('birdc', ['-s', f('bird.ctl'), ...args]);
@@ -139,6 +142,10 @@ ${['10.0.0.2', 'fdac::2'].map((a) => `[[neighbors]]
     await until('a BIRD dump with the learned route', async () => (await ourLines(f('bird4.mrt'))).lines.some((l) => l.includes('|192.0.2.0/24|')));
     await until('an IPv6 BIRD dump with the learned route', async () => (await ourLines(f('bird6.mrt'))).lines.some((l) => l.includes('|2001:db8:200::/48|')));
     await until('an add-path BIRD dump with the learned route', async () => (await ourLines(f('bird4-addpath.mrt'))).lines.some((l) => l.includes('|192.0.2.0/24|')));
+    await until('GoBGP to log BIRD\'s three announcements', async () => {
+      const lines = (await ourLines(f('gobgp-updates.mrt'))).lines;
+      return ['198.51.100.0/24', '203.0.113.0/25', '2001:db8:100::/48'].every((p) => lines.some((l) => l.includes(`|A|`) && l.includes(`|${p}|`)));
+    });
     birdc('disable', 's4');
     birdc('disable', 's6');
     await until('GoBGP to log the withdrawals', async () => (await ourLines(f('gobgp-updates.mrt'))).lines.filter((l) => l.includes('|W|')).length >= 3);
