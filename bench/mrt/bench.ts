@@ -58,7 +58,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mb = (bytes: number) => bytes / 1e6;
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'acm-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'acr-bench-'));
   const lines: string[] = [];
   const log = (s = '') => { lines.push(s); process.stdout.write(s + '\n'); };
   try {

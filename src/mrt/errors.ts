@@ -5,6 +5,7 @@
 //   ERR_MRT_TRUNCATED        the input ends inside a record header or body (nothing after it can be read)
 //   ERR_MRT_MALFORMED        a complete record whose body does not parse (the reader can continue after it)
 //   ERR_MRT_RECORD_TOO_LONG  a header announces a body longer than the reader's limit (skipped without buffering)
+//   ERR_MRT_INPUT            the input itself failed (unreadable file, corrupt compression): nothing more to read
 import { AnycastError } from '../util/errors.js';
 
 /** What the pure decoder found wrong in one record body; `at` is the offset inside the body. */
@@ -73,4 +74,12 @@ export class MrtRecordTooLongError extends MrtError {
 
 function recordLabel(info: MrtErrorInfo): string {
   return info.type === undefined ? 'record' : `record type ${info.type} subtype ${info.subtype ?? '?'}`;
+}
+
+export class MrtInputError extends MrtError {
+  readonly recoverable = false;
+  constructor(offset: number, message: string, cause: unknown) {
+    super('ERR_MRT_INPUT', message, { offset });
+    (this as { cause?: unknown }).cause = cause;
+  }
 }

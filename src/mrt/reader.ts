@@ -14,7 +14,7 @@ import { errorMessage } from '../util/errors.js';
 import { copyBytes } from './bytes.js';
 import { MRT_HEADER_LENGTH } from './constants.js';
 import { DecodeCaches, decodeRecord } from './decode.js';
-import { MrtError, MrtMalformedError, MrtRecordTooLongError, MrtTruncatedError } from './errors.js';
+import { MrtError, MrtInputError, MrtMalformedError, MrtRecordTooLongError, MrtTruncatedError } from './errors.js';
 import { nextRecordFrame, readHeader } from './header.js';
 import type { MrtRecord } from './model.js';
 
@@ -31,15 +31,6 @@ export type MrtReadItem =
   | { readonly ok: true; readonly record: MrtRecord; /** offset of the record in the input */ readonly offset: number;
     /** total octets of the record, header included */ readonly length: number }
   | { readonly ok: false; readonly error: MrtError };
-
-/** The input stream itself failed (unreadable file, corrupt compression): nothing after `offset` can be read. */
-export class MrtInputError extends MrtError {
-  readonly recoverable = false;
-  constructor(offset: number, message: string, cause: unknown) {
-    super('ERR_MRT_INPUT', message, { offset });
-    (this as { cause?: unknown }).cause = cause;
-  }
-}
 
 export const DEFAULT_MAX_RECORD_LENGTH = 16 * 1024 * 1024;
 

@@ -4,7 +4,7 @@
 // file must read without error, every record re-encode to its exact octets, and `bgpdump -m` must print the same
 // lines as we do; the routes each side originated must be in the other side's file.
 //
-//   acm-<pid>-g (GoBGP, AS 64512)  10.0.0.1/24 fdac::1/64 ── veth ── 10.0.0.2/24 fdac::2/64  acm-<pid>-b (BIRD, AS 64513)
+//   acr-<pid>-g (GoBGP, AS 64512)  10.0.0.1/24 fdac::1/64 ── veth ── 10.0.0.2/24 fdac::2/64  acr-<pid>-b (BIRD, AS 64513)
 //   GoBGP originates 192.0.2.0/24, 2001:db8:200::/48; BIRD 198.51.100.0/24, 203.0.113.0/25, 2001:db8:100::/48.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -23,12 +23,15 @@ const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces)'
     ? 'needs bird2, gobgpd and bgpdump (Debian packages)' : false;
 
 const P = process.pid;
-const G = `acm-${P}-g`, B = `acm-${P}-b`;
+const G = `acr-${P}-g`, B = `acr-${P}-b`;
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 const inNs = (ns: string, args: string[]) => spawnSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+
+/** The daemon under test is gone: `until` stops at once instead of waiting out its time. */
+class GobgpdExited extends Error {}
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, seconds = 90): Promise<void> {
   const end = Date.now() + seconds * 1000;
@@ -37,6 +40,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, seconds
     try {
       if (await ok()) return;
     } catch (e) {
+      if (e instanceof GobgpdExited) throw e; // waiting longer cannot help
       last = (e as Error).message; // e.g. the daemon's control socket is not there yet
     }
     await sleep(250);
@@ -62,7 +66,7 @@ async function readExact(file: string): Promise<{ records: number; kinds: Set<st
 
 test('BIRD table dumps and GoBGP update dumps from a live session: read exactly, same lines as bgpdump', { skip, timeout: 600_000 },
   async (t) => {
-    const { dir, cleanup } = tempDir('acm-ns-');
+    const { dir, cleanup } = tempDir('acr-ns-');
     const procs: ChildProcess[] = [];
     const teardown = () => {
       const birdPid = join(dir, 'bird.pid');
@@ -76,8 +80,8 @@ test('BIRD table dumps and GoBGP update dumps from a live session: read exactly,
 
     sh('ip', ['netns', 'add', G]);
     sh('ip', ['netns', 'add', B]);
-    sh('ip', ['link', 'add', `acmg${P}`, 'netns', G, 'type', 'veth', 'peer', 'name', `acmb${P}`, 'netns', B]);
-    for (const [ns, dev, v4, v6] of [[G, `acmg${P}`, '10.0.0.1/24', 'fdac::1/64'], [B, `acmb${P}`, '10.0.0.2/24', 'fdac::2/64']] as const) {
+    sh('ip', ['link', 'add', `acrg${P}`, 'netns', G, 'type', 'veth', 'peer', 'name', `acrb${P}`, 'netns', B]);
+    for (const [ns, dev, v4, v6] of [[G, `acrg${P}`, '10.0.0.1/24', 'fdac::1/64'], [B, `acrb${P}`, '10.0.0.2/24', 'fdac::2/64']] as const) {
       sh('ip', ['-n', ns, 'addr', 'add', v4, 'dev', dev]);
       sh('ip', ['-n', ns, 'addr', 'add', v6, 'dev', dev, 'nodad']);
       sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
@@ -120,11 +124,18 @@ ${['10.0.0.2', 'fdac::2'].map((a) => `[[neighbors]]
     dump-type = "updates"
     file-name = "${f('gobgp-updates.mrt')}"
 `);
-    const gobgpd = spawn('ip', ['netns', 'exec', G, 'gobgpd', '-f', f('gobgpd.toml')], { stdio: 'ignore' });
+    const gobgpdLog: Buffer[] = [];
+    const gobgpd = spawn('ip', ['netns', 'exec', G, 'gobgpd', '-f', f('gobgpd.toml'), '--pprof-disable', '--api-hosts', '127.0.0.1:50051'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    gobgpd.stdout!.on('data', (d: Buffer) => gobgpdLog.push(d));
+    gobgpd.stderr!.on('data', (d: Buffer) => gobgpdLog.push(d));
     procs.push(gobgpd);
     // GoBGP logs only the updates that arrive after its MRT dumper has started (it creates the file then): start
     // BIRD, whose announcements are to be logged, after that.
-    await until('GoBGP to open its MRT update dump', () => existsSync(f('gobgp-updates.mrt')));
+    const gobgpdSaid = () => Buffer.concat(gobgpdLog).toString().slice(-3000);
+    await until('GoBGP to open its MRT update dump', () => {
+      if (gobgpd.exitCode !== null) throw new GobgpdExited(`gobgpd exited (${gobgpd.exitCode}): ${gobgpdSaid()}`);
+      return existsSync(f('gobgp-updates.mrt'));
+    }, 30).catch((e: Error) => { throw e instanceof GobgpdExited ? e : new Error(`${e.message}; gobgpd said: ${gobgpdSaid()}`); });
     sh('ip', ['netns', 'exec', B, 'bird', '-c', f('bird.conf'), '-s', f('bird.ctl'), '-P', f('bird.pid')]);
 
     const birdc = (...args: string[]) => sh('birdc', ['-s', f('bird.ctl'), ...args]);

@@ -21,7 +21,7 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** A temporary directory removed by the returned cleanup. */
-export function tempDir(prefix = 'acm-'): { dir: string; cleanup: () => void } {
+export function tempDir(prefix = 'acr-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { toHex } from '../../src/bgp/wire/index.js';
 import { encodeRecord } from '../../src/mrt/encode.js';
-import { MrtMalformedError, MrtRecordTooLongError, MrtTruncatedError } from '../../src/mrt/errors.js';
+import { MrtInputError, MrtMalformedError, MrtRecordTooLongError, MrtTruncatedError } from '../../src/mrt/errors.js';
 import {
-  MrtInputError, MrtStreamDecoder, type MrtReadItem, readMrt, readMrtBatches, readMrtStrict,
+  MrtStreamDecoder, type MrtReadItem, readMrt, readMrtBatches, readMrtStrict,
 } from '../../src/mrt/reader.js';
 import { rng, tableDump } from './generate.js';
 import { concat, tempDir } from './helpers.js';
@@ -147,7 +147,7 @@ test('a corrupt gzip stream ends with MrtInputError after the records before it,
 
 test('a missing file is an error item, not an exception', async () => {
   const items: MrtReadItem[] = [];
-  for await (const it of readMrt('/nonexistent/acm.mrt')) items.push(it);
+  for await (const it of readMrt('/nonexistent/acr.mrt')) items.push(it);
   assert.equal(items.length, 1);
   assert.ok(!items[0]!.ok && items[0]!.error.code === 'ERR_MRT_INPUT');
 });
