@@ -122,10 +122,14 @@ ${['10.0.0.2', 'fdac::2'].map((a) => `[[neighbors]]
 [[mrt-dump]]
   [mrt-dump.config]
     dump-type = "updates"
-    file-name = "${f('gobgp-updates.mrt')}"
+    file-name = "gobgp-updates.mrt"
 `);
     const gobgpdLog: Buffer[] = [];
-    const gobgpd = spawn('ip', ['netns', 'exec', G, 'gobgpd', '-f', f('gobgpd.toml'), '--pprof-disable', '--api-hosts', '127.0.0.1:50051'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // GoBGP passes an update dump's file name through Go's time.Format (its rotation interval is never 0 for
+    // updates), which turns digits and words such as "Mon" into date fields: a relative name free of them, in the
+    // daemon's working directory, is the only way to know where the file lands.
+    const gobgpd = spawn('ip', ['netns', 'exec', G, 'gobgpd', '-f', f('gobgpd.toml'), '--pprof-disable', '--api-hosts', '127.0.0.1:50051'],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
     gobgpd.stdout!.on('data', (d: Buffer) => gobgpdLog.push(d));
     gobgpd.stderr!.on('data', (d: Buffer) => gobgpdLog.push(d));
     procs.push(gobgpd);
@@ -160,6 +164,16 @@ ${['10.0.0.2', 'fdac::2'].map((a) => `[[neighbors]]
     birdc('disable', 's4');
     birdc('disable', 's6');
     await until('GoBGP to log the withdrawals', async () => (await ourLines(f('gobgp-updates.mrt'))).lines.filter((l) => l.includes('|W|')).length >= 3);
+
+    // Stop every writer before the files are compared: BIRD appends a dump to each file every second and GoBGP logs
+    // every UPDATE it receives, and a file must not change between our read and bgpdump's.
+    for (const m of ['m4', 'm6', 'm4ap']) birdc('disable', m);
+    await until('BIRD to stop its MRT dumps', () => {
+      const out = birdc('show', 'protocols');
+      return ['m4', 'm6', 'm4ap'].every((m) => new RegExp(`^${m}\\s+MRT\\s+\\S+\\s+down\\b`, 'm').test(out));
+    });
+    gobgpd.kill('SIGTERM');
+    await until('gobgpd to exit', () => gobgpd.exitCode !== null || gobgpd.signalCode !== null, 30);
 
     for (const file of ['bird4.mrt', 'bird6.mrt', 'bird4-addpath.mrt', 'gobgp-updates.mrt']) {
       const { records, kinds } = await readExact(f(file));
