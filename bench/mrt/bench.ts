@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         'bgpdump -m': ['bgpdump', '-m', '-q', join(dir, 'rib3.mrt')],
         'anycast mrt dump': ['node', MAIN, 'mrt', 'dump', join(dir, 'rib3.mrt')],
       } },
-      { name: `BGP4MP(_ET), ${N.updates.toLocaleString('en')} messages`, file: 'updates.mrt', lines: NaN, cmds: {
+      { name: `BGP4MP(_ET), ${N.updates.toLocaleString('en')} messages`, file: 'updates.mrt', lines: N.updates, cmds: {
         'bgpdump -m': ['bgpdump', '-m', '-q', join(dir, 'updates.mrt')],
         'anycast mrt dump': ['node', MAIN, 'mrt', 'dump', join(dir, 'updates.mrt')],
         'reader only (no output)': ['node', READ_ONLY, join(dir, 'updates.mrt')],
@@ -148,15 +148,17 @@ async function main(): Promise<void> {
     log(`Encoder alone (encodeRecord on records in memory): ${(3 * sample.length / encSec / 1000).toFixed(0)}k records/s, ` +
       `${(mb(encBytes) / encSec).toFixed(1)} MB/s.`);
     log();
-    log('| input | tool | CPU s | wall s | MB/s per CPU s | entries/s per CPU s | peak RSS MB | CPU vs bgpdump |');
-    log('|---|---|---:|---:|---:|---:|---:|---:|');
+    log('| input | tool | CPU s | wall s | MB/s per CPU s | entries (RIB) or messages (BGP4MP) /s per CPU s | peak RSS MB | CPU vs bgpdump | wall vs bgpdump |');
+    log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
       const b = best(r.runs);
       const ref = results.find((x) => x.kase === r.kase && x.tool === 'bgpdump -m');
       const ratio = ref === undefined ? '' : `${(b.cpu / best(ref.runs).cpu).toFixed(2)}×`;
+      const wall = median(r.runs.map((x) => x.wall));
+      const wallRatio = ref === undefined ? '' : `${(wall / median(ref.runs.map((x) => x.wall))).toFixed(2)}×`;
       const eps = Number.isNaN(r.lines) ? '' : `${Math.round(r.lines / b.cpu).toLocaleString('en')}`;
-      log(`| ${r.kase} | ${r.tool} | ${b.cpu.toFixed(2)} | ${median(r.runs.map((x) => x.wall)).toFixed(2)} | ${(mb(r.size) / b.cpu).toFixed(1)} | ` +
-        `${eps} | ${Math.max(...r.runs.map((x) => x.rssMb)).toFixed(0)} | ${ratio} |`);
+      log(`| ${r.kase} | ${r.tool} | ${b.cpu.toFixed(2)} | ${wall.toFixed(2)} | ${(mb(r.size) / b.cpu).toFixed(1)} | ` +
+        `${eps} | ${Math.max(...r.runs.map((x) => x.rssMb)).toFixed(0)} | ${ratio} | ${wallRatio} |`);
     }
     if (o.write) writeFileSync(join(root, 'bench/results/mrt.md'), lines.join('\n') + '\n');
   } finally {
