@@ -1,6 +1,6 @@
 // MRT dump benchmark: `anycast mrt dump` against `bgpdump -m` (1.6.2, Debian) on the same files in the same run.
 //
-//   node dist/bench/mrt/bench.js [--prefixes 250000] [--peers 4] [--pool 50000] [--updates 200000] [--runs 3]
+//   node dist/bench/mrt/run.js [--prefixes 250000] [--peers 4] [--pool 50000] [--updates 200000] [--runs 2]
 //                                [--write]   (--write: also write bench/results/mrt.md)
 //
 // Files (generated with test/mrt/generate.ts, written with MrtWriter): a TABLE_DUMP_V2 dump of prefixes × peers RIB
@@ -30,7 +30,7 @@ const READ_ONLY = join(here, 'read-only.js');
 const { values: o } = parseArgs({ options: {
   prefixes: { type: 'string', default: '250000' }, peers: { type: 'string', default: '4' },
   pool: { type: 'string', default: '50000' }, updates: { type: 'string', default: '200000' },
-  runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false },
+  runs: { type: 'string', default: '2' }, write: { type: 'boolean', default: false },
 } });
 const N = { prefixes: Number(o.prefixes), peers: Number(o.peers), pool: Number(o.pool), updates: Number(o.updates), runs: Number(o.runs) };
 
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     // ---- report ----
     log('# MRT dump: anycast vs bgpdump 1.6.2');
     log();
-    log(`Command: \`node dist/bench/mrt/bench.js --prefixes ${N.prefixes} --peers ${N.peers} --pool ${N.pool} ` +
+    log(`Command: \`node dist/bench/mrt/run.js --prefixes ${N.prefixes} --peers ${N.peers} --pool ${N.pool} ` +
       `--updates ${N.updates} --runs ${N.runs}\` (${new Date().toISOString().slice(0, 10)}).`);
     log(`Machine: ${cores} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}; shared with other work: load average ` +
       `${load0.map((x) => x.toFixed(1)).join('/')} at start, ${load1.map((x) => x.toFixed(1)).join('/')} at end. ` +
