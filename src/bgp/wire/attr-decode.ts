@@ -148,6 +148,7 @@ function listMp(b: Uint8Array, set: AttrSet, reachVs: number, reachVe: number, u
   ctx: CodecContext, fatal: WireError | null): DecodedAttrs {
   let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
   const errors: WireError[] = [];
+  if (reachVs < 0 && unreachVs < 0) return { attrs: set, mpReach, mpUnreach, nlriErrors: NO_ERRORS, fatal };
   for (const a of set.list) {
     if (a.name === 'MP_REACH_NLRI' && reachVs >= 0 && a.mrt !== true) {
       mpReach = mpNlri(b, reachVs + 5 + a.nextHopBytes.length, reachVe, a.afi, a.safi, ctx, 'mp-reach', errors);

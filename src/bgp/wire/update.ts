@@ -20,10 +20,13 @@ import type { WireError } from './errors.js';
 import type { AttrSet, DecodeResult, MpNlri, UpdateMessage } from './messages.js';
 import { decodePrefixes, PrefixList, prefixesLength, writePrefixes } from './prefix.js';
 
+function fail(error: WireError): DecodeResult<UpdateMessage> {
+  return { ok: false, error };
+}
+
 /** Parse an UPDATE body b[start, end) (after the 19-octet header). */
 export function parseUpdate(b: Uint8Array, start: number, end: number, ctx: CodecContext, cache?: AttrCache):
   DecodeResult<UpdateMessage> {
-  const fail = (error: WireError): DecodeResult<UpdateMessage> => ({ ok: false, error });
   const size = end - start;
   if (size < 4) return fail({ kind: 'update-length', action: 'reset', reason: `UPDATE body of ${size} octets` });
   const wlen = (b[start]! << 8) | b[start + 1]!;
