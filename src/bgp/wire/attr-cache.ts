@@ -156,8 +156,10 @@ export class AttrCache {
     const at = this.top;
     this.top += need;
     const o = (at + HEADER_WORDS) << 2, src = SCANNED.src, from = SCANNED.from;
-    if (octets < 32) for (let i = 0; i < octets; i++) this.slab8[o + i] = src[from + i]!;
-    else this.slab8.set(src.subarray(from, from + octets), o);
+    // A plain loop for the usual sizes: set() would need a subarray view of the source, one more object per set.
+    const dst = this.slab8;
+    if (octets <= 512) for (let i = 0; i < octets; i++) dst[o + i] = src[from + i]!;
+    else dst.set(src.subarray(from, from + octets), o);
     return at;
   }
 
