@@ -4,7 +4,7 @@
 //
 // Layout, chosen for a full table of 10^5..10^6 distinct sets (few allocations, nothing per set but the set):
 //  - an open-addressing table (linear probing, at most half full) of 32-bit hashes of the normalised bytes in an
-//    Int32Array beside an array of the sets; equal hashes are confirmed by comparing the bytes word by word, so a
+//    Int32Array beside an array of the sets; equal hashes are confirmed by comparing the bytes, so a
 //    hash collision costs a comparison, never a wrong set (test/bgp/wire/packed.test.ts forces collisions);
 //  - the sets' header words and bytes in slabs of 64 KiB (one ArrayBuffer each, filled in order): a slab is freed
 //    when the last set in it is unreachable.
