@@ -1,30 +1,21 @@
 // Address and byte text helpers shared by the codec: IPv4/IPv6 text <-> bytes (RFC 4291 §2.2, RFC 5952 canonical
 // output), hex dumps. Pure functions; parse functions return null on bad input rather than throwing, because the
 // codec never throws on input it is given.
+import { formatIPv4, parseIPv4 } from '../../util/ip.js';
 
 /** Dotted-quad text of 4 bytes at `off`. */
 export function ipv4Text(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
-/** Dotted-quad text of a uint32 address. */
-export function ipv4TextU32(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
+/** Dotted-quad text of a uint32 address (the project's one formatter, src/util/ip.ts). */
+export const ipv4TextU32: (a: number) => string = formatIPv4;
 
-/** Parse dotted-quad text to a uint32, or null. */
-export function parseIpv4U32(s: string): number | null {
-  const p = s.split('.');
-  if (p.length !== 4) return null;
-  let v = 0;
-  for (const x of p) {
-    if (!/^\d{1,3}$/.test(x)) return null;
-    const n = Number(x);
-    if (n > 255) return null;
-    v = v * 256 + n;
-  }
-  return v;
-}
+/**
+ * Parse dotted-quad text to a uint32, or null: the project's one parser (src/util/ip.ts; no regular expression, no
+ * split, and leading zeros refused as inet_pton(3) refuses them).
+ */
+export const parseIpv4U32: (s: string) => number | null = parseIPv4;
 
 export function parseIpv4(s: string): Uint8Array | null {
   const v = parseIpv4U32(s);
