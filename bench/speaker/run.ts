@@ -7,6 +7,7 @@
 //   propagation  100k routes from one tester peer through the device to a sink peer: time until the sink has
 //                them all.
 // Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,bird,gobgp]
+//   [--phase load,propagation]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,11 +17,12 @@ import { createDaemon, type BirdDaemon, type Daemon, type GobgpDaemon } from '..
 import { createTopology, makeTempDir, nsSpawn, ResourceRegistry, type NsProcess } from '../../src/netns/index.js';
 import { peerAddress, type TesterSpec } from './tester.js';
 
-const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, phase: { type: 'string' } } });
+const PHASE = values.phase ?? 'load,propagation';
 const PEERS = Number(values.peers ?? 10), PREFIXES = Number(values.prefixes ?? 100_000), ROUNDS = Number(values.rounds ?? 1);
 const KINDS = (values.only ?? 'ours,bird,gobgp').split(',') as ('ours' | 'bird' | 'gobgp')[];
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const P = `acx-${process.pid}-b`;
+const P = `acs-${process.pid}-b`;
 const DUT = `${P}-dut`, TST = `${P}-tst`;
 const DUT_ADDR = '10.96.0.1', TPL = '10.96.0.%';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -165,12 +167,12 @@ try {
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
   const loads: LoadResult[] = [], props: PropResult[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    for (const k of KINDS) {
+    for (const k of PHASE.includes('load') ? KINDS : []) {
       const x = await load(k, reg);
       loads.push(x);
       console.log(`load ${k}: ${x.routes} routes in ${x.seconds.toFixed(2)} s, peak RSS ${(x.peakRss / 1e6).toFixed(0)} MB, ${x.perRoute.toFixed(0)} B/route`);
     }
-    for (const k of KINDS) {
+    for (const k of PHASE.includes('propagation') ? KINDS : []) {
       const x = await propagation(k, reg);
       props.push(x);
       console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s`);
@@ -178,9 +180,13 @@ try {
   }
   const best = (l: { kind: string; seconds: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.seconds));
   if (KINDS.includes('bird') && KINDS.includes('ours')) {
-    console.log(`ratios (best of ${ROUNDS}): load time ours/BIRD ${(best(loads, 'ours') / best(loads, 'bird')).toFixed(2)}` +
-      (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(loads, 'ours') / best(loads, 'gobgp')).toFixed(2)}` : '') +
-      `; propagation ours/BIRD ${(best(props, 'ours') / best(props, 'bird')).toFixed(2)}`);
+    const parts: string[] = [];
+    if (loads.length > 0) {
+      parts.push(`load time ours/BIRD ${(best(loads, 'ours') / best(loads, 'bird')).toFixed(2)}` +
+        (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(loads, 'ours') / best(loads, 'gobgp')).toFixed(2)}` : ''));
+    }
+    if (props.length > 0) parts.push(`propagation ours/BIRD ${(best(props, 'ours') / best(props, 'bird')).toFixed(2)}`);
+    console.log(`ratios (best of ${ROUNDS}): ${parts.join('; ')}`);
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 } finally {
