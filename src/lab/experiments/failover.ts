@@ -44,7 +44,7 @@ export interface FailoverResult extends ResultHeader {
   intervalMs: number;
   failedAt: string;
   restoredAt: string | null;
-  /** Failure → the site's routes withdrawn (the lab as announcer; null with the agent). */
+  /** Kill → the site's speaker has applied the withdrawal (the lab as announcer; null with the agent). */
   withdrawMs: number | null;
   rows: FailoverRow[];
   summary: {
@@ -89,9 +89,9 @@ export async function runFailover(rt: LabRuntime, site: string, o: FailoverOptio
     if ([...ls.values()].every((l) => targets.every((_, i) => samples(l, i).filter((x) => x.s).length >= 20))) break;
     if (Date.now() > warmUntil) break;
   }
-  const tFail = performance.timeOrigin + performance.now();
-  await rt.siteFail(site);
-  const withdrawMs = rt.announcer === 'lab' ? Math.round(performance.timeOrigin + performance.now() - tFail) : null;
+  const fail = await rt.siteFail(site);
+  const tFail = fail.killedAt;
+  const withdrawMs = fail.withdrawnAt === null ? null : Math.round(fail.withdrawnAt - tFail);
   // Wait until the site's clients have settled elsewhere and everyone else is still where they were.
   const beforeOf = (l: ProbeLine[], i: number) => mode(samples(l, i).filter((x) => x.t < tFail && x.s).map((x) => x.s));
   for (const until = Date.now() + settleTimeout; Date.now() < until;) {
@@ -172,7 +172,7 @@ export function formatFailover(r: FailoverResult): string {
   const ofSite = r.rows.filter((x) => x.before === r.site);
   const others = r.rows.filter((x) => x.before !== r.site);
   const out = [
-    `Site ${r.site} failed at ${r.failedAt} (its service killed${r.announcer === 'lab' ? `; the lab withdrew its prefixes ${r.withdrawMs} ms later` : '; the agent withdraws on its own'}).`,
+    `Site ${r.site} failed at ${r.failedAt} (its service killed${r.announcer === 'lab' ? `; the lab had its speaker withdraw the prefixes, applied ${r.withdrawMs} ms after the kill` : '; the agent withdraws on its own'}).`,
     `Clients probed every ${r.intervalMs} ms.`, '',
     table(['client', 'family', 'before', 'after', 'outage', 'from failure', 'lost', 'back after restore', 'lost on restore'],
       ofSite.map((x) => [x.client, x.family, x.before, x.after, ms(x.outageMs, 0), ms(x.recoveryMs, 0), x.lost,

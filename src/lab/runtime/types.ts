@@ -61,8 +61,11 @@ export interface LabRuntime {
   bestRoute(router: string, prefix: string): Promise<RouteEntry | null>;
   /** Counters of the sites' services (null for a site whose service is down). */
   siteStats(sites: string[]): Promise<Map<string, ServiceStats | null>>;
-  /** Kills the site's service (the agent, where it runs, detects it; otherwise the lab withdraws). */
-  siteFail(site: string): Promise<void>;
+  /**
+   * Kills the site's service (the agent, where it runs, detects it; otherwise the lab withdraws). Resolves with
+   * when the kill was sent and when the withdrawal was applied (epoch ms; null when the agent withdraws).
+   */
+  siteFail(site: string): Promise<{ killedAt: number; withdrawnAt: number | null }>;
   siteRestore(site: string): Promise<void>;
   /** Announce / withdraw the site's prefixes without touching its service (a reroute, a new site). */
   siteAnnounce(site: string): Promise<void>;

@@ -256,14 +256,21 @@ export class NetnsLab implements LabRuntime {
   private isService = (name: string) => name.startsWith('service(');
   private isSpeaker = (name: string) => !name.startsWith('service(') && !name.startsWith('probe(') && !name.startsWith('tcpdump(');
 
-  async siteFail(site: string): Promise<void> {
+  async siteFail(site: string): Promise<{ killedAt: number; withdrawnAt: number | null }> {
     this.requireSite(site);
-    for (const p of this.processesOf(site, this.isService)) signal(p.pid, 'SIGKILL');
+    const victims = this.processesOf(site, this.isService);
+    const killedAt = performance.timeOrigin + performance.now();
+    for (const p of victims) signal(p.pid, 'SIGKILL');
     const wasAnnounced = this.st.sites[site]!.announced;
+    let withdrawnAt: number | null = null;
+    if (this.announcer === 'lab' && wasAnnounced) {
+      await this.siteWithdraw(site, true);
+      withdrawnAt = performance.timeOrigin + performance.now();
+    }
     this.st = updateLab(this.st.name, (s) => {
       s.sites[site]!.service = 'failed';
     });
-    if (this.announcer === 'lab' && wasAnnounced) await this.siteWithdraw(site, true);
+    return { killedAt, withdrawnAt };
   }
 
   async siteRestore(site: string): Promise<void> {
