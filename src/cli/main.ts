@@ -65,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
 const isEntry = process.argv[1] !== undefined &&
   fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1]);
 if (isEntry) {
+  // `anycast … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const json = process.argv.includes('--json');
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },

@@ -91,10 +91,13 @@ test('capture: tcpdump in the namespace records the packets, stopped by PID', { 
   try {
     const cap = await startCapture(`${P}-b`, 'pb', join(dir, 'c.pcap'), registry, { filter: 'icmp', logFile: join(dir, 'tcpdump.log') });
     await nsExec(`${P}-b`, ['ping', '-c', '3', '-i', '0.2', '-W', '1', '10.79.0.1']);
+    // The last reply may still be on its way through tcpdump on a loaded machine: wait (bounded) until it is written.
+    const echoes = async () => (await nsExec(`${P}-b`, ['tcpdump', '-r', join(dir, 'c.pcap'), '-n'], { allowFailure: true }))
+      .stdout.trim().split('\n').filter((l) => /ICMP echo/.test(l)).length;
+    for (let i = 0; i < 30 && (await echoes()) < 6; i++) await new Promise((r) => setTimeout(r, 100));
     await cap.stop();
     assert.ok(statSync(join(dir, 'c.pcap')).size > 24, 'more than a pcap header');
-    const read = await nsExec(`${P}-b`, ['tcpdump', '-r', join(dir, 'c.pcap'), '-n'], { allowFailure: true });
-    assert.equal(read.stdout.trim().split('\n').filter((l) => /ICMP echo/.test(l)).length, 6, '3 requests and 3 replies');
+    assert.equal(await echoes(), 6, '3 requests and 3 replies');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,233 @@
+// The AS_PATH as the RIB keeps it (RFC 4271 §5.1.2, §9.1.2.2 a; RFC 5065 §3 and §5.3 confederation segments;
+// RFC 6793 4-octet ASes throughout).
+//
+// One interned AsPath per distinct path, its segments flattened into one number array
+//   [type, count, asn x count, type, count, asn x count, ...]
+// so a path costs one small array, and the values the decision and the policies ask for (decision length,
+// neighbor AS, origin AS) are computed once at construction.
+//
+// Decision length (RFC 4271 §9.1.2.2 a, RFC 5065 §5.3): an AS_SET counts 1 whatever its size; AS_CONFED_SEQUENCE
+// and AS_CONFED_SET count 0. Neighbor AS (for MED, §9.1.2.2 c): the first AS of the first AS_SEQUENCE, skipping
+// confederation segments; none when the path is empty or starts with an AS_SET — the caller then uses the local
+// AS, as BIRD does ("treated as locally originated").
+//
+// Text form, as the wire codec and bgpdump print it: "64512 64513 {64514,64515} (64516 64517) [64518,64519]".
+
+import { HASH_SEED, Internable, mix, sameNumbers } from './intern.js';
+
+export const AS_SET = 1, AS_SEQUENCE = 2, AS_CONFED_SEQUENCE = 3, AS_CONFED_SET = 4;
+export type SegmentTypeName = 'set' | 'sequence' | 'confed-sequence' | 'confed-set';
+const TYPE_NAMES: Record<number, SegmentTypeName> = {
+  [AS_SET]: 'set', [AS_SEQUENCE]: 'sequence', [AS_CONFED_SEQUENCE]: 'confed-sequence', [AS_CONFED_SET]: 'confed-set',
+};
+const TYPE_CODES: Record<SegmentTypeName, number> = {
+  set: AS_SET, sequence: AS_SEQUENCE, 'confed-sequence': AS_CONFED_SEQUENCE, 'confed-set': AS_CONFED_SET,
+};
+
+export interface AsPathSegment {
+  /** 1 AS_SET, 2 AS_SEQUENCE, 3 AS_CONFED_SEQUENCE, 4 AS_CONFED_SET (or the name). */
+  readonly type: number | SegmentTypeName;
+  readonly asns: readonly number[];
+}
+
+export function segmentTypeCode(t: number | SegmentTypeName): number {
+  const code = typeof t === 'number' ? t : TYPE_CODES[t];
+  if (code === undefined || code < 1 || code > 4) throw new RangeError(`unknown AS_PATH segment type ${String(t)}`);
+  return code;
+}
+
+const TEXT = new WeakMap<AsPath, string>();
+
+export class AsPath implements Internable {
+  readonly data: readonly number[];
+  readonly hash: number;
+  refs = 0;
+  get live(): boolean {
+    return this.refs >= 0;
+  }
+  /** RFC 4271 §9.1.2.2 a length: AS_SET counts 1, confederation segments 0. */
+  readonly length: number;
+  /** First AS of the first AS_SEQUENCE (confederation segments skipped), or -1. */
+  readonly neighborAs: number;
+  /** Last AS of the path when it ends in a sequence, or -1 (empty, or aggregated into an AS_SET). */
+  readonly originAs: number;
+
+  constructor(data: readonly number[]) {
+    this.data = data;
+    let h = HASH_SEED;
+    let len = 0, neighbor = -1, origin = -1, neighborDone = false;
+    for (let i = 0; i < data.length;) {
+      const type = data[i]!, n = data[i + 1]!;
+      h = mix(mix(h, type), n);
+      for (let k = 0; k < n; k++) h = mix(h, data[i + 2 + k]!);
+      if (type === AS_SEQUENCE) {
+        len += n;
+        if (!neighborDone) { neighborDone = true; if (n > 0) neighbor = data[i + 2]!; }
+        if (n > 0) origin = data[i + 1 + n]!;
+      } else if (type === AS_SET) {
+        len += 1;
+        neighborDone = true;
+        if (n > 0) origin = -1;
+      } else if (n > 0) {
+        // Confederation segments: zero length; a trailing confed sequence is the origin (RFC 5065 internal origin).
+        origin = type === AS_CONFED_SEQUENCE ? data[i + 1 + n]! : -1;
+      }
+      i += 2 + n;
+    }
+    this.hash = h;
+    this.length = len;
+    this.neighborAs = neighbor;
+    this.originAs = origin;
+  }
+
+  get isEmpty(): boolean {
+    return this.data.length === 0;
+  }
+
+  segments(): AsPathSegment[] {
+    const out: AsPathSegment[] = [];
+    for (let i = 0; i < this.data.length;) {
+      const n = this.data[i + 1]!;
+      out.push({ type: TYPE_NAMES[this.data[i]!]!, asns: this.data.slice(i + 2, i + 2 + n) });
+      i += 2 + n;
+    }
+    return out;
+  }
+
+  /** Every AS number in the path, in order (set members included). */
+  asns(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.data.length;) {
+      const n = this.data[i + 1]!;
+      for (let k = 0; k < n; k++) out.push(this.data[i + 2 + k]!);
+      i += 2 + n;
+    }
+    return out;
+  }
+
+  /** How many times `asn` occurs anywhere in the path (the loop test counts these, RFC 4271 §9.1.2). */
+  count(asn: number): number {
+    let c = 0;
+    for (let i = 0; i < this.data.length;) {
+      const n = this.data[i + 1]!;
+      for (let k = 0; k < n; k++) if (this.data[i + 2 + k] === asn) c++;
+      i += 2 + n;
+    }
+    return c;
+  }
+
+  get hasConfedSegments(): boolean {
+    for (let i = 0; i < this.data.length;) {
+      const t = this.data[i]!;
+      if (t === AS_CONFED_SEQUENCE || t === AS_CONFED_SET) return true;
+      i += 2 + this.data[i + 1]!;
+    }
+    return false;
+  }
+
+  /**
+   * "64512 64513 {64514,64515} (64516 64517) [64518,64519]"; cached (beside the object, so that paths never
+   * printed or matched by a regex do not pay for the field), since AS-path regexes match against it.
+   */
+  text(): string {
+    const cached = TEXT.get(this);
+    if (cached !== undefined) return cached;
+    const parts: string[] = [];
+    for (let i = 0; i < this.data.length;) {
+      const t = this.data[i]!, n = this.data[i + 1]!;
+      const asns = this.data.slice(i + 2, i + 2 + n);
+      if (t === AS_SEQUENCE) { if (n > 0) parts.push(asns.join(' ')); }
+      else if (t === AS_SET) parts.push(`{${asns.join(',')}}`);
+      else if (t === AS_CONFED_SEQUENCE) parts.push(`(${asns.join(' ')})`);
+      else parts.push(`[${asns.join(',')}]`);
+      i += 2 + n;
+    }
+    const t = parts.join(' ');
+    TEXT.set(this, t);
+    return t;
+  }
+
+  static equals(a: AsPath, b: AsPath): boolean {
+    return sameNumbers(a.data, b.data);
+  }
+}
+
+/** Flatten segments; empty segments are dropped, adjacent sequences of the same type are not merged. */
+export function flattenSegments(segments: readonly AsPathSegment[]): number[] {
+  const data: number[] = [];
+  for (const s of segments) {
+    if (s.asns.length === 0) continue;
+    const type = segmentTypeCode(s.type);
+    // RFC 4271 §4.3: a segment holds at most 255 ASes; longer runs are split like on the wire.
+    for (let off = 0; off < s.asns.length; off += 255) {
+      const chunk = s.asns.slice(off, off + 255);
+      data.push(type, chunk.length);
+      for (const a of chunk) {
+        if (!Number.isInteger(a) || a < 0 || a > 0xffffffff) throw new RangeError(`bad AS number ${a}`);
+        data.push(a);
+      }
+    }
+  }
+  return data;
+}
+
+/** Data of `path` with `asn` prepended `count` times as a segment of `type` (RFC 4271 §5.1.2, RFC 5065 §5.1). */
+export function prependData(path: AsPath, asn: number, count: number, type = AS_SEQUENCE): number[] {
+  const d = path.data;
+  if (count <= 0) return d.slice();
+  if (d.length > 0 && d[0] === type && d[1]! + count <= 255) {
+    const out = [type, d[1]! + count];
+    for (let i = 0; i < count; i++) out.push(asn);
+    for (let i = 2; i < d.length; i++) out.push(d[i]!);
+    return out;
+  }
+  const out: number[] = [];
+  let left = count;
+  while (left > 0) {
+    const n = Math.min(255, left);
+    out.push(type, n);
+    for (let i = 0; i < n; i++) out.push(asn);
+    left -= n;
+  }
+  for (const v of d) out.push(v);
+  return out;
+}
+
+/** Data of `path` without confederation segments (RFC 5065 §5.3, when leaving the confederation). */
+export function stripConfedData(path: AsPath): number[] {
+  const out: number[] = [];
+  const d = path.data;
+  for (let i = 0; i < d.length;) {
+    const t = d[i]!, n = d[i + 1]!;
+    if (t !== AS_CONFED_SEQUENCE && t !== AS_CONFED_SET) for (let k = 0; k < 2 + n; k++) out.push(d[i + k]!);
+    i += 2 + n;
+  }
+  return out;
+}
+
+/** Parse the text form ("64512 {64514,64515} (64516)"); null when malformed. */
+export function parseAsPathText(text: string): AsPathSegment[] | null {
+  const out: AsPathSegment[] = [];
+  let seq: number[] = [];
+  const flush = () => { if (seq.length > 0) { out.push({ type: 'sequence', asns: seq }); seq = []; } };
+  const re = /\s*(?:(\d+)|\{([\d,\s]*)\}|\(([\d\s]*)\)|\[([\d,\s]*)\])/y;
+  let pos = 0;
+  const t = text.trim();
+  while (pos < t.length) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    if (m === null) return null;
+    pos = re.lastIndex;
+    const nums = (s: string, sep: RegExp) => s.split(sep).filter((x) => x !== '').map(Number);
+    if (m[1] !== undefined) seq.push(Number(m[1]));
+    else {
+      flush();
+      if (m[2] !== undefined) out.push({ type: 'set', asns: nums(m[2], /[\s,]+/) });
+      else if (m[3] !== undefined) out.push({ type: 'confed-sequence', asns: nums(m[3], /\s+/) });
+      else out.push({ type: 'confed-set', asns: nums(m[4]!, /[\s,]+/) });
+    }
+  }
+  flush();
+  for (const s of out) for (const a of s.asns) if (a > 0xffffffff) return null;
+  return out;
+}

@@ -1,0 +1,471 @@
+// The machinery of the RIB (RFC 4271 §3.2, §9): neighbors, routes in (import checks and policy), decision,
+// flush (Loc-RIB deltas, export into the Adj-RIBs-Out). rib.ts adds the queries and is what callers use.
+//
+// Flow:  announce()/withdraw()/originate()  →  import checks and policy (per attribute set, then per prefix)
+//        →  candidates of the prefix change  →  prefix marked for decision
+//        flush()  →  decision for every marked prefix only  →  Loc-RIB deltas (best / withdrawn / multipath
+//        change, for the FIB)  →  per-neighbor export  →  Adj-RIB-Out deltas (prefix → attrs | withdrawn)
+//        →  unreferenced attribute sets freed.
+// Changes between two flushes are coalesced: a prefix that changes ten times is decided and exported once.
+
+import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
+import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
+import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
+import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
+import { Candidate, DecisionContext } from './decision/rules.js';
+import { SelectionOut, selectInto } from './decision/select.js';
+import { importRewrite, ineligibility } from './import.js';
+import { LocalConfig, kindFor, resolveLocal } from './local.js';
+import { ALWAYS_REACHABLE, NextHop, NextHopResolver } from './nexthop.js';
+import { PeerConfig, PeerInfo, SessionParams } from './peer.js';
+import { InputVerdict, PeerState } from './peer-state.js';
+import { Afi, PrefixKey, v4Key, v6KeyFromWords } from './prefix.js';
+import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
+import {
+  Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Snapshot, Table, UNDECIDED, metaFlags, metaId, metaPathId, metaPeer,
+} from './table.js';
+
+const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
+
+class View implements RouteView {
+  afi: Afi = 'ipv4';
+  prefix: PrefixKey = 0;
+  attrs!: Attrs;
+  source!: PeerInfo;
+}
+
+export class RibCore {
+  readonly store = new AttrStore();
+  readonly local: LocalConfig;
+  readonly options: DecisionOptions;
+  protected readonly ctx: DecisionContext;
+  protected resolver: NextHopResolver;
+  protected epoch = 0;
+  protected readonly infos: (PeerInfo | undefined)[] = [];
+  protected readonly states: (PeerState | undefined)[] = [];
+  protected readonly byName = new Map<string, PeerState>();
+  private freeIdx: number[] = [];
+  private retired: number[] = [];
+  readonly ipv4: Table<number>;
+  readonly ipv6: Table<string>;
+  private notices: RibNotice[] = [];
+  private ineligibleCount = new Map<string, number>();
+  private readonly pool: Candidate[] = [];
+  private readonly slotOf: number[] = [];
+  private readonly sel: SelectionOut = { best: -1, multipath: null, decidedBy: null };
+  private readonly view = new View();
+  protected readonly exportEnv: ExportEnv;
+
+  constructor(o: RibOptions) {
+    this.local = resolveLocal(o);
+    this.options = resolveDecisionOptions(o.decision);
+    this.ctx = { opts: this.options, localAs: this.local.confederationId ?? this.local.localAs };
+    this.resolver = o.resolver ?? ALWAYS_REACHABLE;
+    const decider = { decide: (d: Dest) => this.decide(d) };
+    this.ipv4 = new Table<number>('ipv4', this.store, decider);
+    this.ipv6 = new Table<string>('ipv6', this.store, decider);
+    const localInfo = new PeerInfo(0, { name: 'local', address: '', asn: this.local.localAs, routerId: this.local.routerId }, 'local');
+    localInfo.up = true;
+    this.infos[0] = localInfo;
+    this.states[0] = new PeerState(localInfo, this.local, this.store);
+    this.exportEnv = {
+      local: this.local, store: this.store, infos: this.infos, defaultLocalPref: this.options.defaultLocalPref,
+      eligibleSlots: (d: Dest) => this.eligibleSlots(d),
+    };
+  }
+
+  table(afi: Afi): Table {
+    return (afi === 'ipv4' ? this.ipv4 : this.ipv6) as Table;
+  }
+
+  /** The pseudo-neighbor that holds originated routes. */
+  get localPeer(): PeerInfo {
+    return this.infos[0]!;
+  }
+
+  // -- neighbors ---------------------------------------------------------------------------------------------------
+
+  addPeer(config: PeerConfig): PeerInfo {
+    if (this.byName.has(config.name) || config.name === 'local') throw new RangeError(`peer "${config.name}" exists`);
+    if (config.rrClient && (config.kind ?? kindFor(this.local, config.asn)) !== 'ibgp') {
+      throw new RangeError(`peer ${config.name}: only iBGP neighbors can be route-reflector clients`);
+    }
+    const idx = this.freeIdx.pop() ?? this.infos.length;
+    if (idx >= 65536) throw new RangeError('too many peers (65535)');
+    const info = new PeerInfo(idx, config, config.kind ?? kindFor(this.local, config.asn));
+    const ps = new PeerState(info, this.local, this.store);
+    this.infos[idx] = info;
+    this.states[idx] = ps;
+    this.byName.set(config.name, ps);
+    return info;
+  }
+
+  /** Forget a neighbor (its routes are withdrawn at the next flush). */
+  removePeer(peer: PeerInfo | string): void {
+    const ps = this.state(peer);
+    this.peerDown(ps.info);
+    this.byName.delete(ps.info.name);
+    this.states[ps.info.index] = undefined;
+    this.retired.push(ps.info.index);
+  }
+
+  peer(name: string): PeerInfo | undefined {
+    return this.byName.get(name)?.info;
+  }
+
+  peers(): PeerInfo[] {
+    return [...this.byName.values()].map((s) => s.info);
+  }
+
+  /** The session is established: values from the OPEN; the table is sent at the next flush. */
+  peerUp(peer: PeerInfo | string, params: SessionParams & { localAddress?: PeerConfig['localAddress'] }): void {
+    const ps = this.state(peer);
+    const info = ps.info;
+    info.routerId = parseId(params.routerId, 'router id');
+    info.afis = params.afis ?? info.config.afis ?? AFIS;
+    info.addPathReceive = params.addPathReceive ?? false;
+    info.addPathSend = params.addPathSend ?? false;
+    if (params.localAddress) info.config = { ...info.config, localAddress: params.localAddress };
+    info.up = true;
+    this.notices.push(...ps.bindPolicies());
+    for (const afi of info.afis) ps.fullExport.add(afi);
+  }
+
+  /**
+   * The session is gone. With `graceful` (RFC 4724 helper) its routes stay, marked stale, until sweepStale()
+   * (End-of-RIB or restart timer); otherwise they are withdrawn.
+   */
+  peerDown(peer: PeerInfo | string, opts: { graceful?: boolean } = {}): void {
+    const ps = this.state(peer);
+    ps.info.up = false;
+    ps.lastIn = null;
+    for (const afi of AFIS) {
+      if (opts.graceful) this.table(afi).markStale(ps.info.index);
+      else { this.table(afi).removePeer(ps.info.index); ps.held[afi] = 0; }
+    }
+    if (!opts.graceful) ps.clearPre();
+    ps.clearOut();
+    ps.fullExport.clear();
+  }
+
+  markStale(peer: PeerInfo | string, afi?: Afi): number {
+    const ps = this.state(peer);
+    let n = 0;
+    for (const f of afi ? [afi] : AFIS) n += this.table(f).markStale(ps.info.index);
+    return n;
+  }
+
+  /** Withdraw the routes of `peer` still marked stale (RFC 4724 §4.2: End-of-RIB received or timer expired). */
+  sweepStale(peer: PeerInfo | string, afi?: Afi): number {
+    const ps = this.state(peer);
+    let n = 0;
+    for (const f of afi ? [afi] : AFIS) {
+      const k = this.table(f).removePeer(ps.info.index, true);
+      ps.held[f] -= k;
+      n += k;
+    }
+    return n;
+  }
+
+  // -- routes in ---------------------------------------------------------------------------------------------------
+
+  /** Routes from `peer`: `prefixes` (keys of `afi`) with `attrs`; `pathIds` when the peer sends add-path. */
+  announce(peer: PeerInfo | string, afi: Afi, attrs: Attrs, prefixes: readonly PrefixKey[],
+    pathIds?: readonly number[] | null): void {
+    const ps = this.state(peer);
+    const pre = this.inputFor(ps, attrs);
+    for (let i = 0; i < prefixes.length; i++) {
+      this.importOne(ps, afi, checkKey(afi, prefixes[i]!), ps.info.addPathReceive ? (pathIds?.[i] ?? 0) : 0, attrs, pre, true);
+    }
+  }
+
+  /** announce() for prefixes in the wire codec's layout (no per-prefix objects). */
+  announceBatch(peer: PeerInfo | string, afi: Afi, attrs: Attrs, batch: PrefixBatch): void {
+    const ps = this.state(peer);
+    const pre = this.inputFor(ps, attrs);
+    const ap = ps.info.addPathReceive && batch.pathIds ? batch.pathIds : null;
+    for (let i = 0; i < batch.length; i++) {
+      this.importOne(ps, afi, batchKey(afi, batch, i), ap ? ap[i]! : 0, attrs, pre, true);
+    }
+  }
+
+  withdraw(peer: PeerInfo | string, afi: Afi, prefixes: readonly PrefixKey[], pathIds?: readonly number[] | null): void {
+    const ps = this.state(peer);
+    for (let i = 0; i < prefixes.length; i++) {
+      this.withdrawOne(ps, afi, checkKey(afi, prefixes[i]!), ps.info.addPathReceive ? (pathIds?.[i] ?? 0) : 0);
+    }
+  }
+
+  withdrawBatch(peer: PeerInfo | string, afi: Afi, batch: PrefixBatch): void {
+    const ps = this.state(peer);
+    const ap = ps.info.addPathReceive && batch.pathIds ? batch.pathIds : null;
+    for (let i = 0; i < batch.length; i++) this.withdrawOne(ps, afi, batchKey(afi, batch, i), ap ? ap[i]! : 0);
+  }
+
+  /** Originate a route (a `network` statement or `route add`); replaces an earlier one for the prefix. */
+  originate(afi: Afi, prefix: PrefixKey, attrs: Attrs | AttrsInput = {}): void {
+    const a = attrs instanceof Attrs ? this.store.revive(attrs) : this.store.intern(attrs);
+    const ps = this.states[0]!;
+    if (this.table(afi).upsert(checkKey(afi, prefix), 0, 0, a, 0) === 1) ps.held[afi]++;
+  }
+
+  unoriginate(afi: Afi, prefix: PrefixKey): boolean {
+    const ok = this.table(afi).remove(checkKey(afi, prefix), 0, 0);
+    if (ok) this.states[0]!.held[afi]--;
+    return ok;
+  }
+
+  private inputFor(ps: PeerState, given: Attrs): InputVerdict {
+    const attrs = this.store.revive(given);
+    const last = ps.lastIn;
+    if (last !== null && last.attrs === attrs && last.rewritten.live && (last.fixed == null || last.fixed.live)) return last;
+    const flags = ineligibility(attrs, ps.info, this.local);
+    const rewritten = flags === 0 ? importRewrite(attrs, ps.info, this.store, this.options.defaultLocalPref) : attrs;
+    let fixed: Attrs | null | undefined;
+    const b = ps.importBinding;
+    if (flags !== 0) fixed = attrs;
+    else if (ps.importBlocked) fixed = null;
+    else if (b === null || b.policy.constant === true) fixed = rewritten;
+    else if (b.policy.constant === false) fixed = null;
+    else if (!b.policy.dependsOnPrefix) fixed = this.applyImport(ps, b.evaluate(this.viewOf('ipv4', 0, rewritten, ps.info)), 'ipv4');
+    ps.lastIn = { attrs, flags, rewritten, fixed };
+    return ps.lastIn;
+  }
+
+  private viewOf(afi: Afi, prefix: PrefixKey, attrs: Attrs, source: PeerInfo): View {
+    const v = this.view;
+    v.afi = afi; v.prefix = prefix; v.attrs = attrs; v.source = source;
+    return v;
+  }
+
+  private applyImport(ps: PeerState, r: PolicyResult, afi: Afi): Attrs | null {
+    if (!r.accept) return null;
+    if (!r.nextHopSelf) return r.attrs;
+    const nh = ps.selfNextHop(afi);
+    return nh === null ? r.attrs : this.store.derive(r.attrs, { nextHop: nh });
+  }
+
+  private importOne(ps: PeerState, afi: Afi, key: PrefixKey, pathId: number, attrs: Attrs, pre: InputVerdict,
+    keepPre: boolean): void {
+    const t = this.table(afi);
+    const info = ps.info;
+    attrs = pre.attrs; // the live equivalent of what the caller passed
+    if (keepPre && info.config.keepPrePolicy) ps.setPre(afi, key, pathId, attrs);
+    info.stats.received++;
+    if (pre.flags !== 0) {
+      info.stats.ineligible++;
+      const k = `${info.index}|${pre.flags}`;
+      this.ineligibleCount.set(k, (this.ineligibleCount.get(k) ?? 0) + 1);
+      if (t.upsert(key, info.index, pathId, attrs, pre.flags) === 1) ps.held[afi]++;
+      return;
+    }
+    // The per-call result when the policy ignores the prefix (its next-hop-self is family-specific: redo then).
+    let final = pre.fixed;
+    if (final === undefined || (afi !== 'ipv4' && final !== null && final !== pre.rewritten)) {
+      final = this.applyImport(ps, ps.importBinding!.evaluate(this.viewOf(afi, key, pre.rewritten, info)), afi);
+    }
+    if (final === null) {
+      info.stats.rejected++;
+      if (t.remove(key, info.index, pathId)) ps.held[afi]--;
+      return;
+    }
+    info.stats.accepted++;
+    if (t.upsert(key, info.index, pathId, final, 0) === 1) ps.held[afi]++;
+  }
+
+  private withdrawOne(ps: PeerState, afi: Afi, key: PrefixKey, pathId: number): void {
+    if (ps.info.config.keepPrePolicy) ps.setPre(afi, key, pathId, null);
+    if (this.table(afi).remove(key, ps.info.index, pathId)) ps.held[afi]--;
+  }
+
+  // -- reconfiguration ---------------------------------------------------------------------------------------------
+
+  /**
+   * New import policy. With the pre-policy Adj-RIB-In kept, routes are re-evaluated now; otherwise
+   * `refreshNeeded` tells the speaker to ask the neighbor to send its routes again (ROUTE-REFRESH, RFC 2918).
+   */
+  setImportPolicy(peer: PeerInfo | string, policy: Policy | null): { reevaluated: number; refreshNeeded: boolean } {
+    const ps = this.state(peer);
+    ps.info.config = { ...ps.info.config, importPolicy: policy };
+    if (ps.info.up) this.notices.push(...ps.bindPolicies().filter((n) => n.direction === 'import'));
+    else ps.bindPolicies();
+    if (!ps.info.config.keepPrePolicy) return { reevaluated: 0, refreshNeeded: ps.info.up };
+    let n = 0;
+    for (const afi of AFIS) {
+      for (const [key, v] of ps.preIn[afi]) {
+        const entries: [number, Attrs][] = v instanceof Map ? [...v] : [[0, v]];
+        for (const [pathId, a] of entries) { this.importOne(ps, afi, key, pathId, a, this.inputFor(ps, a), false); n++; }
+      }
+    }
+    return { reevaluated: n, refreshNeeded: false };
+  }
+
+  /** New export policy: the neighbor's Adj-RIB-Out is recomputed at the next flush. */
+  setExportPolicy(peer: PeerInfo | string, policy: Policy | null): void {
+    const ps = this.state(peer);
+    ps.info.config = { ...ps.info.config, exportPolicy: policy };
+    const notices = ps.bindPolicies();
+    if (ps.info.up) {
+      this.notices.push(...notices.filter((n) => n.direction === 'export'));
+      for (const afi of ps.info.afis) ps.fullExport.add(afi);
+    }
+  }
+
+  /** Connected / IGP routes changed: every next hop is resolved again and every prefix re-decided. */
+  nextHopsChanged(resolver?: NextHopResolver): void {
+    if (resolver) this.resolver = resolver;
+    this.epoch++;
+    this.ipv4.touchAll();
+    this.ipv6.touchAll();
+  }
+
+  /** The neighbor asked for a route refresh: everything it holds is sent again at the next flush. */
+  resend(peer: PeerInfo | string, afi?: Afi): void {
+    const ps = this.state(peer);
+    for (const f of afi ? [afi] : ps.info.afis) ps.resendPending.add(f);
+  }
+
+  // -- decision ----------------------------------------------------------------------------------------------------
+
+  protected resolve(nh: NextHop): void {
+    const r = this.resolver.resolve(nh);
+    nh.reachable = r.reachable;
+    nh.igpCost = r.igpCost;
+    nh.epoch = this.epoch;
+  }
+
+  private eligibleAt(d: Dest, s: number): boolean {
+    if ((metaFlags(d.metaAt(s)) & REASON_MASK) !== 0) return false;
+    const nh = d.attrsAt(s).nextHop;
+    if (nh === null) return true;
+    if (nh.epoch !== this.epoch) this.resolve(nh);
+    return nh.reachable;
+  }
+
+  protected decide(d: Dest): void {
+    const c = d.c;
+    let n = 0;
+    for (let s = 0; s < c.length; s += 2) {
+      if (!this.eligibleAt(d, s)) continue;
+      const meta = c[s + 1] as number;
+      const attrs = c[s] as Attrs;
+      const peer = this.infos[metaPeer(meta)]!;
+      let cand = this.pool[n];
+      if (cand === undefined) { cand = { attrs, peer, pathId: 0, igpCost: 0 }; this.pool[n] = cand; }
+      cand.attrs = attrs;
+      cand.peer = peer;
+      cand.pathId = metaPathId(meta);
+      cand.igpCost = attrs.nextHop === null ? 0 : attrs.nextHop.igpCost;
+      this.slotOf[n] = s;
+      n++;
+    }
+    selectInto(this.pool, n, this.ctx, this.sel);
+    d.best = this.sel.best < 0 ? -1 : this.slotOf[this.sel.best]!;
+    d.multi = this.sel.multipath === null ? null : this.sel.multipath.map((i) => this.slotOf[i]!);
+  }
+
+  private eligibleSlots(d: Dest): number[] {
+    if (d.best < 0) return [];
+    const rest: number[] = [];
+    for (let s = 0; s < d.c.length; s += 2) if (s !== d.best && this.eligibleAt(d, s)) rest.push(s);
+    return [d.best, ...rest];
+  }
+
+  // -- output ------------------------------------------------------------------------------------------------------
+
+  /**
+   * Decide every changed prefix, report Loc-RIB and Adj-RIB-Out changes, free unused attribute sets. Without a
+   * sink the changes are returned; with one they are streamed to it (and the returned lists stay empty).
+   */
+  flush(sink?: RibSink): RibChanges {
+    const collected: RibChanges = { loc: [], out: [], notices: [] };
+    const onLoc = sink ? sink.loc : (c: LocChange) => { collected.loc.push(c); };
+    const onOut: OutEmit | undefined = sink ? sink.out : (peer, afi, prefix, pathId, attrs) => {
+      collected.out.push({ peer, afi, prefix, pathId, attrs });
+    };
+    const emit: OutEmit = onOut ?? (() => {});
+    const active = [...this.byName.values()].filter((s) => s.info.up);
+    for (const afi of AFIS) {
+      const t = this.table(afi);
+      const peersAfi = active.filter((s) => s.info.afis.includes(afi));
+      for (const [key, snap] of t.dirty) {
+        const d = t.get(key)!;
+        if (d.best === UNDECIDED) this.decide(d);
+        const changed = locChanged(snap, d);
+        if (changed && onLoc) onLoc(this.locChange(afi, key, d, snap));
+        for (const ps of peersAfi) {
+          if (changed || ps.info.addPathSend === 'all') exportPrefix(this.exportEnv, ps, afi, key, d.size > 0 ? d : undefined, emit);
+        }
+        t.pruneIfEmpty(key, d);
+      }
+      t.dirty.clear();
+      for (const ps of peersAfi) {
+        if (ps.fullExport.has(afi)) {
+          ps.fullExport.delete(afi);
+          for (const [key, d] of t.dests) {
+            if (d.best === UNDECIDED) this.decide(d);
+            exportPrefix(this.exportEnv, ps, afi, key, d, emit);
+          }
+        }
+        if (ps.resendPending.has(afi)) {
+          ps.resendPending.delete(afi);
+          resendAll(ps, afi, emit);
+        }
+      }
+    }
+    for (const [k, count] of this.ineligibleCount) {
+      const [idx, flags] = k.split('|').map(Number) as [number, number];
+      this.notices.push({ kind: 'ineligible', peer: this.infos[idx]!.name, reason: INELIGIBLE_TEXT[flags & REASON_MASK]!, count });
+    }
+    this.ineligibleCount.clear();
+    for (const n of this.notices) {
+      if (sink) sink.notice?.(n);
+      else collected.notices.push(n);
+    }
+    this.notices = [];
+    this.store.collect();
+    this.freeIdx.push(...this.retired);
+    this.retired = [];
+    return collected;
+  }
+
+  protected route(meta: number, attrs: Attrs): LocRoute {
+    return { peer: this.infos[metaPeer(meta)]!, pathId: metaPathId(meta), attrs, stale: (metaFlags(meta) & STALE) !== 0 };
+  }
+
+  private locChange(afi: Afi, prefix: PrefixKey, d: Dest, snap: Snapshot): LocChange {
+    const best = d.best >= 0 ? this.route(d.metaAt(d.best), d.attrsAt(d.best)) : null;
+    const multipath = best === null ? [] : d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s)));
+    const previous = snap.id < 0 ? null : this.route(snap.id, snap.attrs!);
+    return { afi, prefix, best, multipath, previous };
+  }
+
+  protected state(peer: PeerInfo | string): PeerState {
+    const ps = typeof peer === 'string' ? this.byName.get(peer) : this.states[peer.index];
+    if (ps === undefined || (typeof peer !== 'string' && ps.info !== peer)) {
+      throw new RangeError(`unknown peer ${typeof peer === 'string' ? peer : peer.name}`);
+    }
+    return ps;
+  }
+}
+
+function locChanged(snap: Snapshot, d: Dest): boolean {
+  if (d.best < 0) return snap.id >= 0;
+  if (snap.id !== metaId(d.metaAt(d.best)) || snap.attrs !== d.attrsAt(d.best)) return true;
+  const m = d.multi;
+  if (m === null) return snap.multi !== null;
+  if (snap.multi === null || snap.multi.length !== (m.length - 1) * 2) return true;
+  for (let i = 1; i < m.length; i++) {
+    if (snap.multi[(i - 1) * 2] !== metaId(d.metaAt(m[i]!)) || snap.multi[(i - 1) * 2 + 1] !== d.attrsAt(m[i]!)) return true;
+  }
+  return false;
+}
+
+export function checkKey(afi: Afi, key: PrefixKey): PrefixKey {
+  if ((typeof key === 'number') !== (afi === 'ipv4')) throw new TypeError(`prefix key does not belong to ${afi}`);
+  return key;
+}
+
+function batchKey(afi: Afi, b: PrefixBatch, i: number): PrefixKey {
+  return afi === 'ipv4' ? v4Key(b.words[i]!, b.lens[i]!) : v6KeyFromWords(b.words, i * 4, b.lens[i]!);
+}

@@ -1,0 +1,44 @@
+// Community text forms (RFC 1997, RFC 8092, RFC 4360 / RFC 5668) and the well-known values.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  GRACEFUL_SHUTDOWN, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
+  parseExtCommunity, parseLargeCommunity,
+} from '../../../src/bgp/rib/communities.js';
+
+test('standard communities', () => {
+  assert.equal(parseCommunity('64500:100'), 64500 * 65536 + 100);
+  assert.equal(parseCommunity('no-export'), NO_EXPORT);
+  assert.equal(parseCommunity('GRACEFUL-SHUTDOWN'), GRACEFUL_SHUTDOWN);
+  assert.equal(parseCommunity('65536:1'), null);
+  assert.equal(parseCommunity('1:2:3'), null);
+  assert.equal(formatCommunity(0xffffff01), 'no-export');
+  assert.equal(formatCommunity(0xffffff01, false), '65535:65281');
+  assert.equal(formatCommunity(64500 * 65536 + 7), '64500:7');
+});
+
+test('large communities', () => {
+  assert.deepEqual(parseLargeCommunity('4200000000:1:2'), [4200000000, 1, 2]);
+  assert.equal(parseLargeCommunity('4294967296:1:2'), null);
+  assert.equal(parseLargeCommunity('1:2'), null);
+});
+
+test('extended communities: route target / origin with 2-octet AS, 4-octet AS, IPv4; raw hex', () => {
+  const cases: [string, [number, number], string][] = [
+    ['rt:64500:100', [0x0002fbf4, 100], 'rt:64500:100'],
+    ['ro:64500:7', [0x0003fbf4, 7], 'ro:64500:7'],
+    ['rt:4200000000:5', [0x0202fa56, 0xea000005], 'rt:4200000000L:5'],
+    ['rt:64500L:5', [0x0202_0000, 0xfbf40005], 'rt:64500L:5'],
+    ['rt:192.0.2.1:9', [0x0102c000, 0x02010009], 'rt:192.0.2.1:9'],
+    ['0x0006000000000001', [0x00060000, 1], '0x0006000000000001'],
+  ];
+  for (const [text, v, out] of cases) {
+    assert.deepEqual(parseExtCommunity(text), v, text);
+    assert.equal(formatExtCommunity(v[0], v[1]), out, text);
+  }
+  assert.equal(parseExtCommunity('rt:192.0.2.1:70000'), null);
+  assert.equal(parseExtCommunity('xx:1:2'), null);
+  assert.equal(extCommunityIsTransitive(0x0002fbf4), true);
+  assert.equal(extCommunityIsTransitive(0x4002fbf4), false);
+});
