@@ -8,7 +8,7 @@
 // service, then withdraws the prefixes through the site's speaker, and says so (announcer 'lab'). With the
 // agent, `siteFail` only kills the service and the agent's health checks do the rest (announcer 'agent').
 
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Daemon, RouteEntry } from '../../../daemons/index.js';
@@ -35,9 +35,22 @@ import { netemPlan } from './netem.js';
 import { walkPaths } from './paths.js';
 import { addressMap, traceOne } from './traceroute.js';
 import { createSpeaker, requireSpeaker } from './speakers.js';
+import { birdCommand } from './birdctl.js';
+import { siteAgentPaths, writeSiteAgentFiles } from './site-agent.js';
 
 const SERVICE_MAIN = fileURLToPath(new URL('../../service/main.js', import.meta.url));
 const PROBE_MAIN = fileURLToPath(new URL('../../probe/main.js', import.meta.url));
+const CLI_MAIN = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
+
+async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, alive: () => void): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    alive();
+    if (await probe()) return;
+    if (Date.now() > until) throw new AnycastError('ERR_LAB_START', `${what} did not become ready within ${timeoutMs / 1000} s`);
+    await sleep(25);
+  }
+}
 
 export interface UpOptions {
   /** Lab name (default: the topology's name). */
@@ -122,12 +135,20 @@ export class NetnsLab implements LabRuntime {
     if (!caps.netem) {
       notes.push('netem is not available in this kernel: link delays are not applied to packets; reports show modeled latency (the sum of the link delays along the path the packets took) beside the measured RTT');
     }
-    notes.push('sites announce through their BGP speaker; on `site fail` the lab kills the service and withdraws the prefixes itself (no health-checking agent runs at the sites in this build)');
+    // Sites run the anycast agent where it can drive their speaker (its BIRD backend; the embedded-speaker
+    // backend is for later); otherwise the lab itself withdraws a failed site.
+    const announcer: 'lab' | 'agent' = t.sites.every((s) => s.implementation === 'bird') ? 'agent' : 'lab';
+    if (announcer === 'agent') {
+      const c = t.sites[0]?.check;
+      notes.push(`every site runs the anycast agent (BIRD backend): a DNS hostname.bind check${c ? ` every ${c.intervalMs} ms (fall ${c.fall}, rise ${c.rise})` : ''} drives the announcement; \`site fail\` only kills the service and the agent withdraws`);
+    } else {
+      notes.push('sites announce through their BGP speaker; on `site fail` the lab kills the service and withdraws the prefixes itself (the agent drives only BIRD sites, and not every site here runs BIRD)');
+    }
     const me = readIdentity(process.pid);
     const st: LabState = {
       version: 1, name, prefix: model.prefix, runtime: 'netns', created: new Date().toISOString(),
       owner: { pid: process.pid, startTime: me?.startTime ?? 0 }, status: 'starting', topologyFile: t.file, model,
-      announcer: 'lab', netem: caps.netem, notes, dirs: {}, linksDown: [], nodesStopped: [],
+      announcer, netem: caps.netem, notes, dirs: {}, linksDown: [], nodesStopped: [],
       sites: Object.fromEntries(t.sites.map((s) => [s.name, { announced: s.announce, service: 'up' as const }])),
     };
     for (const n of model.nodes) if (n.kind !== 'client') st.dirs[n.name] = join(dir, 'nodes', n.name);
@@ -153,8 +174,7 @@ export class NetnsLab implements LabRuntime {
       const t2 = performance.now();
       await pool(speakers, opts.startWidth ?? 12, async (n) => {
         mkdirSync(st.dirs[n.name]!, { recursive: true });
-        const d = lab.daemon(n.name, registry, opts.keep);
-        await d.start({ timeoutMs: 30_000 });
+        await lab.startSpeaker(n.name, registry, opts.keep);
       });
       const speakersMs = since(t2);
       say(`starting ${t.sites.length} site services`);
@@ -206,6 +226,27 @@ export class NetnsLab implements LabRuntime {
     return d;
   }
 
+  /** Starts a node's speaker: its daemon, or for a site with the agent, BIRD and the agent. */
+  async startSpeaker(node: string, registry: ResourceRegistry, unref: boolean): Promise<number[]> {
+    const n = nodeOf(this.model, node)!;
+    if (n.kind !== 'site' || this.announcer !== 'agent') {
+      const d = this.daemon(node, registry, unref);
+      await d.start({ timeoutMs: 30_000 });
+      return d.pids();
+    }
+    const p = siteAgentPaths(this.st.dirs[node]!);
+    writeSiteAgentFiles(this.model, node, this.model.speakers[node]!, p, this.st.sites[node]!.announced);
+    rmSync(p.birdSocket, { force: true });
+    rmSync(p.agentSocket, { force: true });
+    const bird = nsSpawn(n.ns, ['bird', '-f', '-c', p.birdConf, '-s', p.birdSocket, '-P', join(p.dir, 'bird.pid')], registry,
+      { logFile: join(p.dir, 'bird.stderr'), name: `bird(${node})`, unref });
+    await waitFor(`BIRD of site ${node}`, 15_000, () => birdCommand(p.birdSocket, 'show status', 1000).then(() => true, () => false), () => bird.assertRunning());
+    const agent = nsSpawn(n.ns, [process.execPath, CLI_MAIN, 'agent', '--config', p.agentConf], registry,
+      { logFile: join(p.dir, 'agent.log'), name: `agent(${node})`, unref });
+    await waitFor(`the agent of site ${node}`, 15_000, async () => existsSync(p.agentSocket), () => agent.assertRunning());
+    return [bird.pid, agent.pid];
+  }
+
   speakerHandles(): SpeakerHandle[] {
     return this.model.nodes.filter((n) => n.implementation && !this.st.nodesStopped.includes(n.name)).map((n) => ({
       node: n.name, daemon: this.daemon(n.name),
@@ -213,8 +254,9 @@ export class NetnsLab implements LabRuntime {
     }));
   }
 
+  /** Sites whose prefixes are (or, with the agent, are about to be) announced: intended, and service up for the agent. */
   announcing(): string[] {
-    return Object.entries(this.st.sites).filter(([, s]) => s.announced).map(([n]) => n).sort();
+    return Object.entries(this.st.sites).filter(([, s]) => s.announced && (this.announcer === 'lab' || s.service === 'up')).map(([n]) => n).sort();
   }
 
   async waitConverged(opts: { timeoutMs?: number } = {}): Promise<ConvergenceReport> {
@@ -254,6 +296,7 @@ export class NetnsLab implements LabRuntime {
   }
 
   private isService = (name: string) => name.startsWith('service(');
+  /** A node's speaker processes: its daemon (and, at a site, the agent); not its service, probers or captures. */
   private isSpeaker = (name: string) => !name.startsWith('service(') && !name.startsWith('probe(') && !name.startsWith('tcpdump(');
 
   async siteFail(site: string): Promise<{ killedAt: number; withdrawnAt: number | null }> {
@@ -287,7 +330,8 @@ export class NetnsLab implements LabRuntime {
 
   async siteAnnounce(site: string): Promise<void> {
     this.requireSite(site);
-    await this.daemon(site).announceMany(siteRoutes(this.model.topology, site));
+    if (this.announcer === 'agent') rmSync(siteAgentPaths(this.st.dirs[site]!).maintenance, { force: true });
+    else await this.daemon(site).announceMany(siteRoutes(this.model.topology, site));
     this.st = updateLab(this.st.name, (s) => {
       s.sites[site]!.announced = true;
       delete s.sites[site]!.heldByFailure;
@@ -296,7 +340,8 @@ export class NetnsLab implements LabRuntime {
 
   async siteWithdraw(site: string, byFailure = false): Promise<void> {
     this.requireSite(site);
-    await this.daemon(site).withdrawMany(siteRoutes(this.model.topology, site).map((r) => r.prefix));
+    if (this.announcer === 'agent') writeFileSync(siteAgentPaths(this.st.dirs[site]!).maintenance, 'withdrawn by anycast lab\n');
+    else await this.daemon(site).withdrawMany(siteRoutes(this.model.topology, site).map((r) => r.prefix));
     this.st = updateLab(this.st.name, (s) => {
       s.sites[site]!.announced = false;
       if (byFailure) s.sites[site]!.heldByFailure = true;
@@ -347,13 +392,12 @@ export class NetnsLab implements LabRuntime {
       case 'start': {
         if (procs.length > 0) throw new UsageError(`the speaker of "${node}" is running (pids ${procs.map((p) => p.pid).join(', ')})`);
         const reg = this.detachedRegistry(`node-${node}`);
-        const d = this.daemon(node, reg, true);
-        await d.start({ timeoutMs: 30_000 });
+        const pids = await this.startSpeaker(node, reg, true);
         reg.detach();
         this.st = updateLab(this.st.name, (s) => {
           s.nodesStopped = s.nodesStopped.filter((x) => x !== node);
         });
-        return d.pids();
+        return pids;
       }
     }
   }
