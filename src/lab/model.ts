@@ -3,7 +3,7 @@
 // default routes, and each BGP speaker's neutral RouterSpec (policy.ts). JSON-able: `lab up` stores it in the
 // lab's state so that every later command (and `lab down` after a crash) works without the topology file.
 
-import { routeLine, type RouteSpec, type TopologySpec } from '../netns/plan.js';
+import type { RouteSpec, TopologySpec } from '../netns/plan.js';
 import type { RouterSpec } from '../daemons/types.js';
 import { planAddresses, type AddressPlan } from './addressing.js';
 import { hostOf } from './ip.js';
@@ -183,10 +183,7 @@ export function namespaceTopology(m: LabModel): TopologySpec {
         const s = m.topology.sites.find((x) => x.name === n.name)!;
         loopbacks.push(`${s.service.ipv4}/32`, `${s.service.ipv6}/128`);
       }
-      // Routes as plain batch lines: `ip -batch` rejects the `-6` option that the harness's routeLine() puts in
-      // front of IPv6 routes; the family follows from the destination or the gateway anyway.
-      const extra = n.routes.map((r) => routeLine({ ...r, family: 'ipv4' }));
-      return { name: n.ns, loopbacks, forwarding: n.kind === 'router', extra };
+      return { name: n.ns, loopbacks, forwarding: n.kind === 'router', routes: n.routes };
     }),
     links: m.links.map((l) => ({
       a: { ns: byName.get(l.a)!.ns, ifname: l.b, addrs: [l.a4, l.a6] },

@@ -76,8 +76,11 @@ function addrLine(cidr: string, dev: string, fam: 'ipv4' | 'ipv6'): string {
 
 export function routeLine(r: RouteSpec): string {
   const fam = r.family ?? (r.dst === 'default' ? (r.via && isIP(r.via) === 6 ? 'ipv6' : 'ipv4') : r.dst.includes(':') ? 'ipv6' : 'ipv4');
-  const parts = [fam === 'ipv6' ? '-6 route replace' : 'route replace'];
-  parts.push(r.type ? `${r.type} ${r.dst}` : r.dst);
+  // `ip -batch` takes no options on its lines (`-6 route …` is refused: Object "-6" is unknown); the family
+  // follows from the destination, so an IPv6 default is written ::/0.
+  const dst = r.dst === 'default' && fam === 'ipv6' ? '::/0' : r.dst;
+  const parts = ['route replace'];
+  parts.push(r.type ? `${r.type} ${dst}` : dst);
   if (r.via) parts.push(`via ${r.via}`);
   if (r.dev) parts.push(`dev ${r.dev}`);
   if (r.metric !== undefined) parts.push(`metric ${r.metric}`);

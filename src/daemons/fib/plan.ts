@@ -22,10 +22,11 @@ export function wantedFib(routes: RouteEntry[]): FibTable {
 export function fibChanges(applied: FibTable, wanted: FibTable): string[] {
   const out: string[] = [];
   for (const [p, nh] of wanted) {
-    if (applied.get(p) !== nh) out.push(`${p.includes(':') ? '-6 ' : ''}route replace ${p} via ${nh} proto bgp`);
+    // No `-6` in front: `ip -batch` refuses options on its lines; the family follows from the prefix.
+    if (applied.get(p) !== nh) out.push(`route replace ${p} via ${nh} proto bgp`);
   }
   for (const p of applied.keys()) {
-    if (!wanted.has(p)) out.push(`${p.includes(':') ? '-6 ' : ''}route del ${p} proto bgp`);
+    if (!wanted.has(p)) out.push(`route del ${p} proto bgp`);
   }
   return out;
 }

@@ -80,7 +80,7 @@ export async function runFailover(rt: LabRuntime, site: string, o: FailoverOptio
   const stable = o.stableCount ?? 20;
   const settleTimeout = o.settleTimeoutMs ?? 30_000;
   const who = clientNames(m);
-  const run = await rt.probe(who, { kind: 'stream', targets, intervalMs: interval, durationMs: 2 * settleTimeout + 10_000, timeoutMs: 250 });
+  const run = await rt.probe(who, { kind: 'stream', targets, intervalMs: interval, durationMs: 2 * settleTimeout + 10_000, timeoutMs: o.probeTimeoutMs ?? 1000 });
   // Warm up: every client answered from its usual site.
   const warmUntil = Date.now() + 10_000;
   for (;;) {
