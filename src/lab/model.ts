@@ -183,7 +183,13 @@ export function namespaceTopology(m: LabModel): TopologySpec {
         const s = m.topology.sites.find((x) => x.name === n.name)!;
         loopbacks.push(`${s.service.ipv4}/32`, `${s.service.ipv6}/128`);
       }
-      return { name: n.ns, loopbacks, forwarding: n.kind === 'router', routes: n.routes };
+      // Equal-cost routes (BIRD merges tied BGP paths into multipath routes) are hashed per flow on source and
+      // destination only, in both families: a client then reaches one site with every protocol (IPv6's default
+      // hash includes the flow label, which differs per TCP connection), and traceroute's ICMP follows the
+      // same path as the clients' DNS and HTTP.
+      const sysctls = n.kind === 'router'
+        ? ['net.ipv4.fib_multipath_hash_policy=0', 'net.ipv6.fib_multipath_hash_policy=3', 'net.ipv6.fib_multipath_hash_fields=3'] : [];
+      return { name: n.ns, loopbacks, forwarding: n.kind === 'router', routes: n.routes, sysctls };
     }),
     links: m.links.map((l) => ({
       a: { ns: byName.get(l.a)!.ns, ifname: l.b, addrs: [l.a4, l.a6] },

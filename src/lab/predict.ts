@@ -39,11 +39,27 @@ interface Graph {
 }
 
 const MAX_PATHS = 64;
+const INVERSE: Record<Role, Role> = { customer: 'provider', provider: 'customer', peer: 'peer' };
 
 export const asNode = (asn: number) => `as:${asn}`;
 export const siteNode = (name: string) => `site:${name}`;
 
-function graphOf(m: LabModel): Graph {
+const graphs = new WeakMap<LabModel, Graph & { inbound: Map<string, Graph['edges']> }>();
+
+/** The AS-level graph of a model, built once per model object. */
+function graphOf(m: LabModel): Graph & { inbound: Map<string, Graph['edges']> } {
+  let g = graphs.get(m);
+  if (!g) {
+    const built = buildGraph(m);
+    const inbound = new Map<string, Graph['edges']>();
+    for (const e of built.edges) inbound.set(e.to, [...(inbound.get(e.to) ?? []), e]);
+    g = { ...built, inbound };
+    graphs.set(m, g);
+  }
+  return g;
+}
+
+function buildGraph(m: LabModel): Graph {
   const t = m.topology;
   const nodes: Graph['nodes'] = new Map();
   for (const a of t.ases) nodes.set(asNode(a.asn), { asn: a.asn });
@@ -73,7 +89,7 @@ function graphOf(m: LabModel): Graph {
 interface Held {
   route: PredictedRoute;
   /** Each best path with its origin, so the origins of a tie are exactly those of its paths. */
-  paths: Array<{ asns: number[]; origin: string }>;
+  paths: Array<{ asns: number[]; origin: string; key: string }>;
 }
 
 /**
@@ -81,19 +97,19 @@ interface Held {
  * best routes from what its neighbors currently offer (so a route replaced upstream disappears downstream too);
  * with no provider→customer cycle (checked by validate.ts) this converges (Gao & Rexford's safety result).
  */
-export function propagate(m: LabModel, origins: Array<{ node: string; name: string; noExport?: boolean }>): Prediction {
+export function propagate(m: LabModel, origins: Array<{ node: string; name: string; noExport?: boolean }>, withPaths = true): Prediction {
   const g = graphOf(m);
   const fixed = new Map<string, Held>();
   for (const o of origins) {
     const cur = fixed.get(o.node) ?? { route: { class: 'origin', length: 0, paths: [[]], origins: [], noExport: o.noExport ?? false }, paths: [] };
-    cur.paths.push({ asns: [], origin: o.name });
+    // In the no-paths mode, asns holds just the origin's AS (for the one loop that matters, see below).
+    cur.paths.push({ asns: withPaths ? [] : [m.nodes.find((n) => n.name === o.name)?.asn ?? g.nodes.get(o.node)!.asn], origin: o.name, key: `${o.name}|` });
     cur.route.origins = [...new Set([...cur.route.origins, o.name])].sort();
     fixed.set(o.node, cur);
   }
-  const inbound = new Map<string, Graph['edges']>();
-  for (const e of g.edges) inbound.set(e.to, [...(inbound.get(e.to) ?? []), e]);
+  const inbound = g.inbound;
   let held = new Map(fixed);
-  const sig = (h: Held | undefined) => (h ? `${h.route.class}/${h.route.length}/${h.paths.map((p) => `${p.origin}:${p.asns.join(' ')}`).sort().join(',')}` : '');
+  const sig = (h: Held | undefined) => (h ? `${h.route.class}/${h.route.length}/${h.paths.map((p) => p.key).join(',')}` : '');
   for (let round = 0; ; round++) {
     if (round > 4 * g.nodes.size + 8) throw new Error('route prediction did not converge (relationships should prevent this)');
     const next = new Map(fixed);
@@ -103,11 +119,18 @@ export function propagate(m: LabModel, origins: Array<{ node: string; name: stri
       for (const e of inbound.get(node) ?? []) {
         const r = held.get(e.from);
         if (!r) continue;
-        const receiverRoleAtSender = roleOf(m.topology, g.nodes.get(e.from)!.asn, info.asn)!;
+        // The receiver seen from the sender: the inverse of the sender seen from the receiver.
+        const receiverRoleAtSender = INVERSE[e.senderRole];
         const exportable = r.route.class === 'origin' || r.route.class === 'customer' || receiverRoleAtSender === 'customer';
         if (!exportable || (r.route.noExport && r.route.class !== 'origin')) continue;
         const fromAsn = g.nodes.get(e.from)!.asn;
-        const offered = r.paths.map((p) => ({ asns: [fromAsn, ...p.asns], origin: p.origin })).filter((p) => !p.asns.includes(info.asn));
+        // Without paths (withPaths false: only classes, lengths and origins are wanted) a path is summed up by
+        // its origin: the only AS that can appear twice on a best path is the origin's own when several nodes
+        // share it (sites of one operator), since a path through the receiver is always longer than the
+        // receiver's own route and valley-free export never offers it a better class.
+        const offered = withPaths
+          ? r.paths.filter((p) => !p.asns.includes(info.asn)).map((p) => ({ asns: [fromAsn, ...p.asns], origin: p.origin, key: `${fromAsn} ${p.key}` }))
+          : r.paths.filter((p) => p.asns[0] !== info.asn && fromAsn !== info.asn).map((p) => ({ asns: p.asns, origin: p.origin, key: p.key }));
         if (offered.length === 0) continue;
         const cls = e.senderRole as RouteClass;
         const len = r.route.length + 1;
@@ -116,13 +139,13 @@ export function propagate(m: LabModel, origins: Array<{ node: string; name: stri
           best = { route: { class: cls, length: len, paths: [], origins: [], noExport: r.route.noExport }, paths: [...offered] };
         } else if (best && b.class === cls && b.length === len) {
           for (const p of offered) {
-            if (best.paths.length < MAX_PATHS && !best.paths.some((q) => q.origin === p.origin && q.asns.join(' ') === p.asns.join(' '))) best.paths.push(p);
+            if (best.paths.length < MAX_PATHS && !best.paths.some((q) => q.key === p.key)) best.paths.push(p);
           }
         }
       }
       if (best) {
-        best.paths.sort((p, q) => p.asns.join(' ').localeCompare(q.asns.join(' ')) || p.origin.localeCompare(q.origin));
-        best.route.paths = best.paths.map((p) => p.asns);
+        best.paths.sort((p, q) => (p.key < q.key ? -1 : p.key > q.key ? 1 : 0));
+        best.route.paths = withPaths ? best.paths.map((p) => p.asns) : [];
         best.route.origins = [...new Set(best.paths.map((p) => p.origin))].sort();
         next.set(node, best);
       }
@@ -143,7 +166,8 @@ export interface PrefixPrediction {
 }
 
 /** Predictions for every prefix of the lab (anycast prefixes of announcing sites, clients' subnets). */
-export function predictAll(m: LabModel, announcing: readonly string[] = m.topology.sites.filter((s) => s.announce).map((s) => s.name)): PrefixPrediction[] {
+export function predictAll(m: LabModel, announcing: readonly string[] = m.topology.sites.filter((s) => s.announce).map((s) => s.name),
+  only?: readonly string[], withPaths = true): PrefixPrediction[] {
   const t = m.topology;
   const out: PrefixPrediction[] = [];
   const anycast = new Map<string, Array<{ node: string; name: string; noExport: boolean }>>();
@@ -152,10 +176,11 @@ export function predictAll(m: LabModel, announcing: readonly string[] = m.topolo
     if (!announcing.includes(s.name)) continue;
     for (const r of siteRoutes(t, s.name)) anycast.get(r.prefix)!.push({ node: siteNode(s.name), name: s.name, noExport: s.scope === 'local' });
   }
-  for (const [prefix, origins] of anycast) out.push({ prefix, kind: 'anycast', byNode: propagate(m, origins) });
+  for (const [prefix, origins] of anycast) if (!only || only.includes(prefix)) out.push({ prefix, kind: 'anycast', byNode: propagate(m, origins, withPaths) });
   for (const [router, prefixes] of Object.entries(m.clientPrefixes)) {
+    if (only && !prefixes.some((p) => only.includes(p))) continue;
     const asn = m.nodes.find((x) => x.name === router)!.asn!;
-    const byNode = propagate(m, [{ node: asNode(asn), name: router }]);
+    const byNode = propagate(m, [{ node: asNode(asn), name: router }], withPaths);
     for (const prefix of prefixes) out.push({ prefix, kind: 'client', byNode });
   }
   return out;
@@ -180,7 +205,7 @@ export interface ClientExpectation {
 
 /** The expected catchment: for each client, the sites it may reach for `prefix`. */
 export function expectedCatchment(m: LabModel, prefix: string, announcing?: readonly string[]): ClientExpectation[] {
-  const p = predictAll(m, announcing).find((x) => x.prefix === prefix);
+  const p = predictAll(m, announcing, [prefix]).find((x) => x.prefix === prefix);
   return m.nodes.filter((n) => n.kind === 'client').map((c) => {
     const r = p?.byNode.get(asNode(c.asn!));
     return r ? { client: c.name, prefix, sites: r.origins, class: r.class, length: r.length, paths: r.paths }

@@ -30,6 +30,8 @@ export interface NamespaceSpec {
   routes?: RouteSpec[];
   /** Extra `ip` batch lines run last in this namespace (e.g. `link set vx mtu 9000`). */
   extra?: string[];
+  /** Extra sysctls (`key=value`), written with the others before the links go up (no process of their own). */
+  sysctls?: string[];
 }
 
 export interface LinkEnd {
@@ -151,6 +153,10 @@ export function planTopology(topo: TopologySpec): TopologyPlan {
       // The veths exist already (global batch) and do not follow `default`: set them one by one, before they go
       // up, so that their link-local addresses are usable at once too.
       ...[...ifnames.get(ns.name)!].filter((i) => i !== 'lo').map((i) => `net.ipv6.conf.${i.replace(/\./g, '/')}.accept_dad=0`),
+      ...(ns.sysctls ?? []).map((kv, j) => {
+        if (!/^[a-z0-9_./-]+=[A-Za-z0-9_.-]+$/.test(kv)) throw new TopologyError(`namespaces[${i}].sysctls[${j}]`, `"${kv}" is not key=value`);
+        return kv;
+      }),
     ]);
   });
   return { global, perNs, sysctls };

@@ -55,7 +55,7 @@ export function formatUp(r: UpReport): string {
     `  namespaces + links  ${s(t.namespacesMs)} (one global batch ${s(t.globalBatchMs)}, per-namespace batches ${s(t.perNamespaceMs)})`,
     `  BGP speakers        ${s(t.speakersMs)}`,
     `  site services       ${s(t.servicesMs)}`,
-    `  convergence         ${s(t.convergeMs)} (${r.convergence.prefixes} prefixes at ${r.convergence.speakers} speakers as predicted, stable for 0.4 s)`,
+    `  convergence         ${s(t.convergeMs)} (${r.convergence.prefixes} prefixes at ${r.convergence.speakers} speakers as predicted, stable for 0.25 s)`,
     ...r.notes.map((n) => `note: ${n}`),
   ].join('\n');
 }

@@ -29,11 +29,8 @@ export interface ConvergenceReport {
 export async function bestRoutesOf(h: SpeakerHandle): Promise<RouteEntry[]> {
   if (h.birdSocket) {
     const fromOf = (p: string) => (p === 'orig4' || p === 'orig6' ? 'local' : p);
-    const [v4, v6] = await Promise.all([
-      birdCommand(h.birdSocket, 'show route table master4 primary all'),
-      birdCommand(h.birdSocket, 'show route table master6 primary all'),
-    ]);
-    return [...parseBirdRoutes(v4, fromOf), ...parseBirdRoutes(v6, fromOf)];
+    // Both tables in one command (their "Table …:" headings are not route lines).
+    return parseBirdRoutes(await birdCommand(h.birdSocket, 'show route table all primary all'), fromOf);
   }
   const [v4, v6] = await Promise.all([h.daemon.bestRoutes('ipv4'), h.daemon.bestRoutes('ipv6')]);
   return [...v4, ...v6];
@@ -42,6 +39,16 @@ export async function bestRoutesOf(h: SpeakerHandle): Promise<RouteEntry[]> {
 export async function sessionsOf(h: SpeakerHandle): Promise<NeighborStatus[]> {
   if (h.birdSocket) return parseBirdProtocols(await birdCommand(h.birdSocket, 'show protocols all'));
   return h.daemon.neighbors();
+}
+
+/** BGP sessions not established, by name ('' entries never): one short command per BIRD (`show protocols`). */
+async function sessionsDown(h: SpeakerHandle): Promise<{ total: number; down: string[] }> {
+  if (h.birdSocket) {
+    const rows = (await birdCommand(h.birdSocket, 'show protocols')).split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[1] === 'BGP');
+    return { total: rows.length, down: rows.filter((f) => f.slice(5).join(' ') !== 'Established').map((f) => `${f[0]} ${f.slice(3).join(' ')}`) };
+  }
+  const ns = await h.daemon.neighbors();
+  return { total: ns.length, down: ns.filter((n) => n.state !== 'established').map((n) => `${n.name ?? n.address} ${n.state}`) };
 }
 
 interface Expect {
@@ -61,7 +68,7 @@ export function reducedModel(m: LabModel, linksDown: readonly number[], nodesDow
 }
 
 export function expectations(m: LabModel, announcing: readonly string[]): Map<string, Expect> {
-  const preds = predictAll(m, announcing);
+  const preds = predictAll(m, announcing, undefined, false);
   const universe = new Set(preds.map((p) => p.prefix));
   const out = new Map<string, Expect>();
   for (const node of Object.keys(m.speakers)) {
@@ -105,41 +112,52 @@ const fingerprint = (routes: RouteEntry[], universe: Set<string>) => routes.filt
   .map((r) => `${r.prefix} ${r.nextHop} ${r.asPath.join(' ')}`).sort().join('\n');
 
 export async function waitConverged(m: LabModel, speakers: SpeakerHandle[], announcing: readonly string[],
-  opts: { timeoutMs?: number; quietMs?: number; intervalMs?: number } = {}): Promise<ConvergenceReport> {
+  opts: { timeoutMs?: number; quietMs?: number; intervalMs?: number; onRound?: (pending: number, sample: string) => void } = {}): Promise<ConvergenceReport> {
   const t0 = Date.now();
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const quietMs = opts.quietMs ?? 400;
+  const quietMs = opts.quietMs ?? 250;
   const exp = expectations(m, announcing);
-  let pending = speakers.filter((s) => exp.has(s.node));
+  const all = speakers.filter((s) => exp.has(s.node));
+  let pending = all;
   const last = new Map<string, string>();
+  // The routes each speaker showed when it last matched: the first snapshot of the quiet-period comparison.
+  const matched = new Map<string, string>();
   let rounds = 0;
   for (;;) {
     rounds++;
     const results = await Promise.all(pending.map(async (s) => {
       try {
-        return { s, problem: mismatch(exp.get(s.node)!, await bestRoutesOf(s)) };
+        const routes = await bestRoutesOf(s);
+        return { s, problem: mismatch(exp.get(s.node)!, routes), fp: fingerprint(routes, exp.get(s.node)!.universe) };
       } catch (e) {
-        return { s, problem: (e as Error).message };
+        return { s, problem: (e as Error).message, fp: '' };
       }
     }));
-    for (const r of results) last.set(r.s.node, r.problem);
+    for (const r of results) {
+      last.set(r.s.node, r.problem);
+      if (r.problem === '') matched.set(r.s.node, r.fp);
+      else matched.delete(r.s.node);
+    }
     pending = results.filter((r) => r.problem !== '').map((r) => r.s);
+    opts.onRound?.(pending.length, results.find((r) => r.problem)?.problem.slice(0, 120) ?? '');
     if (pending.length === 0) {
-      // Every speaker matches: sessions, then the quiet period over all of them.
-      const all = speakers.filter((s) => exp.has(s.node));
-      const sessions = await Promise.all(all.map(async (s) => ({ s, ns: await sessionsOf(s).catch(() => [] as NeighborStatus[]) })));
-      const down = sessions.flatMap(({ s, ns }) => ns.filter((n) => n.state !== 'established').map((n) => `${s.node}: session ${n.name ?? n.address} ${n.state}`));
-      const snap1 = await Promise.all(all.map(async (s) => fingerprint(await bestRoutesOf(s), exp.get(s.node)!.universe)));
+      // Every speaker matches: after a quiet period, the same routes again everywhere and every session up.
       await new Promise((r) => setTimeout(r, quietMs));
-      const snap2 = await Promise.all(all.map(async (s) => fingerprint(await bestRoutesOf(s), exp.get(s.node)!.universe)));
-      const moved = all.filter((_, i) => snap1[i] !== snap2[i]);
-      if (down.length === 0 && moved.length === 0) {
+      const again = await Promise.all(all.map(async (s) => {
+        try {
+          const [routes, sessions] = await Promise.all([bestRoutesOf(s), sessionsDown(s)]);
+          return { s, same: fingerprint(routes, exp.get(s.node)!.universe) === matched.get(s.node), sessions };
+        } catch (e) {
+          return { s, same: false, sessions: { total: 0, down: [(e as Error).message] } };
+        }
+      }));
+      const unsettled = again.filter((x) => !x.same || x.sessions.down.length > 0);
+      if (unsettled.length === 0) {
         return { ms: Date.now() - t0, rounds, speakers: all.length, prefixes: exp.values().next().value?.universe.size ?? 0,
-          sessions: sessions.reduce((n, x) => n + x.ns.length, 0) };
+          sessions: again.reduce((n, x) => n + x.sessions.total, 0) };
       }
-      for (const d of down) last.set(d.split(':')[0]!, d);
-      pending = all.filter((s) => moved.includes(s) || down.some((d) => d.startsWith(`${s.node}:`)));
-      if (pending.length === 0) pending = all;
+      for (const x of unsettled) last.set(x.s.node, x.same ? `sessions not established: ${x.sessions.down.join(', ')}` : 'routes changed during the quiet period');
+      pending = unsettled.map((x) => x.s);
     }
     if (Date.now() - t0 > timeoutMs) {
       const what = [...last].filter(([, p]) => p !== '').slice(0, 6).map(([n, p]) => `${n}: ${p}`).join(' | ');

@@ -161,26 +161,17 @@ export class NetnsLab implements LabRuntime {
       const t1 = performance.now();
       const topo = await createTopology(namespaceTopology(model), registry);
       const namespacesMs = since(t1);
-      // Equal-cost routes (BIRD merges tied BGP paths into multipath routes) are hashed per flow on source and
-      // destination only, in both families: a client then reaches one site with every protocol (IPv6's default
-      // hash includes the flow label, which differs per TCP connection), and `ip route get` shows that choice.
-      await pool(model.nodes.filter((n) => n.kind === 'router'), 8, (n) => runCommand(['nsenter', `--net=/run/netns/${n.ns}`, 'sh', '-c',
-        'echo 3 > /proc/sys/net/ipv6/fib_multipath_hash_policy && echo 3 > /proc/sys/net/ipv6/fib_multipath_hash_fields && echo 0 > /proc/sys/net/ipv4/fib_multipath_hash_policy']));
       if (caps.netem) {
         await Promise.all([...netemPlan(model)].map(([ns, lines]) => runCommand(['tc', '-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' })));
       }
       const speakers = model.nodes.filter((n) => n.implementation);
-      say(`starting ${speakers.length} BGP speakers (${[...new Set(speakers.map((n) => n.implementation))].join(', ')})`);
+      say(`starting ${speakers.length} BGP speakers (${[...new Set(speakers.map((n) => n.implementation))].join(', ')}) and ${t.sites.length} site services`);
+      // The site services (Node.js processes, slow to start) start while the daemons do.
       const t2 = performance.now();
-      await pool(speakers, opts.startWidth ?? 12, async (n) => {
-        mkdirSync(st.dirs[n.name]!, { recursive: true });
-        await lab.startSpeaker(n.name, registry, opts.keep);
-      });
-      const speakersMs = since(t2);
-      say(`starting ${t.sites.length} site services`);
-      const t3 = performance.now();
-      await Promise.all(t.sites.map((s) => lab.startService(s.name, registry, opts.keep)));
-      const servicesMs = since(t3);
+      for (const n of speakers) mkdirSync(st.dirs[n.name]!, { recursive: true });
+      const services = Promise.all(t.sites.map((s) => lab.startService(s.name, registry, opts.keep))).then(() => since(t2));
+      const started = pool(speakers, opts.startWidth ?? 16, (n) => lab.startSpeaker(n.name, registry, opts.keep)).then(() => since(t2));
+      const [speakersMs, servicesMs] = await Promise.all([started, services]);
       say('waiting for BGP to converge');
       const t4 = performance.now();
       const convergence = await lab.waitConverged({ timeoutMs: opts.timeoutMs ?? 120_000 });
@@ -261,7 +252,8 @@ export class NetnsLab implements LabRuntime {
 
   async waitConverged(opts: { timeoutMs?: number } = {}): Promise<ConvergenceReport> {
     const m = reducedModel(this.model, this.st.linksDown, this.st.nodesStopped);
-    return waitConverged(m, this.speakerHandles(), this.announcing(), { timeoutMs: opts.timeoutMs ?? 60_000 });
+    const debug = process.env.ANYCAST_LAB_DEBUG ? (n: number, s: string) => process.stderr.write(`converge: ${n} pending ${s}\n`) : undefined;
+    return waitConverged(m, this.speakerHandles(), this.announcing(), { timeoutMs: opts.timeoutMs ?? 60_000, ...(debug ? { onRound: debug } : {}) });
   }
 
   private statsFile(site: string): string {

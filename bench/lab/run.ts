@@ -1,0 +1,66 @@
+// Lab bring-up benchmark: generated topologies of 20, 50 and 100 routers (tiered ASes, `anycast lab generate`),
+// each brought up (namespaces and links in batches, every speaker started, site services, convergence to the
+// predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router is
+// the anchor; our speaker runs side by side once its daemon exists (reported as unavailable until then).
+//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast] [--json]
+// Needs root. Target: 100 routers up and converged in <= 10 s.
+
+import { loadavg, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { generateTopology } from '../../src/lab/generate.js';
+import { NetnsLab } from '../../src/lab/runtime/netns/lab.js';
+import { requireSpeaker } from '../../src/lab/runtime/netns/speakers.js';
+import { topologyFromObject } from '../../src/lab/topology/parse.js';
+import type { RouterImpl } from '../../src/lab/topology/types.js';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' } } });
+const sizes = values.sizes!.split(',').map(Number);
+const rounds = Number(values.rounds);
+const impls = values.impl!.split(',') as RouterImpl[];
+process.env.ANYCAST_STATE_DIR ??= '/tmp/anycast-bench-state';
+
+interface Round { namespacesMs: number; speakersMs: number; servicesMs: number; convergeMs: number; upMs: number; downMs: number; sessions: number; namespaces: number }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const results: Array<{ impl: RouterImpl; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
+for (const impl of impls) {
+  try {
+    requireSpeaker(impl);
+  } catch (e) {
+    for (const n of sizes) results.push({ impl, routers: n, available: false, reason: (e as Error).message, rounds: [] });
+    continue;
+  }
+  for (const n of sizes) {
+    const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: impl }), `gen${n}`);
+    const rs: Round[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const { lab, report } = await NetnsLab.up(t, { keep: false, name: `bench-${impl}-${n}-${process.pid}`, prefix: `aclb${n}` });
+      const down = await lab.down();
+      if (down.errors.length) throw new Error(down.errors.join('; '));
+      const tm = report.timings;
+      rs.push({ namespacesMs: tm.namespacesMs, speakersMs: tm.speakersMs, servicesMs: tm.servicesMs, convergeMs: tm.convergeMs, upMs: tm.totalMs,
+        downMs: down.ms, sessions: report.sessions, namespaces: report.namespaces });
+      process.stderr.write(`${impl} ${n} routers, round ${r + 1}: up ${(tm.totalMs / 1000).toFixed(2)} s, down ${(down.ms / 1000).toFixed(2)} s\n`);
+    }
+    const med = Object.fromEntries(Object.keys(rs[0]!).map((k) => [k, median(rs.map((x) => x[k as keyof Round]))])) as unknown as Round;
+    results.push({ impl, routers: n, available: true, rounds: rs, median: med });
+  }
+}
+
+const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadavg: loadavg().map((x) => Math.round(x * 10) / 10) };
+if (values.json) {
+  process.stdout.write(JSON.stringify({ machine, rounds, results }, null, 2) + '\n');
+} else {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of ${rounds} rounds\n\n`);
+  process.stdout.write('| routers | speaker | namespaces | sessions | namespaces + links | speakers started | site services | converged after | **up + converged** | teardown |\n');
+  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  for (const r of results) {
+    if (!r.available) {
+      process.stdout.write(`| ${r.routers} | ${r.impl} | – | – | not available: ${r.reason} | | | | | |\n`);
+      continue;
+    }
+    const m = r.median!;
+    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.downMs)} |\n`);
+  }
+}
