@@ -187,8 +187,11 @@ export function namespaceTopology(m: LabModel): TopologySpec {
       // destination only, in both families: a client then reaches one site with every protocol (IPv6's default
       // hash includes the flow label, which differs per TCP connection), and traceroute's ICMP follows the
       // same path as the clients' DNS and HTTP.
-      const sysctls = n.kind === 'router'
-        ? ['net.ipv4.fib_multipath_hash_policy=0', 'net.ipv6.fib_multipath_hash_policy=3', 'net.ipv6.fib_multipath_hash_fields=3'] : [];
+      // IPv6 addresses stay on an interface that goes down (`lab link A B down`), as IPv4 ones do: without this
+      // the kernel removes them and the IPv6 session cannot come back when the link does.
+      const sysctls = ['net.ipv6.conf.all.keep_addr_on_down=1', 'net.ipv6.conf.default.keep_addr_on_down=1',
+        ...n.interfaces.map((i) => `net.ipv6.conf.${i.name}.keep_addr_on_down=1`),
+        ...(n.kind === 'router' ? ['net.ipv4.fib_multipath_hash_policy=0', 'net.ipv6.fib_multipath_hash_policy=3', 'net.ipv6.fib_multipath_hash_fields=3'] : [])];
       return { name: n.ns, loopbacks, forwarding: n.kind === 'router', routes: n.routes, sysctls };
     }),
     links: m.links.map((l) => ({

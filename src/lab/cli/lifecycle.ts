@@ -54,7 +54,7 @@ export function formatUp(r: UpReport): string {
     `lab ${r.name} up in ${s(t.totalMs)}: ${r.namespaces} namespaces (prefix ${r.prefix}-), ${r.links} links, ${r.speakers} BGP speakers, ${r.sessions} sessions established`,
     `  namespaces + links  ${s(t.namespacesMs)} (one global batch ${s(t.globalBatchMs)}, per-namespace batches ${s(t.perNamespaceMs)})`,
     `  BGP speakers        ${s(t.speakersMs)}`,
-    `  site services       ${s(t.servicesMs)}`,
+    `  site services       ${s(t.servicesMs)} (started beside the speakers)`,
     `  convergence         ${s(t.convergeMs)} (${r.convergence.prefixes} prefixes at ${r.convergence.speakers} speakers as predicted, stable for 0.25 s)`,
     ...r.notes.map((n) => `note: ${n}`),
   ].join('\n');

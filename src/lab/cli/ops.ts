@@ -13,6 +13,8 @@ import { table } from '../format.js';
 import { nodeOf } from '../model.js';
 import { bestRoutesOf } from '../runtime/netns/converge.js';
 import { NetnsLab } from '../runtime/netns/lab.js';
+import { addressMap } from '../runtime/netns/traceroute.js';
+import { canonical } from '../ip.js';
 import { durationArg, json, parse, write } from './common.js';
 
 const labOpt = { lab: { type: 'string' as const, short: 'l' as const } };
@@ -127,7 +129,10 @@ export async function routes(argv: string[]): Promise<number> {
   if (!h) throw new UsageError(`"${n}" runs no BGP speaker in lab ${lab.state.name} (or it is stopped)`);
   const rs = (await bestRoutesOf(h)).filter((r) => r.best && (!prefix || r.prefix === prefix) && (r.asPath.length > 0 || r.from === 'local' || r.localPref !== null));
   if (a.values.json) write(json(rs));
-  else write(table(['prefix', 'next hop', 'AS path', 'local pref', 'from', 'large communities'],
-    rs.map((r) => [r.prefix, r.nextHop, r.asPath.join(' ') || '(local)', r.localPref, r.from, r.largeCommunities.join(' ')])));
+  else {
+    const who = addressMap(lab.model);
+    write(table(['prefix', 'next hop', 'AS path', 'local pref', 'from', 'large communities'],
+      rs.map((r) => [r.prefix, r.nextHop, r.asPath.join(' ') || '(own AS)', r.localPref, r.from === 'local' ? 'originated here' : who.get(canonical(r.from)) ?? r.from, r.largeCommunities.join(' ')])));
+  }
   return 0;
 }

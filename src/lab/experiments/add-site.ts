@@ -55,7 +55,7 @@ export async function runAddSite(rt: LabRuntime, site: string | undefined, o: Ad
   const predicted = new Map<string, string[]>();
   for (const fam of fams) {
     const prefix = fam === 'ipv4' ? def.prefixes.ipv4 : def.prefixes.ipv6;
-    for (const e of expectedCatchment(m, prefix, [...announcing, name])) predicted.set(`${e.client}/${fam}`, e.sites);
+    for (const e of expectedCatchment(rt.routingModel(), prefix, [...announcing, name])) predicted.set(`${e.client}/${fam}`, e.sites);
   }
   const rows: AddSiteRow[] = after.rows.map((r) => {
     const b = was.get(key(r)) ?? null;

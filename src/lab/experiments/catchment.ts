@@ -73,7 +73,7 @@ export async function runCatchment(rt: LabRuntime, o: CatchmentOptions = {}): Pr
   for (const t of targets) {
     const s = m.topology.sites.find((x) => (t.family === 'ipv4' ? x.service.ipv4 : x.service.ipv6) === t.address)!;
     const prefix = t.family === 'ipv4' ? s.prefixes.ipv4 : s.prefixes.ipv6;
-    expectations.set(t.address, expectedCatchment(m, prefix, announcing));
+    expectations.set(t.address, expectedCatchment(rt.routingModel(), prefix, announcing));
   }
   const rows: CatchmentRow[] = [];
   const sites = m.topology.sites.filter((s) => announcing.includes(s.name));
@@ -140,7 +140,7 @@ export function formatCatchment(r: CatchmentResult): string {
       rows.map((x) => [
         x.client, x.site ?? 'NO ANSWER', x.expected.join('|') || '(none)', x.asPath.join(' '), x.routerHops,
         ms(x.modeledRttMs), ms(x.measuredRttMs),
-        x.nearest ? `${x.nearest}${x.nearest === x.site ? '' : ` (${km(x.nearestKm)} vs ${km(x.siteKm)})`}` : '-',
+        x.nearest ? `${x.nearest}${x.nearest === x.site || !x.site ? '' : ` (${km(x.nearestKm)} vs ${km(x.siteKm)})`}` : '-',
         [!x.matchesPrediction && x.site ? 'not predicted' : '', x.site && !x.consistent ? `inconsistent: path→${x.pathSite ?? 'none'}, http→${x.httpSite ?? 'none'}` : '', x.error ?? ''].filter(Boolean).join('; '),
       ]),
       ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],

@@ -92,11 +92,11 @@ export async function runTcp(rt: LabRuntime, site: string, o: TcpOptions = {}): 
         : liveEnd && liveEnd.t >= tA ? (liveEnd.e === 'ECONNRESET' ? 'reset' : 'broken') : 'survived';
       let why: string;
       if (outcome === 'survived') {
-        why = before === site ? `its packets still reached ${site} (the withdrawal did not change its path)` : `its path to ${before} did not change`;
+        why = before === site ? `still reaches ${site}` : 'path unchanged';
       } else if (outcome === 'reset') {
-        why = `after the reroute its packets reached ${reconnectedTo ?? 'another site'}, which holds no state for this connection and answered with RST`;
+        why = `now reaches ${reconnectedTo ?? 'another site'}, which has no such connection: RST`;
       } else {
-        why = `the connection ended with ${end!.e} (no site answered for a while)`;
+        why = `ended with ${end!.e} (no site answered for a while)`;
       }
       rows.push({ client: c, family: t.family, before, outcome, error: brokeAtWithdraw ? end!.e : null, reconnectedTo, onReturn, why });
     });

@@ -53,6 +53,8 @@ export interface LabRuntime {
   readonly announcer: 'lab' | 'agent';
   /** Sites whose prefixes are announced now. */
   announcing(): string[];
+  /** The model as routing sees it now: without links that are down and nodes whose speaker is stopped. */
+  routingModel(): LabModel;
   /** Starts a probe job on the given clients. */
   probe(clients: string[], job: import('../probe/jobs.js').ProbeJob): Promise<ProbeRun>;
   /** Forwarding paths, as the FIBs decide them now. */

@@ -8,7 +8,7 @@ import { SystemClock } from '../../../util/clock.js';
 
 export class BirdControlError extends AnycastError {
   constructor(socket: string, detail: string) {
-    super('ERR_BIRD_CONTROL', `BIRD control socket ${socket}: ${detail}`);
+    super('ERR_BIRD_CONTROL', detail.includes(socket) ? detail : `BIRD control socket ${socket}: ${detail}`);
   }
 }
 

@@ -28,7 +28,9 @@ export interface ConvergenceReport {
 
 export async function bestRoutesOf(h: SpeakerHandle): Promise<RouteEntry[]> {
   if (h.birdSocket) {
-    const fromOf = (p: string) => (p === 'orig4' || p === 'orig6' ? 'local' : p);
+    // As the src/daemons runner reports it: 'local' for our originations, the neighbor's address for a session.
+    const fromOf = (p: string) => (p === 'orig4' || p === 'orig6' ? 'local'
+      : h.daemon.spec.neighbors.find((n) => `bgp_${n.name}` === p)?.address ?? p);
     // Both tables in one command (their "Table …:" headings are not route lines).
     return parseBirdRoutes(await birdCommand(h.birdSocket, 'show route table all primary all'), fromOf);
   }
@@ -37,18 +39,41 @@ export async function bestRoutesOf(h: SpeakerHandle): Promise<RouteEntry[]> {
 }
 
 export async function sessionsOf(h: SpeakerHandle): Promise<NeighborStatus[]> {
-  if (h.birdSocket) return parseBirdProtocols(await birdCommand(h.birdSocket, 'show protocols all'));
+  if (h.birdSocket) return parseBirdProtocols(await birdCommand(h.birdSocket, 'show protocols all', 2000));
   return h.daemon.neighbors();
 }
 
-/** BGP sessions not established, by name ('' entries never): one short command per BIRD (`show protocols`). */
-async function sessionsDown(h: SpeakerHandle): Promise<{ total: number; down: string[] }> {
+/**
+ * The expected sessions that are not established (one short command per BIRD: `show protocols`). `expected`:
+ * neighbor addresses whose session should be up (not across a link that is down or to a stopped node).
+ */
+async function sessionsDown(h: SpeakerHandle, expected: Set<string>): Promise<{ total: number; down: string[] }> {
+  const want = h.daemon.spec.neighbors.filter((n) => expected.has(n.address));
   if (h.birdSocket) {
     const rows = (await birdCommand(h.birdSocket, 'show protocols')).split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[1] === 'BGP');
-    return { total: rows.length, down: rows.filter((f) => f.slice(5).join(' ') !== 'Established').map((f) => `${f[0]} ${f.slice(3).join(' ')}`) };
+    const up = new Set(rows.filter((f) => f.slice(5).join(' ') === 'Established').map((f) => f[0]));
+    return { total: rows.length, down: want.filter((n) => !up.has(`bgp_${n.name}`)).map((n) => `${n.name} (${n.address})`) };
   }
   const ns = await h.daemon.neighbors();
-  return { total: ns.length, down: ns.filter((n) => n.state !== 'established').map((n) => `${n.name ?? n.address} ${n.state}`) };
+  const up = new Set(ns.filter((n) => n.state === 'established').map((n) => n.address));
+  return { total: ns.length, down: want.filter((n) => !up.has(n.address)).map((n) => `${n.name} (${n.address})`) };
+}
+
+/** Neighbor addresses of sessions that should be established in this (possibly reduced) model. */
+export function expectedNeighbors(m: LabModel): Set<string> {
+  const out = new Set<string>();
+  for (const n of m.nodes) {
+    for (const i of n.interfaces) {
+      out.add(i.peer4.split('/')[0]!);
+      out.add(i.peer6.split('/')[0]!);
+    }
+    // iBGP over loopbacks: the other routers of the AS still in the model, reached by the static IGP.
+    if (n.kind === 'router' && n.interfaces.length > 0) {
+      out.add(n.loopback4!);
+      out.add(n.loopback6!);
+    }
+  }
+  return out;
 }
 
 interface Expect {
@@ -118,6 +143,7 @@ export async function waitConverged(m: LabModel, speakers: SpeakerHandle[], anno
   const quietMs = opts.quietMs ?? 250;
   const exp = expectations(m, announcing);
   const all = speakers.filter((s) => exp.has(s.node));
+  const neighbors = expectedNeighbors(m);
   let pending = all;
   const last = new Map<string, string>();
   // The routes each speaker showed when it last matched: the first snapshot of the quiet-period comparison.
@@ -145,7 +171,7 @@ export async function waitConverged(m: LabModel, speakers: SpeakerHandle[], anno
       await new Promise((r) => setTimeout(r, quietMs));
       const again = await Promise.all(all.map(async (s) => {
         try {
-          const [routes, sessions] = await Promise.all([bestRoutesOf(s), sessionsDown(s)]);
+          const [routes, sessions] = await Promise.all([bestRoutesOf(s), sessionsDown(s, neighbors)]);
           return { s, same: fingerprint(routes, exp.get(s.node)!.universe) === matched.get(s.node), sessions };
         } catch (e) {
           return { s, same: false, sessions: { total: 0, down: [(e as Error).message] } };

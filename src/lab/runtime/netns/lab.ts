@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Daemon, RouteEntry } from '../../../daemons/index.js';
 import { detectCapabilities, hasProgram, requireNetns } from '../../../netns/capabilities.js';
-import { runCommand } from '../../../netns/run.js';
+import { ipBatch, runCommand } from '../../../netns/run.js';
 import { cleanup, ResourceRegistry, type CleanupReport } from '../../../netns/registry.js';
 import { readIdentity, signal, terminate } from '../../../netns/proc.js';
 import { nsSpawn } from '../../../netns/spawn.js';
@@ -250,8 +250,12 @@ export class NetnsLab implements LabRuntime {
     return Object.entries(this.st.sites).filter(([, s]) => s.announced && (this.announcer === 'lab' || s.service === 'up')).map(([n]) => n).sort();
   }
 
+  routingModel(): LabModel {
+    return reducedModel(this.model, this.st.linksDown, this.st.nodesStopped);
+  }
+
   async waitConverged(opts: { timeoutMs?: number } = {}): Promise<ConvergenceReport> {
-    const m = reducedModel(this.model, this.st.linksDown, this.st.nodesStopped);
+    const m = this.routingModel();
     const debug = process.env.ANYCAST_LAB_DEBUG ? (n: number, s: string) => process.stderr.write(`converge: ${n} pending ${s}\n`) : undefined;
     return waitConverged(m, this.speakerHandles(), this.announcing(), { timeoutMs: opts.timeoutMs ?? 60_000, ...(debug ? { onRound: debug } : {}) });
   }
@@ -355,10 +359,10 @@ export class NetnsLab implements LabRuntime {
     const na = nodeOf(this.model, l.a)!;
     const nb = nodeOf(this.model, l.b)!;
     // Both ends, so that both speakers see the carrier go (a veth's peer only sees NO-CARRIER otherwise).
-    await Promise.all([
-      runCommand(['ip', '-n', na.ns, 'link', 'set', 'dev', l.b, up ? 'up' : 'down']),
-      runCommand(['ip', '-n', nb.ns, 'link', 'set', 'dev', l.a, up ? 'up' : 'down']),
-    ]);
+    // Back up, the addresses are put again (replace: a no-op where the kernel kept them).
+    const lines = (me: string, addrs: string[]) => [`link set dev ${me} ${up ? 'up' : 'down'}`,
+      ...(up ? addrs.map((a) => `address replace ${a} dev ${me}${a.includes(':') ? ' nodad' : ''}`) : [])];
+    await Promise.all([ipBatch(lines(l.b, [l.a4, l.a6]), na.ns), ipBatch(lines(l.a, [l.b4, l.b6]), nb.ns)]);
     this.st = updateLab(this.st.name, (s) => {
       s.linksDown = up ? s.linksDown.filter((i) => i !== l.index) : [...new Set([...s.linksDown, l.index])];
     });
