@@ -5,11 +5,13 @@
 //   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast] [--json]
 // Needs root. Target: 100 routers up and converged in <= 10 s.
 
+import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateTopology } from '../../src/lab/generate.js';
 import { NetnsLab } from '../../src/lab/runtime/netns/lab.js';
 import { requireSpeaker } from '../../src/lab/runtime/netns/speakers.js';
+import { recordedProcesses } from '../../src/lab/state.js';
 import { topologyFromObject } from '../../src/lab/topology/parse.js';
 import type { RouterImpl } from '../../src/lab/topology/types.js';
 
@@ -19,7 +21,19 @@ const rounds = Number(values.rounds);
 const impls = values.impl!.split(',') as RouterImpl[];
 process.env.ANYCAST_STATE_DIR ??= '/tmp/anycast-bench-state';
 
-interface Round { namespacesMs: number; speakersMs: number; servicesMs: number; convergeMs: number; upMs: number; downMs: number; sessions: number; namespaces: number }
+interface Round { namespacesMs: number; speakersMs: number; servicesMs: number; convergeMs: number; upMs: number; downMs: number; sessions: number; namespaces: number; cpuMs: number }
+
+/** CPU time (ms) of a process from /proc/PID/stat: utime + stime, plus its reaped children's when `children`. */
+function cpuOf(pid: number | 'self', children: boolean): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields after the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based in proc(5)).
+    const v = (i: number) => Number(f[i - 3]);
+    return (v(14) + v(15) + (children ? v(16) + v(17) : 0)) * 10; // 100 clock ticks per second
+  } catch {
+    return 0;
+  }
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const results: Array<{ impl: RouterImpl; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
@@ -34,13 +48,25 @@ for (const impl of impls) {
     const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: impl }), `gen${n}`);
     const rs: Round[] = [];
     for (let r = 0; r < rounds; r++) {
-      const { lab, report } = await NetnsLab.up(t, { keep: false, name: `bench-${impl}-${n}-${process.pid}`, prefix: `aclb${n}` });
+      const name = `bench-${impl}-${n}-${process.pid}`;
+      const cpu0 = cpuOf('self', true);
+      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}` });
+      // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
+      // agent and service still running. On an idle machine with C cores the wall time is at least cpu / C.
+      const selfMs = cpuOf('self', true) - cpu0;
+      const byKind = new Map<string, number>([['lab process and its commands', selfMs]]);
+      for (const p of recordedProcesses(name).filter((x) => x.alive)) {
+        const k = (p.name ?? '?').replace(/\(.*$/, '');
+        byKind.set(k, (byKind.get(k) ?? 0) + cpuOf(p.pid, true));
+      }
+      const cpuMs = [...byKind.values()].reduce((a, b) => a + b, 0);
+      process.stderr.write(`  CPU by kind: ${[...byKind].map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}\n`);
       const down = await lab.down();
       if (down.errors.length) throw new Error(down.errors.join('; '));
       const tm = report.timings;
       rs.push({ namespacesMs: tm.namespacesMs, speakersMs: tm.speakersMs, servicesMs: tm.servicesMs, convergeMs: tm.convergeMs, upMs: tm.totalMs,
-        downMs: down.ms, sessions: report.sessions, namespaces: report.namespaces });
-      process.stderr.write(`${impl} ${n} routers, round ${r + 1}: up ${(tm.totalMs / 1000).toFixed(2)} s, down ${(down.ms / 1000).toFixed(2)} s\n`);
+        downMs: down.ms, sessions: report.sessions, namespaces: report.namespaces, cpuMs });
+      process.stderr.write(`${impl} ${n} routers, round ${r + 1}: up ${(tm.totalMs / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s), down ${(down.ms / 1000).toFixed(2)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
     }
     const med = Object.fromEntries(Object.keys(rs[0]!).map((k) => [k, median(rs.map((x) => x[k as keyof Round]))])) as unknown as Round;
     results.push({ impl, routers: n, available: true, rounds: rs, median: med });
@@ -53,14 +79,14 @@ if (values.json) {
 } else {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of ${rounds} rounds\n\n`);
-  process.stdout.write('| routers | speaker | namespaces | sessions | namespaces + links | speakers started | site services | converged after | **up + converged** | teardown |\n');
-  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write('| routers | speaker | namespaces | sessions | namespaces + links | speakers started | site services | converged after | **up + converged** | CPU used | teardown |\n');
+  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
   for (const r of results) {
     if (!r.available) {
-      process.stdout.write(`| ${r.routers} | ${r.impl} | – | – | not available: ${r.reason} | | | | | |\n`);
+      process.stdout.write(`| ${r.routers} | ${r.impl} | – | – | not available: ${r.reason} | | | | | | |\n`);
       continue;
     }
     const m = r.median!;
-    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.downMs)} |\n`);
+    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
   }
 }

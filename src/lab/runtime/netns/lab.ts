@@ -14,17 +14,17 @@ import { fileURLToPath } from 'node:url';
 import type { Daemon, RouteEntry } from '../../../daemons/index.js';
 import { detectCapabilities, hasProgram, requireNetns } from '../../../netns/capabilities.js';
 import { ipBatch, runCommand } from '../../../netns/run.js';
-import { cleanup, ResourceRegistry, type CleanupReport } from '../../../netns/registry.js';
+import { ResourceRegistry } from '../../../netns/registry.js';
 import { readIdentity, signal, terminate } from '../../../netns/proc.js';
 import { nsSpawn } from '../../../netns/spawn.js';
 import { createTopology } from '../../../netns/topology.js';
 import { AnycastError, UsageError } from '../../../util/errors.js';
 import { buildModel, namespaceTopology, nodeOf, type LabModel } from '../../model.js';
 import { siteRoutes } from '../../policy.js';
-import { parseProbeLines, type ProbeJob, type ProbeLine } from '../../probe/jobs.js';
+import type { ProbeJob } from '../../probe/jobs.js';
 import type { ServiceStats } from '../../service/service.js';
 import {
-  labDir, LabExistsError, labRegistries, readLab, recordedProcesses, registryPath, resolveLabName, updateLab, writeLab,
+  labDir, LabExistsError, readLab, recordedProcesses, registryPath, resolveLabName, updateLab, writeLab,
   type LabState,
 } from '../../state.js';
 import type { Topology } from '../../topology/types.js';
@@ -33,13 +33,14 @@ import type { LabRuntime, PathQuery, PathResult, ProbeRun } from '../types.js';
 import { bestRoutesOf, reducedModel, waitConverged, type ConvergenceReport, type SpeakerHandle } from './converge.js';
 import { netemPlan } from './netem.js';
 import { walkPaths } from './paths.js';
+import { labDown, type DownReport } from './down.js';
+import { startProbes } from './probes.js';
 import { addressMap, traceOne } from './traceroute.js';
 import { createSpeaker, requireSpeaker } from './speakers.js';
 import { birdCommand } from './birdctl.js';
 import { siteAgentPaths, writeSiteAgentFiles } from './site-agent.js';
 
 const SERVICE_MAIN = fileURLToPath(new URL('../../service/main.js', import.meta.url));
-const PROBE_MAIN = fileURLToPath(new URL('../../probe/main.js', import.meta.url));
 const CLI_MAIN = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
 
 async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, alive: () => void): Promise<void> {
@@ -86,6 +87,8 @@ export interface UpReport {
   notes: string[];
   convergence: ConvergenceReport;
 }
+
+export { labDown, type DownReport };
 
 export class NetnsLab implements LabRuntime {
   readonly kind = 'netns' as const;
@@ -430,89 +433,13 @@ export class NetnsLab implements LabRuntime {
 
   async probe(clients: string[], job: ProbeJob): Promise<ProbeRun> {
     this.probeRegistry ??= new ResourceRegistry({ stateFile: registryPath(this.st.name, 'probe'), label: `lab-${this.st.name}`, exitHooks: true });
-    const reg = this.probeRegistry;
-    const run = ++this.runs;
-    const pdir = join(this.dir, 'probes');
-    mkdirSync(pdir, { recursive: true });
-    const procs = clients.map((c) => {
-      const n = nodeOf(this.model, c);
-      if (n?.kind !== 'client') throw new UsageError(`"${c}" is not a client`);
-      const logFile = join(pdir, `${process.pid}-${run}-${c}.jsonl`);
-      rmSync(logFile, { force: true });
-      return { c, logFile, p: nsSpawn(n.ns, [process.execPath, PROBE_MAIN, JSON.stringify(job)], reg, { logFile, name: `probe(${c})` }) };
-    });
-    const read = async (): Promise<Map<string, ProbeLine[]>> => {
-      const out = new Map<string, ProbeLine[]>();
-      for (const { c, logFile } of procs) {
-        let text = '';
-        try {
-          text = readFileSync(logFile, 'utf8');
-        } catch {
-          /* not written yet */
-        }
-        out.set(c, parseProbeLines(text));
-      }
-      return out;
-    };
-    const finish = async (stopFirst: boolean) => {
-      if (stopFirst) for (const { p } of procs) p.kill('SIGTERM');
-      await Promise.all(procs.map(({ p }) => p.stop(3000)));
-      const lines = await read();
-      for (const { logFile } of procs) rmSync(logFile, { force: true });
-      return lines;
-    };
-    let ended: Promise<Map<string, ProbeLine[]>> | undefined;
-    return {
-      lines: read,
-      stop: () => (ended ??= finish(true)),
-      done: async () => {
-        await Promise.all(procs.map(({ p }) => p.exited));
-        return (ended ??= finish(false));
-      },
-    };
+    return startProbes(this.model, join(this.dir, 'probes'), this.probeRegistry, clients, job, ++this.runs);
   }
 
   /** Tears the lab down: every recorded process, every namespace, the lab's directory. */
   async down(): Promise<DownReport> {
     return labDown(this.st.name);
   }
-}
-
-export interface DownReport {
-  name: string;
-  killed: number;
-  namespacesDeleted: number;
-  errors: string[];
-  ms: number;
-}
-
-/** Tears down a recorded lab from its state alone (no topology file; the processes that built it may be dead). */
-export function labDown(name: string): DownReport {
-  const t0 = performance.now();
-  const reports: CleanupReport[] = [];
-  try {
-    updateLab(name, (s) => {
-      s.status = 'stopping';
-    });
-  } catch {
-    /* unreadable state: the registries alone are enough */
-  }
-  for (const f of labRegistries(name)) {
-    try {
-      reports.push(cleanup(f));
-    } catch (e) {
-      reports.push({ stateFile: f, killed: [], skipped: [], strays: [], namespacesDeleted: [], dirsRemoved: [], errors: [(e as Error).message] });
-    }
-  }
-  const errors = reports.flatMap((r) => r.errors);
-  if (errors.length === 0) rmSync(labDir(name), { recursive: true, force: true });
-  return {
-    name,
-    killed: reports.reduce((n, r) => n + r.killed.length + r.strays.length, 0),
-    namespacesDeleted: reports.reduce((n, r) => n + r.namespacesDeleted.length, 0),
-    errors,
-    ms: since(t0),
-  };
 }
 
 /** Capabilities note shown once by commands that print results. */
