@@ -49,6 +49,8 @@ for (const impl of impls) {
     const rs: Round[] = [];
     for (let r = 0; r < rounds; r++) {
       const name = `bench-${impl}-${n}-${process.pid}`;
+      // Let the previous round's processes be reaped first: their CPU would land in this round's children total.
+      await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = cpuOf('self', true);
       const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}` });
       // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
