@@ -3,6 +3,8 @@
 // system packages the lab, the interop tests and the benchmarks use. Safe to run again: it only does what is missing.
 //   node scripts/setup.mjs              for `npm start` (runtime packages)
 //   node scripts/setup.mjs --for-tests  for `npm test` (adds the real BGP daemons, tshark, bgpdump, dig, nsd, dnsperf)
+// It also compiles the DNS server's batched-UDP addon (native/udpbatch) with the local C compiler and Node headers,
+// offline; where that is not possible it says so and the DNS server falls back to node:dgram.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -58,7 +60,10 @@ if (!existsSync(stamp) || (existsSync(lock) && statSync(lock).mtimeMs > statSync
   run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--ignore-scripts']);
 }
 
-// 3. Build (incremental).
+// 3. The native UDP addon for the DNS server (Linux; optional: build.mjs explains and exits 0 when it cannot).
+run(process.execPath, [join(root, 'native', 'udpbatch', 'build.mjs')]);
+
+// 4. Build (incremental).
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 try {
   execFileSync(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), '--version'], { stdio: 'ignore' });

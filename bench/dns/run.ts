@@ -1,9 +1,11 @@
-// DNS throughput benchmark: dnsperf on loopback against our responder, against NSD (same zone, same query file)
-// and against the bare Node UDP floor, each server pinned to one core with taskset and dnsperf to the other.
-// Rounds are interleaved (ours, NSD, floor, ours, …) so that load from other processes on the machine hits all
-// alike; medians are reported, and the ratio ours/NSD. Every child is started and stopped by PID; the run is
-// bounded (rounds × targets × duration).
-//   node dist/bench/dns/run.js [--duration 8] [--rounds 3] [--rate 5000] [--write bench/results/dns.md]
+// DNS throughput benchmark: dnsperf on loopback against our responder over its native UDP backend (recvmmsg/
+// sendmmsg batches) and over node:dgram, and against NSD (same zone, same query file); optionally against the bare
+// Node dgram echo (--floor). Each server is pinned to one core with taskset and dnsperf to the other. Rounds are
+// interleaved, the order rotating every round, so that load from other processes on the machine hits all alike;
+// medians and the spread (min–max) are reported, with the server CPU per query (from /proc) and latency
+// percentiles at fixed rates. Every child is started and stopped by PID; the run is bounded (rounds × targets ×
+// (duration + duration/2 per rate)).
+//   node dist/bench/dns/run.js [--duration 8] [--rounds 5] [--rate 5000,20000] [--floor] [--write bench/results/dns.md]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -19,13 +21,13 @@ import { codecBench } from './codec.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values } = parseArgs({ options: {
-  duration: { type: 'string', default: '8' }, rounds: { type: 'string', default: '3' },
-  rate: { type: 'string', default: '5000' }, write: { type: 'string' },
+  duration: { type: 'string', default: '8' }, rounds: { type: 'string', default: '5' },
+  rate: { type: 'string', default: '5000,20000' }, write: { type: 'string' }, floor: { type: 'boolean' },
   'server-core': { type: 'string', default: '1' }, 'client-core': { type: 'string', default: '0' },
 } });
 const duration = Math.min(60, Math.max(2, Number(values.duration)));
 const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
-const rate = Math.max(100, Number(values.rate));
+const rates = values.rate!.split(',').map((r) => Math.max(100, Number(r))).filter((r) => Number.isFinite(r)).slice(0, 3);
 const serverCore = values['server-core']!;
 const clientCore = values['client-core']!;
 
@@ -78,10 +80,11 @@ async function freePort(): Promise<number> {
 }
 
 const children = new Set<ChildProcess>();
+const stderrOf = new Map<ChildProcess, string>();
 function startPinned(core: string, cmd: string, args: string[]): ChildProcess {
   const c = spawn('taskset', ['-c', core, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  c.stderr!.on('data', (d) => (err = (err + d).slice(-2000)));
+  c.stderr!.on('data', (d) => { err = (err + d).slice(-4000); stderrOf.set(c, err); });
   c.on('exit', (code) => { children.delete(c); if (code && code !== 0 && code !== 143) console.error(`${cmd} exited ${code}: ${err}`); });
   children.add(c);
   return c;
@@ -144,7 +147,7 @@ function saturate(port: number, pid: number, queryFile: string): Run {
     avgMs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1000, rcodes: /Response codes:\s+(.*)/.exec(text)?.[1] ?? '' };
 }
 interface Lat { p50: number; p90: number; p99: number; p999: number; n: number; cpuUsPerQuery: number }
-function latency(port: number, pid: number, queryFile: string): Lat {
+function latency(port: number, pid: number, queryFile: string, rate: number): Lat {
   const c0 = cpuMs(pid);
   const { text } = dnsperf(port, queryFile, ['-l', String(Math.max(2, Math.floor(duration / 2))), '-Q', String(rate), '-v']);
   const c1 = cpuMs(pid);
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'bench.example.zone'), zoneText);
     const queryFile = join(dir, 'queries.txt');
     writeFileSync(queryFile, makeQueries());
-    const [pOurs, pNsd, pFloor] = [await freePort(), await freePort(), await freePort()];
+    const [pNative, pDgram, pNsd, pFloor] = [await freePort(), await freePort(), await freePort(), await freePort()];
     writeFileSync(join(dir, 'nsd.conf'), [
       'server:', `  ip-address: 127.0.0.1@${pNsd}`, '  username: ""', `  zonesdir: "${dir}"`, '  database: ""',
       `  pidfile: "${dir}/nsd.pid"`, `  xfrdfile: "${dir}/xfrd.state"`, `  zonelistfile: "${dir}/zone.list"`,
@@ -171,45 +174,62 @@ async function main(): Promise<void> {
       '  rrl-ratelimit: 0', '  rrl-whitelist-ratelimit: 0', '  minimal-responses: yes',
       'remote-control:', '  control-enable: no', 'zone:', '  name: bench.example', '  zonefile: bench.example.zone', '',
     ].join('\n'));
+    const ours = (port: number, backend: string) => startPinned(serverCore, process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'),
+      'dns', '--zone', join(dir, 'bench.example.zone'), '--listen', `127.0.0.1:${port}`, '--log-level', 'info',
+      '--hostname', 'bench', '--udp-backend', backend]);
     const nsd = startPinned(serverCore, 'nsd', ['-d', '-c', join(dir, 'nsd.conf')]);
-    const ours = startPinned(serverCore, process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'dns',
-      '--zone', join(dir, 'bench.example.zone'), '--listen', `127.0.0.1:${pOurs}`, '--log-level', 'warn', '--hostname', 'bench']);
-    const floor = startPinned(serverCore, process.execPath, [join(root, 'dist', 'bench', 'dns', 'node-udp-floor.js'), String(pFloor)]);
-    await Promise.all([waitReady(pOurs, 'www.bench.example'), waitReady(pNsd, 'www.bench.example'), waitReady(pFloor, 'www.bench.example')]);
+    const native = ours(pNative, 'native');
+    const plain = ours(pDgram, 'dgram');
+    const floor = values.floor ? startPinned(serverCore, process.execPath, [join(root, 'dist', 'bench', 'dns', 'node-udp-floor.js'), String(pFloor)]) : undefined;
+    await Promise.all([waitReady(pNative, 'www.bench.example'), waitReady(pDgram, 'www.bench.example'),
+      waitReady(pNsd, 'www.bench.example'), ...(floor ? [waitReady(pFloor, 'www.bench.example')] : [])]);
+    // The backend each of ours really runs, from its "dns server listening" log line.
+    const backendOf = (c: ChildProcess) => /"udpBackend":"(\w+)"/.exec(stderrOf.get(c) ?? '')?.[1] ?? '?';
+    if (backendOf(native) !== 'native') throw new Error(`the native backend is not active (${backendOf(native)}): build it with node scripts/setup.mjs`);
 
-    const targets = [{ name: 'anycast dns', port: pOurs, pid: ours.pid! }, { name: 'NSD', port: pNsd, pid: nsd.pid! },
-      { name: 'Node UDP floor', port: pFloor, pid: floor.pid! }];
-    const results = new Map<string, { runs: Run[]; lat: Lat[] }>(targets.map((t) => [t.name, { runs: [], lat: [] }]));
+    const targets = [
+      { name: 'anycast dns, native UDP', port: pNative, pid: native.pid! },
+      { name: 'anycast dns, node:dgram', port: pDgram, pid: plain.pid! },
+      { name: 'NSD', port: pNsd, pid: nsd.pid! },
+      ...(floor ? [{ name: 'Node dgram echo (floor)', port: pFloor, pid: floor.pid! }] : []),
+    ];
+    const results = new Map<string, { runs: Run[]; lat: Lat[][] }>(targets.map((t) => [t.name, { runs: [], lat: rates.map(() => []) }]));
     const load0 = loadavg()[0]!;
     for (let r = 0; r < rounds; r++) {
-      for (const t of targets) {
+      const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
+      for (const t of order) {
         const s = saturate(t.port, t.pid, queryFile);
         results.get(t.name)!.runs.push(s);
-        console.error(`round ${r + 1} ${t.name}: ${s.qps.toFixed(0)} q/s, lost ${s.lost}, ${s.rcodes}`);
+        console.error(`round ${r + 1} ${t.name}: ${s.qps.toFixed(0)} q/s, ${s.cpuUsPerQuery.toFixed(1)} µs CPU/query, lost ${s.lost}`);
       }
-      for (const t of targets) results.get(t.name)!.lat.push(latency(t.port, t.pid, queryFile));
+      for (const t of order) rates.forEach((rate, k) => results.get(t.name)!.lat[k]!.push(latency(t.port, t.pid, queryFile, rate)));
     }
     const load1 = loadavg()[0]!;
-    await Promise.all([stop(ours), stop(nsd), stop(floor)]);
+    await Promise.all([stop(native), stop(plain), stop(nsd), ...(floor ? [stop(floor)] : [])]);
 
     const zone = zoneFromText(zoneText, 'bench.example.zone').zone;
     const codec = codecBench(zone, Array.from({ length: 2000 }, (_, i) => `h${i}.bench.example`));
 
     const sum = targets.map((t) => {
       const x = results.get(t.name)!;
-      const lat = x.lat.length ? { p50: median(x.lat.map((l) => l.p50)), p90: median(x.lat.map((l) => l.p90)),
-        p99: median(x.lat.map((l) => l.p99)), p999: median(x.lat.map((l) => l.p999)),
-        cpu: median(x.lat.map((l) => l.cpuUsPerQuery)) } : undefined;
-      return { name: t.name, qps: median(x.runs.map((q) => q.qps)), all: x.runs.map((q) => Math.round(q.qps)),
-        cpuSat: median(x.runs.map((q) => q.cpuUsPerQuery)), lost: x.runs.reduce((a, q) => a + q.lost, 0), rcodes: x.runs[0]!.rcodes, avgMs: median(x.runs.map((q) => q.avgMs)), lat };
+      const lat = x.lat.map((ls) => ({ p50: median(ls.map((l) => l.p50)), p90: median(ls.map((l) => l.p90)),
+        p99: median(ls.map((l) => l.p99)), p999: median(ls.map((l) => l.p999)), cpu: median(ls.map((l) => l.cpuUsPerQuery)),
+        n: median(ls.map((l) => l.n)) }));
+      const q = x.runs.map((v) => v.qps);
+      return { name: t.name, qps: median(q), min: Math.min(...q), max: Math.max(...q), all: q.map((v) => Math.round(v)),
+        busy: x.runs.map((v) => (v.qps * v.cpuUsPerQuery) / 1e4),
+        cpuSat: median(x.runs.map((v) => v.cpuUsPerQuery)), cpuAll: x.runs.map((v) => v.cpuUsPerQuery),
+        lost: x.runs.reduce((a, v) => a + v.lost, 0), rcodes: x.runs[0]!.rcodes, avgMs: median(x.runs.map((v) => v.avgMs)), lat };
     });
-    const [o, n, f] = sum;
+    const [o, d, n] = sum as [typeof sum[0], typeof sum[0], typeof sum[0]];
+    // Per round, the ratio of the two measured back to back in that round (less exposed to load that shifts between rounds).
+    const perRound = o.all.map((v, i) => v / n.all[i]!);
     const nsdVersion = /NSD version ([\d.]+)/.exec(spawnSync('nsd', ['-v'], { encoding: 'utf8' }).stderr ?? '')?.[1] ?? '?';
     const pv = spawnSync('dnsperf', ['-h'], { encoding: 'utf8' });
     const perfVersion = /Version ([\d.]+)/.exec(`${pv.stdout}${pv.stderr}`)?.[1] ?? '?';
     const fmt = (x: number) => x.toFixed(0);
     const md = [
-      `Command: \`node dist/bench/dns/run.js --duration ${duration} --rounds ${rounds} --rate ${rate}\``,
+      `Command: \`node dist/bench/dns/run.js --duration ${duration} --rounds ${rounds} --rate ${rates.join(',')}${floor ? ' --floor' : ''}\``,
       '',
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Linux, Node ${process.version}, NSD ${nsdVersion}, ` +
         `dnsperf ${perfVersion}. Servers pinned to core ${serverCore}, dnsperf to core ${clientCore} (taskset). ` +
@@ -217,26 +237,33 @@ async function main(): Promise<void> {
       '',
       `Zone: ${zone.recordCount} records (A, AAAA, TXT, CNAME, MX). Queries: 20000 lines, 65% A, 10% AAAA, 5% TXT, ` +
         '5% CNAME→A, 5% MX, 10% NXDOMAIN; same file for all servers. NSD: `server-count: 1`, RRL off, minimal responses. ' +
-        'Ours: `anycast dns` CLI, RRL off (default).',
+        'Ours: the `anycast dns` CLI with `--udp-backend native` (batches of up to 64) and `--udp-backend dgram`, RRL off (default).',
       '',
-      `### Throughput (dnsperf -c 8 -q 1000 -l ${duration}, median of ${rounds} interleaved rounds)`,
+      `### Throughput at saturation (dnsperf -c 8 -q 1000 -l ${duration}; ${rounds} interleaved rounds, order rotating)`,
       '',
-      '| server | queries/s (median) | each round | server CPU per query | lost | avg latency at saturation | response codes (round 1) |',
-      '|---|---:|---|---:|---:|---:|---|',
-      ...sum.map((s) => `| ${s.name} | ${fmt(s.qps)} | ${s.all.join(', ')} | ${s.cpuSat.toFixed(1)} µs | ${s.lost} | ${s.avgMs.toFixed(2)} ms | ${s.rcodes} |`),
+      '| server | queries/s (median) | spread (min–max) | each round (core share) | server CPU per query (median) | lost | avg latency |',
+      '|---|---:|---:|---|---:|---:|---:|',
+      ...sum.map((s) => `| ${s.name} | ${fmt(s.qps)} | ${fmt(s.min)}–${fmt(s.max)} | ` +
+        `${s.all.map((v, i) => `${v} (${s.busy[i]!.toFixed(0)}%)`).join(', ')} | ${s.cpuSat.toFixed(1)} µs | ${s.lost} | ${s.avgMs.toFixed(2)} ms |`),
       '',
-      `**Ratio anycast dns / NSD: ${(o!.qps / n!.qps).toFixed(2)}×** (target ≥ 0.5×). ` +
-        `anycast dns / Node UDP floor: ${(o!.qps / f!.qps).toFixed(2)}×; Node UDP floor / NSD: ${(f!.qps / n!.qps).toFixed(2)}×.`,
+      'Core share = CPU per query × queries/s: how much of core 1 the server got in that run. Well below 100%, other ' +
+        'jobs held the rest of the core, and queries/s is about that share divided by the CPU per query.',
       '',
-      `### Latency at a fixed ${rate} queries/s (dnsperf -Q ${rate} -v, per-query latencies, median of rounds)`,
+      `**Ratio native / NSD: ${(o.qps / n.qps).toFixed(2)}×** in median queries/s (target ≥ 0.5×); per round ` +
+        `${perRound.map((r) => r.toFixed(2)).join(', ')}. node:dgram / NSD: ${(d.qps / n.qps).toFixed(2)}×; native / node:dgram: ` +
+        `${(o.qps / d.qps).toFixed(2)}×. CPU per query, NSD / ours (1.0 = as efficient): native ${(n.cpuSat / o.cpuSat).toFixed(2)}, ` +
+        `node:dgram ${(n.cpuSat / d.cpuSat).toFixed(2)}.`,
       '',
-      '| server | p50 | p90 | p99 | p99.9 | server CPU per query |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...sum.filter((s) => s.lat).map((s) => `| ${s.name} | ${fmt(s.lat!.p50)} µs | ${fmt(s.lat!.p90)} µs | ${fmt(s.lat!.p99)} µs | ${fmt(s.lat!.p999)} µs | ${s.lat!.cpu.toFixed(1)} µs |`),
+      `Response codes (round 1): ${sum.map((s) => `${s.name}: ${s.rcodes}`).join('; ')}.`,
       '',
-      `CPU efficiency ratio (NSD CPU per query / ours), less sensitive to other load on the machine: ` +
-        `${(n!.cpuSat / o!.cpuSat).toFixed(2)}× at saturation, ${(n!.lat!.cpu / o!.lat!.cpu).toFixed(2)}× at ${rate} q/s.`,
-      '',
+      ...rates.flatMap((rate, k) => [
+        `### Latency at a fixed ${rate} queries/s (dnsperf -Q ${rate} -v, every query's latency; median over rounds)`,
+        '',
+        '| server | p50 | p90 | p99 | p99.9 | answered per run | server CPU per query |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+        ...sum.map((s) => { const l = s.lat[k]!; return `| ${s.name} | ${fmt(l.p50)} µs | ${fmt(l.p90)} µs | ${fmt(l.p99)} µs | ${fmt(l.p999)} µs | ${fmt(l.n)} | ${l.cpu.toFixed(1)} µs |`; }),
+        '',
+      ]),
       '### Codec cost per query, in process (no sockets)',
       '',
       '| path | ns/query |',

@@ -2,7 +2,7 @@
 // the registry can clean up), polling waits with a clear timeout error that says what was last seen, and the
 // Daemon interface that the lab and the interop tests program against.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { ProcessExitedError, WaitTimeoutError } from '../netns/errors.js';
 import { nsExec, runCommand, type RunOptions, type RunResult } from '../netns/run.js';
 import type { ResourceRegistry } from '../netns/registry.js';
@@ -176,12 +176,18 @@ export abstract class DaemonBase implements Daemon {
     for (const p of [...this.procs].reverse()) await p.stop();
   }
 
+  /** Every process of the daemon: OpenBGPD, FRR and others fork helpers (OpenBGPD's session engine is a child). */
+  private tree(): number[] {
+    const main = this.main;
+    return main === undefined || !main.running ? [] : [main.pid, ...descendants(main.pid)];
+  }
+
   freeze(): void {
-    this.main?.freeze();
+    for (const pid of this.tree()) signal(pid, 'SIGSTOP');
   }
 
   thaw(): void {
-    this.main?.thaw();
+    for (const pid of this.tree()) signal(pid, 'SIGCONT');
   }
 
   logTail(lines = 10): string {
@@ -220,5 +226,34 @@ export abstract class DaemonBase implements Daemon {
       await probe();
       return { done: true, value: undefined };
     }, this.assertAlive, 50);
+  }
+}
+
+/** The PIDs below `pid` in the process tree, from /proc (children first found, then theirs). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    for (const [child, parent] of parentOf) if (parent === p) { out.push(child); queue.push(child); }
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
   }
 }

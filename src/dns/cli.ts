@@ -9,9 +9,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, UsageError, errorMessage } from '../util/errors.js';
 import { type Logger, createLogger } from '../util/log.js';
 import { queryDns } from './client.js';
-import { type DnsConfig, DEFAULTS, defaultVersion, parseDnsConfig, parseHostPort } from './config.js';
+import { type DnsConfig, DEFAULTS, defaultVersion, parseDnsConfig, parseHostPort, parseUdpBackend } from './config.js';
 import { startMetricsServer } from './metrics.js';
 import { createDnsService } from './service.js';
+import { loadUdpBatch } from './udp/native.js';
 import { formatZoneError, loadZones } from './zone/load.js';
 import { nameToText } from './wire/name.js';
 
@@ -19,7 +20,8 @@ const USAGE = `usage:
   anycast dns --config dns.yaml [--check] [--json]
   anycast dns --zone FILE [--zone FILE…] --listen ADDR:PORT [--listen …] [--hostname NAME] [--id ID]
               [--nsid TEXT] [--version-string TEXT] [--rrl N] [--udp-payload N] [--stats-interval S]
-              [--metrics ADDR:PORT] [--log-format json|text] [--log-level LEVEL] [--check] [--json]
+              [--metrics ADDR:PORT] [--udp-backend auto|native|dgram] [--udp-batch N]
+              [--log-format json|text] [--log-level LEVEL] [--check] [--json]
   anycast dns query SERVER NAME [TYPE] [--port N] [--class IN|CH] [--nsid] [--tcp] [--no-edns]
               [--bufsize N] [--timeout MS] [--json]`;
 
@@ -41,6 +43,7 @@ export async function runDns(argv: string[]): Promise<number> {
       hostname: { type: 'string' }, id: { type: 'string' }, nsid: { type: 'string' },
       'version-string': { type: 'string' }, rrl: { type: 'string' }, 'udp-payload': { type: 'string' },
       'stats-interval': { type: 'string' }, metrics: { type: 'string' }, 'log-format': { type: 'string' },
+      'udp-backend': { type: 'string' }, 'udp-batch': { type: 'string' },
       'log-level': { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
@@ -51,6 +54,7 @@ export async function runDns(argv: string[]): Promise<number> {
   const readConfig = (): DnsConfig => {
     if (values.config !== undefined) {
       if (values.zone || values.listen) throw new UsageError('--config and --zone/--listen exclude each other');
+      if (values['udp-backend'] || values['udp-batch']) throw new UsageError('with --config, set udp.backend / udp.batch in the file');
       let text: string;
       try {
         text = readFileSync(values.config, 'utf8');
@@ -74,19 +78,38 @@ export async function runDns(argv: string[]): Promise<number> {
       identity: { hostname: cfg.identity.hostname, id: cfg.identity.id ?? cfg.identity.hostname,
         version: cfg.identity.version ?? null, nsid: cfg.identity.nsid?.toString('utf8') ?? null },
       rrl: cfg.rrl ?? null,
+      udp: udpReport(cfg),
     };
     if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
     else {
       process.stdout.write(`${cfg.file}: OK\n`);
       for (const z of report.zones) process.stdout.write(`  zone ${z.zone} serial ${z.serial}, ${z.records} records (${z.file})\n`);
       for (const w of report.warnings) process.stdout.write(`  warning: ${w}\n`);
+      const u = report.udp;
+      process.stdout.write(`  udp: ${u.backend}${u.backend === 'native' ? `, batches of up to ${u.batch} datagrams` :
+        ` (${u.fallbackReason})`}\n`);
     }
     return 0;
   }
   return serve(cfg, readConfig, values.json === true);
 }
 
+/** The UDP backend this config gets on this machine (what `stats().udp.backend` will say once serving). */
+function udpReport(cfg: DnsConfig): { backend: 'native' | 'dgram'; configured: string; batch: number; fallbackReason?: string } {
+  if (cfg.udp.backend === 'dgram') {
+    return { backend: 'dgram', configured: 'dgram', batch: cfg.udp.batch, fallbackReason: 'udp.backend is dgram' };
+  }
+  const l = loadUdpBatch();
+  if (l.addon) return { backend: 'native', configured: cfg.udp.backend, batch: cfg.udp.batch };
+  if (cfg.udp.backend === 'native') throw new ConfigError(cfg.file, 'udp.backend', `native is not available: ${l.reason}`);
+  return { backend: 'dgram', configured: 'auto', batch: cfg.udp.batch, fallbackReason: l.reason };
+}
+
 type Flags = Record<string, string | boolean | string[] | undefined>;
+
+function usage(msg: string): never {
+  throw new UsageError(msg);
+}
 
 function configFromFlags(f: Flags): DnsConfig {
   const zones = (f.zone as string[] | undefined) ?? [];
@@ -128,6 +151,11 @@ function configFromFlags(f: Flags): DnsConfig {
     }),
     zones: zones.map((z) => ({ file: resolve(z) })),
     udpPayload: num('udp-payload', 512, 4096) ?? DEFAULTS.udpPayload,
+    udp: {
+      backend: f['udp-backend'] === undefined ? DEFAULTS.udp.backend : parseUdpBackend(f['udp-backend']) ??
+        usage('--udp-backend must be auto, native or dgram'),
+      batch: num('udp-batch', 1, 1024) ?? DEFAULTS.udp.batch,
+    },
     tcp: { ...DEFAULTS.tcp },
     rrl: rrlRate !== undefined && rrlRate > 0 ? { responsesPerSecond: rrlRate } : undefined,
     stats: { intervalSeconds: num('stats-interval', 0, 86400) ?? 0, listen: statsListen },
@@ -140,6 +168,16 @@ async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean)
   const svc = createDnsService(cfg, log);
   for (const w of svc.warnings) log.warn('zone warning', { warning: w });
   const server = svc.server;
+  // Signal handlers go in before anything listens: a SIGTERM right after the "listening" line must stop cleanly,
+  // not kill the process by the default action.
+  let stopSignal: string | undefined;
+  let onStop: ((signal: string) => void) | undefined;
+  const stopOn = (signal: string) => {
+    stopSignal ??= signal;
+    onStop?.(signal);
+  };
+  process.once('SIGTERM', () => stopOn('SIGTERM'));
+  process.once('SIGINT', () => stopOn('SIGINT'));
   await server.start();
   let identity = cfg.identity;
   for (const z of server.stats().zones) log.info('zone loaded', z);
@@ -176,8 +214,8 @@ async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean)
       log.info('stopped', { stats: server.stats() });
       resolveExit(0);
     };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
+    onStop = (signal) => void stop(signal);
+    if (stopSignal !== undefined) void stop(stopSignal);
   });
 }
 

@@ -1,7 +1,7 @@
 // A small DNS client: one query to one server over UDP or TCP, with a timeout, EDNS(0) and NSID. Used by
 // `anycast dns query`, by the agent's DNS health check and by the lab to see which anycast site answered.
 // It encodes and decodes with dns-packet (an implementation independent of our responder's codec), retries over
-// TCP when a UDP reply is truncated (RFC 7766 §5), and checks that the reply matches the query (ID, question) so
+// TCP when a UDP reply is truncated (RFC 7766 §5), and checks that the reply matches the query (ID, source address and port, question) so
 // that a stray datagram is not taken for the answer (RFC 5452 §9.1).
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -10,6 +10,7 @@ import { AnycastError, errorMessage } from '../util/errors.js';
 import { CLASS, EDNS_OPTION, TYPE, classFromName, className, rcodeName, typeFromName, typeName } from './wire/constants.js';
 import { frame, nextFrame } from './tcp-framing.js';
 import { skipQuestionName } from './wire/query.js';
+import { addressBytes } from './rrl.js';
 
 export interface DnsQueryOptions {
   server: string;
@@ -191,6 +192,7 @@ function parseReply(buf: Buffer, query: Buffer, o: DnsQueryOptions, port: number
 function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(net.isIPv6(o.server) ? 'udp6' : 'udp4');
+    const serverBytes = addressBytes(o.server);
     const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'udp')), timeoutMs);
     let finished = false;
     const done = (err: Error | null, buf?: Buffer) => {
@@ -205,7 +207,10 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     sock.on('message', (msg, rinfo) => {
       // Only a datagram from the server, with our ID and QR set, is the reply; anything else is ignored.
       if (msg.length < 12 || msg.readUInt16BE(0) !== id || !(msg[2]! & 0x80)) return;
+      // …from the address we asked (as dig does): with anycast, a reply from another address is another server's
+      // (or a spoofed) answer, and the caller uses the source to tell sites apart.
       if (rinfo.port !== port) return;
+      if (serverBytes && !serverBytes.equals(addressBytes(rinfo.address) ?? Buffer.alloc(0))) return;
       done(null, msg);
     });
     const send = () => sock.send(query, port, o.server, (e) => {

@@ -5,6 +5,7 @@
 //   listen:   [ "127.0.0.1:53", "[::1]:53", { address, port, udp, tcp } ]
 //   zones:    [ "example.com.zone", { file, origin } ]
 //   edns:     { udp-payload }
+//   udp:      { backend: auto | native | dgram, batch }
 //   tcp:      { idle-timeout-ms, max-connections, max-queries-per-connection }
 //   rrl:      { responses-per-second, nxdomains-per-second, errors-per-second, slip, window,
 //               ipv4-prefix-length, ipv6-prefix-length, max-entries, exempt }
@@ -19,6 +20,7 @@ import type { Identity } from './answer/chaos.js';
 import { parseCidr } from './rrl.js';
 import type { RrlOptions } from './rrl.js';
 import type { ListenSpec, TcpOptions } from './server.js';
+import type { UdpBackendChoice } from './udp/listener.js';
 import { DEFAULT_UDP_PAYLOAD } from './wire/constants.js';
 import { parseName } from './wire/name.js';
 import type { ZoneSpec } from './zone/load.js';
@@ -29,6 +31,8 @@ export interface DnsConfig {
   listen: ListenSpec[];
   zones: ZoneSpec[];
   udpPayload: number;
+  /** UDP transport: native batching (recvmmsg/sendmmsg) or node:dgram; datagrams per batch. */
+  udp: { backend: UdpBackendChoice; batch: number };
   tcp: Required<TcpOptions>;
   rrl?: RrlOptions;
   stats: { intervalSeconds: number; listen?: { address: string; port: number } };
@@ -39,6 +43,7 @@ export const DEFAULTS = {
   port: 53,
   udpPayload: DEFAULT_UDP_PAYLOAD,
   tcp: { idleTimeoutMs: 10_000, maxConnections: 256, maxQueriesPerConnection: 0 },
+  udp: { backend: 'auto', batch: 64 },
   rrl: { slip: 2, window: 15, ipv4PrefixLength: 24, ipv6PrefixLength: 56, maxEntries: 100_000 },
   statsIntervalSeconds: 0,
 } as const;
@@ -98,6 +103,10 @@ export function parseHostPort(s: string, defaultPort: number): { address: string
   return { address, port };
 }
 
+export function parseUdpBackend(x: unknown): UdpBackendChoice | undefined {
+  return x === 'auto' || x === 'native' || x === 'dgram' ? x : undefined;
+}
+
 export function defaultVersion(pkgVersion: string): string {
   return `anycast ${pkgVersion}`;
 }
@@ -106,7 +115,7 @@ export function defaultVersion(pkgVersion: string): string {
 export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string): DnsConfig {
   const v: V = new V(file);
   const base = dirname(resolve(file));
-  const top = v.obj(raw ?? {}, '', ['identity', 'listen', 'zones', 'edns', 'tcp', 'rrl', 'stats', 'log']);
+  const top = v.obj(raw ?? {}, '', ['identity', 'listen', 'zones', 'edns', 'udp', 'tcp', 'rrl', 'stats', 'log']);
 
   const idRaw = v.obj(top.identity ?? {}, 'identity', ['hostname', 'id', 'version', 'nsid', 'nsid-hex']);
   const hostname = idRaw.hostname === undefined ? osHostname() : v.str(idRaw.hostname, 'identity.hostname');
@@ -164,6 +173,13 @@ export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string
   const edns = v.obj(top.edns ?? {}, 'edns', ['udp-payload']);
   const udpPayload = edns['udp-payload'] === undefined ? DEFAULTS.udpPayload :
     v.int(edns['udp-payload'], 'edns.udp-payload', 512, 4096, 'octets');
+
+  const u = v.obj(top.udp ?? {}, 'udp', ['backend', 'batch']);
+  const udp: DnsConfig['udp'] = {
+    backend: u.backend === undefined ? DEFAULTS.udp.backend : parseUdpBackend(u.backend) ??
+      v.fail('udp.backend', `must be auto, native or dgram (got ${JSON.stringify(u.backend)})`),
+    batch: u.batch === undefined ? DEFAULTS.udp.batch : v.int(u.batch, 'udp.batch', 1, 1024, 'datagrams'),
+  };
 
   const t = v.obj(top.tcp ?? {}, 'tcp', ['idle-timeout-ms', 'max-connections', 'max-queries-per-connection']);
   const tcp: Required<TcpOptions> = {
@@ -224,7 +240,7 @@ export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string
   const format = (lg.format ?? 'json') as 'json' | 'text';
   if (format !== 'json' && format !== 'text') v.fail('log.format', 'must be json or text');
 
-  return { file, identity, listen, zones, udpPayload, tcp, rrl, stats, log: { level, format } };
+  return { file, identity, listen, zones, udpPayload, udp, tcp, rrl, stats, log: { level, format } };
 }
 
 /** Parses YAML text and validates it; YAML syntax errors carry their line. */

@@ -20,7 +20,13 @@ export function prometheusText(s: DnsServerStats, identity: { hostname?: string 
     Object.entries(s.rcodes).map(([rcode, n]) => [{ rcode }, n]));
   metric('anycast_dns_dropped_total', 'counter', 'Packets not answered, by reason.', [
     [{ reason: 'short' }, s.dropped.short], [{ reason: 'response' }, s.dropped.response],
-    [{ reason: 'rrl' }, s.dropped.rrl]]);
+    [{ reason: 'rrl' }, s.dropped.rrl], [{ reason: 'oversize' }, s.udp.oversize]]);
+  metric('anycast_dns_udp_backend', 'gauge', 'UDP transport in use: native (recvmmsg/sendmmsg batches) or dgram.',
+    [[{ backend: s.udp.backend }, 1]]);
+  metric('anycast_dns_udp_datagrams_total', 'counter', 'UDP datagrams received.', [[{}, s.udp.datagrams]]);
+  metric('anycast_dns_udp_batches_total', 'counter', 'Wake-ups that received UDP datagrams (one per datagram on dgram).',
+    [[{}, s.udp.batches]]);
+  metric('anycast_dns_udp_send_errors_total', 'counter', 'UDP replies the kernel refused.', [[{}, s.udp.sendErrors]]);
   metric('anycast_dns_rrl_slipped_total', 'counter', 'Rate-limited replies sent truncated (slip).', [[{}, s.rrlSlipped]]);
   metric('anycast_dns_truncated_total', 'counter', 'Replies sent with TC set because they did not fit.', [[{}, s.truncated]]);
   metric('anycast_dns_nsid_requests_total', 'counter', 'Queries asking for NSID.', [[{}, s.nsid]]);

@@ -3,7 +3,8 @@
 // pipelined and answered in order, idle timeout, a bound on concurrent connections). Replies are never sent to a
 // truncated or response-flagged packet (the responder decides); a failure inside the responder is counted and
 // logged, never fatal. IPv6 sockets are IPv6-only: list 0.0.0.0 and :: separately for both families.
-import dgram from 'node:dgram';
+// UDP goes through the native batch listener (recvmmsg/sendmmsg, replies from the query's destination address)
+// when the udpbatch addon is built, else through node:dgram; `udpBackend` forces one, stats().udp says which.
 import net from 'node:net';
 import type { Clock } from '../util/clock.js';
 import { AnycastError, errorMessage } from '../util/errors.js';
@@ -12,6 +13,11 @@ import { type Identity } from './answer/chaos.js';
 import { type Responder, type ResponderStats, createResponder } from './answer/responder.js';
 import type { RrlOptions } from './rrl.js';
 import { frame, nextFrame } from './tcp-framing.js';
+import { openNativeUdp } from './udp/batch-listener.js';
+import { openDgramUdp } from './udp/dgram-listener.js';
+import { type UdpBackend, type UdpBackendChoice, type UdpListener, type UdpListenerStats, addUdpStats, emptyUdpStats }
+  from './udp/listener.js';
+import { type UdpBatchAddon, loadUdpBatch } from './udp/native.js';
 import type { Zone } from './zone/zone.js';
 
 export interface ListenSpec {
@@ -43,6 +49,12 @@ export interface DnsServerOptions {
   cacheEntries?: number;
   /** Kernel receive buffer for UDP sockets in bytes (absorbs bursts). Default 4 MiB (capped by rmem_max). */
   udpRecvBuffer?: number;
+  /** 'auto' (default): native batching when the addon is built, else node:dgram. 'native' fails if it is not. */
+  udpBackend?: UdpBackendChoice;
+  /** Datagrams per batch on the native backend (1..1024). Default 64. */
+  udpBatch?: number;
+  /** Receive slot per datagram on the native backend (12..65536); larger datagrams are dropped. Default 65535. */
+  udpSlotSize?: number;
 }
 
 export interface BoundAddress {
@@ -53,6 +65,8 @@ export interface BoundAddress {
 }
 
 export interface DnsServerStats extends ResponderStats {
+  /** The UDP backend in use ('native' = recvmmsg/sendmmsg batches), why not native if not, and its counters. */
+  udp: UdpListenerStats & { backend: UdpBackend; fallbackReason?: string; batchSize?: number };
   tcp: { accepted: number; active: number; rejected: number; idleClosed: number };
   internalErrors: number;
   startedAt: string | undefined;
@@ -77,6 +91,13 @@ export class DnsListenError extends AnycastError {
   }
 }
 
+/** udpBackend 'native' was asked for but the addon is not available. */
+export class DnsUdpBackendError extends AnycastError {
+  constructor(reason: string) {
+    super('ERR_DNS_UDP_BACKEND', `the native UDP backend is not available: ${reason}`);
+  }
+}
+
 const MAX_TCP_BACKLOG_BYTES = 1 << 20;
 
 export function createDnsServer(opts: DnsServerOptions): DnsServer {
@@ -88,7 +109,26 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const idleMs = opts.tcp?.idleTimeoutMs ?? 10_000;
   const maxConns = opts.tcp?.maxConnections ?? 256;
   const maxQueries = opts.tcp?.maxQueriesPerConnection ?? 0;
-  const udpSockets: dgram.Socket[] = [];
+  const udpListeners: UdpListener[] = [];
+  let udpClosed = emptyUdpStats(); // counters of listeners already closed
+  const choice = opts.udpBackend ?? 'auto';
+  const batchSize = Math.max(1, Math.min(1024, Math.floor(opts.udpBatch ?? 64)));
+  const slotSize = Math.max(12, Math.min(65536, Math.floor(opts.udpSlotSize ?? 65535)));
+  const recvBuffer = opts.udpRecvBuffer ?? 4 << 20;
+  // Decided once, when the server is created: stats() tells the truth before start() too.
+  const load = choice === 'dgram' ? undefined : loadUdpBatch();
+  const native: UdpBatchAddon | undefined = load?.addon;
+  const backend: UdpBackend = native ? 'native' : 'dgram';
+  const fallbackReason = load === undefined ? 'udpBackend is dgram' : load.addon ? undefined : load.reason;
+  let backendLogged = false;
+  const checkBackend = () => {
+    if (choice === 'native' && !native) throw new DnsUdpBackendError(fallbackReason ?? 'unknown');
+    if (choice === 'auto' && !native && !backendLogged) {
+      backendLogged = true;
+      log.warn('native UDP batching not available; using node:dgram (one system call per datagram)',
+        { reason: fallbackReason });
+    }
+  };
   const tcpServers: net.Server[] = [];
   const conns = new Set<net.Socket>();
   let bound: BoundAddress[] = [];
@@ -151,38 +191,13 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     });
   };
 
-  const bindUdp = (spec: ListenSpec, port: number): Promise<dgram.Socket> => new Promise((resolve, reject) => {
-    const v6 = spec.address.includes(':');
-    // Replies go to the address a query came from, always an IP literal: an identity lookup spares every send
-    // the default dns.lookup() round (a regex and a nextTick), about a tenth of the per-packet CPU (bench/dns).
-    const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6,
-      lookup: (address: string, _family: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
-        cb(null, address, v6 ? 6 : 4) } as dgram.SocketOptions);
-    const onErr = (e: Error) => {
-      s.close();
-      reject(e);
-    };
-    s.once('error', onErr);
-    s.bind(port, spec.address, () => {
-      s.off('error', onErr);
-      try {
-        s.setRecvBufferSize(opts.udpRecvBuffer ?? 4 << 20);
-      } catch {
-        // The kernel may cap it (net.core.rmem_max); the default buffer still works.
-      }
-      s.on('error', (e) => internal(e, 'udp socket'));
-      s.on('message', (msg, rinfo) => {
-        let out: Buffer | null = null;
-        try {
-          out = responder.handle(msg, { address: rinfo.address, transport: 'udp' });
-        } catch (e) {
-          internal(e, 'udp');
-        }
-        if (out) s.send(out, rinfo.port, rinfo.address);
-      });
-      resolve(s);
-    });
-  });
+  const bindUdp = async (spec: ListenSpec, port: number): Promise<UdpListener> => {
+    if (native) {
+      return openNativeUdp(native, spec.address, port, { batch: batchSize, slotSize, recvBuffer, sendBuffer: recvBuffer },
+        responder.respondInto, internal);
+    }
+    return openDgramUdp(spec.address, port, recvBuffer, responder.handle, internal);
+  };
 
   const bindTcp = (spec: ListenSpec, port: number): Promise<net.Server> => new Promise((resolve, reject) => {
     const srv = net.createServer(onTcp);
@@ -198,7 +213,10 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     for (const c of conns) c.destroy();
     conns.clear();
     await Promise.all([
-      ...udpSockets.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))),
+      ...udpListeners.splice(0).map((u) => {
+        udpClosed = addUdpStats(udpClosed, u.stats());
+        return u.close();
+      }),
       ...tcpServers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))),
     ]);
     bound = [];
@@ -208,6 +226,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     responder,
     async start() {
       if (startedAt !== undefined) throw new AnycastError('ERR_DNS_STATE', 'the DNS server is already started');
+      checkBackend();
       try {
         for (const spec of opts.listen) {
           const wantUdp = spec.udp ?? true;
@@ -215,12 +234,12 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
           const fam: BoundAddress['family'] = spec.address.includes(':') ? 'IPv6' : 'IPv4';
           // With port 0, UDP picks the port and TCP must get the same one; retry if TCP finds it taken.
           for (let attempt = 0; ; attempt++) {
-            let u: dgram.Socket | undefined;
+            let u: UdpListener | undefined;
             try {
               let port = spec.port;
               if (wantUdp) {
                 u = await bindUdp(spec, port);
-                port = u.address().port;
+                port = u.port;
               }
               if (wantTcp) {
                 const t = await bindTcp(spec, port);
@@ -229,12 +248,12 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
                 bound.push({ transport: 'tcp', address: spec.address, port, family: fam });
               }
               if (u) {
-                udpSockets.push(u);
+                udpListeners.push(u);
                 bound.push({ transport: 'udp', address: spec.address, port, family: fam });
               }
               break;
             } catch (e) {
-              if (u) await new Promise<void>((r) => u!.close(() => r()));
+              if (u) await u.close();
               const inUse = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
               if (spec.port === 0 && inUse && attempt < 20) continue;
               throw new DnsListenError(`${spec.address} port ${spec.port}`, e);
@@ -246,7 +265,8 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
         throw e;
       }
       startedAt = new Date().toISOString();
-      log.info('dns server listening', { addresses: bound.map((b) => `${b.transport}/${b.address}:${b.port}`) });
+      log.info('dns server listening', { addresses: bound.map((b) => `${b.transport}/${b.address}:${b.port}`),
+        udpBackend: backend, ...(backend === 'native' ? { udpBatch: batchSize } : { fallbackReason }) });
       return [...bound];
     },
     async stop() {
@@ -259,7 +279,11 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     },
     addresses: () => [...bound],
     stats() {
-      return { ...responder.stats(), tcp: { ...tcpStats, active: conns.size }, internalErrors, startedAt };
+      const u = udpListeners.reduce((acc, l) => addUdpStats(acc, l.stats()), udpClosed);
+      const udp: DnsServerStats['udp'] = { backend, ...u };
+      if (backend === 'native') udp.batchSize = batchSize;
+      else if (fallbackReason !== undefined) udp.fallbackReason = fallbackReason;
+      return { ...responder.stats(), udp, tcp: { ...tcpStats, active: conns.size }, internalErrors, startedAt };
     },
   };
 }

@@ -14,7 +14,7 @@ export interface DnsService {
   warnings: string[];
   /**
    * Applies a new config's zones and identity. Returns ok, or the reason it was refused (the old zones stay).
-   * Listener, TCP, EDNS and RRL changes need a new service (a restart); they are reported in `needsRestart`.
+   * Listener, UDP backend, TCP, EDNS and RRL changes need a new service (a restart); they are reported in `needsRestart`.
    */
   reload(next: DnsConfig): { ok: true; needsRestart: string[] } | { ok: false; error: string };
 }
@@ -24,7 +24,7 @@ export function createDnsService(cfg: DnsConfig, logger: Logger = silentLogger):
   const loaded = loadZones(cfg.zones);
   const server = createDnsServer({
     zones: loaded.zones, identity: cfg.identity, listen: cfg.listen, rrl: cfg.rrl, udpPayload: cfg.udpPayload,
-    tcp: cfg.tcp, logger,
+    tcp: cfg.tcp, udpBackend: cfg.udp.backend, udpBatch: cfg.udp.batch, logger,
   });
   let current = cfg;
   return {
@@ -42,6 +42,7 @@ export function createDnsService(cfg: DnsConfig, logger: Logger = silentLogger):
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
       if (!same(next.listen, current.listen)) needsRestart.push('listen');
       if (!same(next.tcp, current.tcp)) needsRestart.push('tcp');
+      if (!same(next.udp, current.udp)) needsRestart.push('udp');
       if (next.udpPayload !== current.udpPayload) needsRestart.push('edns');
       if (!same(next.rrl, current.rrl)) needsRestart.push('rrl');
       if (needsRestart.length > 0) {

@@ -8,6 +8,8 @@ import { createResponder, type Responder, type ResponderOptions } from '../../sr
 import { createDnsServer, type DnsServer, type DnsServerOptions } from '../../src/dns/server.js';
 import { loadZone } from '../../src/dns/zone/load.js';
 import type { Zone } from '../../src/dns/zone/zone.js';
+import { loadUdpBatch } from '../../src/dns/udp/native.js';
+import type { UdpBackend } from '../../src/dns/udp/listener.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const exampleZoneFile = join(repoRoot, 'examples', 'dns', 'example.com.zone');
@@ -66,6 +68,13 @@ export async function startServer(extra: Partial<DnsServerOptions> = {}):
   const bound = await server.start();
   return { server, port: bound[0]!.port, port6: bound.find((b) => b.family === 'IPv6')?.port ?? 0 };
 }
+
+export const nativeUdp = loadUdpBatch();
+/** Skip reason for tests of the native UDP backend where the addon is not built (reported as skipped). */
+export const noNative: string | false = nativeUdp.addon ? false : `native UDP addon not available: ${nativeUdp.reason}`;
+/** Both UDP backends, for socket tests that must hold on each; the native one is skipped where not built. */
+export const backends: Array<{ name: UdpBackend; skip: string | false }> =
+  [{ name: 'native', skip: noNative }, { name: 'dgram', skip: false }];
 
 export function dig(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { queryDns, DnsTimeoutError } from '../../src/dns/client.js';
 import { createDnsServer } from '../../src/dns/server.js';
 import { frame, nextFrame } from '../../src/dns/tcp-framing.js';
 import { zoneFromText } from '../../src/dns/zone/load.js';
-import { decode, exampleZone, identity, query, startServer } from './helpers.js';
+import { backends, decode, exampleZone, identity, query, startServer } from './helpers.js';
 
 function tcpExchange(port: number, msgs: Buffer[], expect: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
@@ -74,114 +74,128 @@ test('TCP: an idle connection is closed after the idle timeout; connections beyo
   assert.equal(s.active, 0);
 });
 
-test('stop() releases the sockets: the same port can be bound again at once', async () => {
-  const { server, port } = await startServer();
-  await server.stop();
-  const again = createDnsServer({ zones: [exampleZone()], identity, listen: [{ address: '127.0.0.1', port }] });
-  await again.start();
-  const r = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 2000 });
-  assert.equal(r.answers.length, 2);
-  await again.stop();
-  // And it is really gone: nothing answers any more.
-  await assert.rejects(queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 300 }), DnsTimeoutError);
-});
+for (const b of backends) {
+  test(`stop() releases the sockets: the same port can be bound again at once [udp ${b.name}]`, { skip: b.skip }, async () => {
+    const { server, port } = await startServer({ udpBackend: b.name });
+    await server.stop();
+    const again = createDnsServer({ udpBackend: b.name, zones: [exampleZone()], identity, listen: [{ address: '127.0.0.1', port }] });
+    await again.start();
+    const r = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 2000 });
+    assert.equal(r.answers.length, 2);
+    await again.stop();
+    // And it is really gone: nothing answers any more.
+    await assert.rejects(queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 300 }), DnsTimeoutError);
+  });
+}
 
-test('a second start() is refused; binding a used port fails with a clear error', async (t) => {
-  const { server, port } = await startServer();
-  t.after(() => server.stop());
-  await assert.rejects(server.start(), /already started/);
-  const other = createDnsServer({ zones: [], identity: {}, listen: [{ address: '127.0.0.1', port }] });
-  await assert.rejects(other.start(), (e: Error & { code?: string }) => e.code === 'ERR_DNS_LISTEN' && /127\.0\.0\.1 port/.test(e.message));
-});
+for (const b of backends) {
+  test(`a second start() is refused; binding a used port fails with a clear error [udp ${b.name}]`, { skip: b.skip }, async (t) => {
+    const { server, port } = await startServer({ udpBackend: b.name });
+    t.after(() => server.stop());
+    await assert.rejects(server.start(), /already started/);
+    const other = createDnsServer({ udpBackend: b.name, zones: [], identity: {}, listen: [{ address: '127.0.0.1', port }] });
+    await assert.rejects(other.start(), (e: Error & { code?: string }) => e.code === 'ERR_DNS_LISTEN' && /127\.0\.0\.1 port/.test(e.message));
+  });
+}
 
-test('reload() changes answers for the next query', async (t) => {
-  const { server, port } = await startServer();
-  t.after(() => server.stop());
-  const z = zoneFromText('$TTL 5\n@ SOA ns h 7 1 1 1 1\n@ NS ns\nns A 192.0.2.1\nwww A 203.0.113.7\n', 'r.zone', 'example.com.');
-  server.reload([z.zone], { ...identity, nsid: Buffer.from('after-reload') });
-  const r = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', nsid: true });
-  assert.deepEqual(r.answers.map((a) => a.data), ['203.0.113.7']);
-  assert.equal(r.nsid?.text, 'after-reload');
-});
+for (const b of backends) {
+  test(`reload() changes answers for the next query [udp ${b.name}]`, { skip: b.skip }, async (t) => {
+    const { server, port } = await startServer({ udpBackend: b.name });
+    t.after(() => server.stop());
+    const z = zoneFromText('$TTL 5\n@ SOA ns h 7 1 1 1 1\n@ NS ns\nns A 192.0.2.1\nwww A 203.0.113.7\n', 'r.zone', 'example.com.');
+    server.reload([z.zone], { ...identity, nsid: Buffer.from('after-reload') });
+    const r = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', nsid: true });
+    assert.deepEqual(r.answers.map((a) => a.data), ['203.0.113.7']);
+    assert.equal(r.nsid?.text, 'after-reload');
+  });
+}
 
-test('client: NSID and CHAOS, retry over TCP after TC, timeout on a silent port', async (t) => {
-  const { server, port } = await startServer();
-  t.after(() => server.stop());
-  const r = await queryDns({ server: '127.0.0.1', port, name: 'hostname.bind', type: 'TXT', class: 'CH', nsid: true });
-  assert.equal(r.rcode, 'NOERROR');
-  assert.deepEqual(r.answers.map((a) => `${a.class} ${a.data}`), ['CH "site-a.test"']);
-  assert.deepEqual(r.nsid, { text: 'nsid-a', hex: Buffer.from('nsid-a').toString('hex') });
-  const big = await queryDns({ server: '127.0.0.1', port, name: 'big.example.com', type: 'TXT', edns: false });
-  assert.equal(big.transport, 'tcp');
-  assert.equal(big.retriedOverTcp, true);
-  assert.equal(big.answers.length, 8);
-  const nx = await queryDns({ server: '::1', port: server.addresses().find((a) => a.family === 'IPv6')!.port, name: 'no.example.com' });
-  assert.equal(nx.rcode, 'NXDOMAIN');
-  assert.equal(nx.authorities[0]!.type, 'SOA');
-  const silent = dgram.createSocket('udp4');
-  await new Promise<void>((res) => silent.bind(0, '127.0.0.1', res));
-  t.after(() => silent.close());
-  const t0 = Date.now();
-  await assert.rejects(queryDns({ server: '127.0.0.1', port: silent.address().port, name: 'x.', timeoutMs: 200 }), DnsTimeoutError);
-  assert.ok(Date.now() - t0 < 1500);
-});
+for (const b of backends) {
+  test(`client: NSID and CHAOS, retry over TCP after TC, timeout on a silent port [udp ${b.name}]`, { skip: b.skip }, async (t) => {
+    const { server, port } = await startServer({ udpBackend: b.name });
+    t.after(() => server.stop());
+    const r = await queryDns({ server: '127.0.0.1', port, name: 'hostname.bind', type: 'TXT', class: 'CH', nsid: true });
+    assert.equal(r.rcode, 'NOERROR');
+    assert.deepEqual(r.answers.map((a) => `${a.class} ${a.data}`), ['CH "site-a.test"']);
+    assert.deepEqual(r.nsid, { text: 'nsid-a', hex: Buffer.from('nsid-a').toString('hex') });
+    const big = await queryDns({ server: '127.0.0.1', port, name: 'big.example.com', type: 'TXT', edns: false });
+    assert.equal(big.transport, 'tcp');
+    assert.equal(big.retriedOverTcp, true);
+    assert.equal(big.answers.length, 8);
+    const nx = await queryDns({ server: '::1', port: server.addresses().find((a) => a.family === 'IPv6')!.port, name: 'no.example.com' });
+    assert.equal(nx.rcode, 'NXDOMAIN');
+    assert.equal(nx.authorities[0]!.type, 'SOA');
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((res) => silent.bind(0, '127.0.0.1', res));
+    t.after(() => silent.close());
+    const t0 = Date.now();
+    await assert.rejects(queryDns({ server: '127.0.0.1', port: silent.address().port, name: 'x.', timeoutMs: 200 }), DnsTimeoutError);
+    assert.ok(Date.now() - t0 < 1500);
+  });
+}
 
-test('RRL over real UDP: a flood from 127.0.0.0/24 is dropped/slipped while 127.0.1.0/24 is answered', async (t) => {
-  const { server, port } = await startServer({ rrl: { responsesPerSecond: 10, slip: 2, window: 5 } });
-  t.after(() => server.stop());
-  const flood = dgram.createSocket('udp4');
-  await new Promise<void>((res) => flood.bind(0, '127.0.0.1', res));
-  t.after(() => flood.close());
-  const got: Buffer[] = [];
-  flood.on('message', (m) => got.push(m));
-  const q = query('www.example.com', 'A');
-  for (let i = 0; i < 200; i++) flood.send(q, port, '127.0.0.1');
-  await sleep(300);
-  const full = got.filter((m) => !decode(m).tc).length;
-  const slipped = got.filter((m) => decode(m).tc).length;
-  // 10 tokens of burst, plus what refills (10/s) while the burst is processed.
-  assert.ok(full >= 10 && full <= 20, `full answers to the flood: ${full}`);
-  assert.ok(slipped >= 70 && slipped <= 100, `slipped: ${slipped}`);
-  // Every 2nd limited reply slips (the count restarts when a refilled token lets one through).
-  assert.ok(Math.abs(slipped - (200 - full) / 2) <= 3, 'every 2nd limited reply slipped');
-  // Meanwhile a client in another /24 gets its answer.
-  const other = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', localAddress: '127.0.1.1', timeoutMs: 1000 });
-  assert.equal(other.answers.length, 2);
-  assert.equal(other.flags.tc, false);
-  // And a real client in the flooded prefix gets a slipped TC reply and completes over TCP.
-  // Limited replies alternate drop / slip (slip 2), so within two tries one is slipped and retried over TCP.
-  let victim: Awaited<ReturnType<typeof queryDns>> | undefined;
-  for (let i = 0; i < 2 && !victim; i++) {
-    victim = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 300, localAddress: '127.0.0.2' })
-      .catch(() => undefined);
-  }
-  assert.ok(victim, 'the flooded-prefix client got through');
-  assert.equal(victim.retriedOverTcp, true);
-  assert.equal(victim.answers.length, 2);
-  const s = server.stats();
-  assert.ok(s.dropped.rrl >= 70, `dropped ${s.dropped.rrl}`);
-  assert.ok(s.rrlSlipped >= 70);
-});
+for (const b of backends) {
+  test(`RRL over real UDP: a flood from 127.0.0.0/24 is dropped/slipped while 127.0.1.0/24 is answered [udp ${b.name}]`, { skip: b.skip }, async (t) => {
+    const { server, port } = await startServer({ udpBackend: b.name, rrl: { responsesPerSecond: 10, slip: 2, window: 5 } });
+    t.after(() => server.stop());
+    const flood = dgram.createSocket('udp4');
+    await new Promise<void>((res) => flood.bind(0, '127.0.0.1', res));
+    t.after(() => flood.close());
+    const got: Buffer[] = [];
+    flood.on('message', (m) => got.push(m));
+    const q = query('www.example.com', 'A');
+    for (let i = 0; i < 200; i++) flood.send(q, port, '127.0.0.1');
+    await sleep(300);
+    const full = got.filter((m) => !decode(m).tc).length;
+    const slipped = got.filter((m) => decode(m).tc).length;
+    // 10 tokens of burst, plus what refills (10/s) while the burst is processed.
+    assert.ok(full >= 10 && full <= 20, `full answers to the flood: ${full}`);
+    assert.ok(slipped >= 70 && slipped <= 100, `slipped: ${slipped}`);
+    // Every 2nd limited reply slips (the count restarts when a refilled token lets one through).
+    assert.ok(Math.abs(slipped - (200 - full) / 2) <= 3, 'every 2nd limited reply slipped');
+    // Meanwhile a client in another /24 gets its answer.
+    const other = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', localAddress: '127.0.1.1', timeoutMs: 1000 });
+    assert.equal(other.answers.length, 2);
+    assert.equal(other.flags.tc, false);
+    // And a real client in the flooded prefix gets a slipped TC reply and completes over TCP.
+    // Limited replies alternate drop / slip (slip 2), so within two tries one is slipped and retried over TCP.
+    let victim: Awaited<ReturnType<typeof queryDns>> | undefined;
+    for (let i = 0; i < 2 && !victim; i++) {
+      victim = await queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 300, localAddress: '127.0.0.2' })
+        .catch(() => undefined);
+    }
+    assert.ok(victim, 'the flooded-prefix client got through');
+    assert.equal(victim.retriedOverTcp, true);
+    assert.equal(victim.answers.length, 2);
+    const s = server.stats();
+    assert.ok(s.dropped.rrl >= 70, `dropped ${s.dropped.rrl}`);
+    assert.ok(s.rrlSlipped >= 70);
+  });
+}
 
-test('metrics: /metrics in Prometheus text and /stats in JSON reflect the queries served', async (t) => {
-  const { startMetricsServer } = await import('../../src/dns/metrics.js');
-  const { server, port } = await startServer({ rrl: { responsesPerSecond: 1, slip: 0 } });
-  t.after(() => server.stop());
-  const m = await startMetricsServer('127.0.0.1', 0, () => ({ stats: server.stats(), hostname: 'site-a.test' }));
-  t.after(() => new Promise<void>((r) => m.server.close(() => r())));
-  await queryDns({ server: '127.0.0.1', port, name: 'www.example.com' });
-  await queryDns({ server: '127.0.0.1', port, name: 'nope.example.com' });
-  await assert.rejects(queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 200 })); // limited
-  const text = await (await fetch(`http://127.0.0.1:${m.port}/metrics`)).text();
-  assert.match(text, /^anycast_dns_queries_total\{transport="udp"\} 3$/m);
-  assert.match(text, /^anycast_dns_responses_total\{rcode="NXDOMAIN"\} 1$/m);
-  assert.match(text, /^anycast_dns_dropped_total\{reason="rrl"\} 1$/m);
-  assert.match(text, /^anycast_dns_zone_serial\{zone="example\.com\."\} 2024060101$/m);
-  assert.match(text, /^anycast_dns_info\{hostname="site-a\.test"\} 1$/m);
-  const json = await (await fetch(`http://127.0.0.1:${m.port}/stats`)).json() as { rcodes: Record<string, number> };
-  assert.deepEqual(json.rcodes, { NOERROR: 1, NXDOMAIN: 1 });
-  assert.equal((await fetch(`http://127.0.0.1:${m.port}/nope`)).status, 404);
-});
+for (const b of backends) {
+  test(`metrics: /metrics in Prometheus text and /stats in JSON reflect the queries served [udp ${b.name}]`, { skip: b.skip }, async (t) => {
+    const { startMetricsServer } = await import('../../src/dns/metrics.js');
+    const { server, port } = await startServer({ udpBackend: b.name, rrl: { responsesPerSecond: 1, slip: 0 } });
+    t.after(() => server.stop());
+    const m = await startMetricsServer('127.0.0.1', 0, () => ({ stats: server.stats(), hostname: 'site-a.test' }));
+    t.after(() => new Promise<void>((r) => m.server.close(() => r())));
+    await queryDns({ server: '127.0.0.1', port, name: 'www.example.com' });
+    await queryDns({ server: '127.0.0.1', port, name: 'nope.example.com' });
+    await assert.rejects(queryDns({ server: '127.0.0.1', port, name: 'www.example.com', timeoutMs: 200 })); // limited
+    const text = await (await fetch(`http://127.0.0.1:${m.port}/metrics`)).text();
+    assert.match(text, /^anycast_dns_queries_total\{transport="udp"\} 3$/m);
+    assert.match(text, /^anycast_dns_responses_total\{rcode="NXDOMAIN"\} 1$/m);
+    assert.match(text, /^anycast_dns_dropped_total\{reason="rrl"\} 1$/m);
+    assert.match(text, /^anycast_dns_zone_serial\{zone="example\.com\."\} 2024060101$/m);
+    assert.match(text, /^anycast_dns_info\{hostname="site-a\.test"\} 1$/m);
+    assert.match(text, new RegExp(`^anycast_dns_udp_backend\\{backend="${b.name}"\\} 1$`, 'm'));
+    assert.match(text, /^anycast_dns_udp_datagrams_total 3$/m);
+    const json = await (await fetch(`http://127.0.0.1:${m.port}/stats`)).json() as { rcodes: Record<string, number> };
+    assert.deepEqual(json.rcodes, { NOERROR: 1, NXDOMAIN: 1 });
+    assert.equal((await fetch(`http://127.0.0.1:${m.port}/nope`)).status, 404);
+  });
+}
 
 test('CLI `anycast dns query` prints the answer and NSID, or JSON with --json', async (t) => {
   const { server, port } = await startServer();

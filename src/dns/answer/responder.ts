@@ -11,13 +11,18 @@
 // by byte on every hit (a collision is a miss), a cached reply is correct
 // byte for byte once the ID, RD and CD of the new query are patched in. It is emptied on every reload and
 // bounded (oldest entries evicted first).
+//
+// respondInto() is the batch path of the native UDP listener: it reads the query in place from a shared receive
+// buffer and, for a cache hit on a common query (scanSimpleQuery), writes the patched reply straight into a
+// shared send buffer: no allocation per query. Everything else goes through handle(), so both give the same
+// bytes and the same statistics (test/dns/fastpath.test.ts compares them on arbitrary input).
 import type { Clock } from '../../util/clock.js';
 import { SystemClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { silentLogger } from '../../util/log.js';
 import { CLASS, CLASSIC_UDP_MAX, DEFAULT_UDP_PAYLOAD, FLAG, RCODE, TYPE, rcodeName } from '../wire/constants.js';
 import { nameToText } from '../wire/name.js';
-import { type Edns, parseQuery, questionName } from '../wire/query.js';
+import { type Edns, newSimpleQuery, parseQuery, questionName, scanSimpleQuery } from '../wire/query.js';
 import { type OptOut, encodeResponse } from '../wire/writer.js';
 import { ZoneSet, type Zone } from '../zone/zone.js';
 import { type RrlCategory, type RrlOptions, ResponseRateLimiter } from '../rrl.js';
@@ -72,23 +77,36 @@ const HIT_FLAGS_MASK = ~(FLAG.RD | FLAG.CD) & 0xffff;
 
 export interface Responder {
   handle(msg: Buffer, client: ClientInfo): Buffer | null;
+  /**
+   * The query at msg[off, off + len) answered into out at outOff: the reply's length, or -1 for no reply. The
+   * caller guarantees out has room for any reply (65535 octets from outOff). Same replies and stats as handle().
+   */
+  respondInto(msg: Buffer, off: number, len: number, client: ClientInfo, out: Buffer, outOff: number): number;
   reload(zones: readonly Zone[], identity?: Identity): void;
   stats(): ResponderStats;
   readonly zones: ZoneSet;
   readonly identity: Identity;
 }
 
-/** FNV-1a over the question bytes (name as sent, type, class) and the reply variant. */
-function questionHash(msg: Buffer, end: number, variant: number): number {
+/**
+ * FNV-1a over the question bytes msg[start, end) (name as sent, type, class) and the reply variant; 30 bits, so
+ * that the key is a small integer (no heap number per lookup).
+ */
+function questionHash(msg: Uint8Array, start: number, end: number, variant: number): number {
   let h = 0x811c9dc5 ^ variant;
-  for (let i = 12; i < end; i++) h = Math.imul(h ^ msg[i]!, 0x01000193);
-  return h >>> 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ msg[i]!, 0x01000193);
+  return h & 0x3fffffff;
 }
 
-function sameQuestion(q: Buffer, msg: Buffer, end: number): boolean {
-  if (q.length !== end - 12) return false;
-  for (let i = 0; i < q.length; i++) if (q[i] !== msg[12 + i]) return false;
+function sameQuestion(q: Buffer, msg: Uint8Array, start: number, end: number): boolean {
+  if (q.length !== end - start) return false;
+  for (let i = 0; i < q.length; i++) if (q[i] !== msg[start + i]) return false;
   return true;
+}
+
+/** What a cached reply depends on besides the question: EDNS presence, DO, NSID, transport, effective size. */
+function variantOf(edns: boolean, dnssecOk: boolean, nsid: boolean, transport: Transport, size: number): number {
+  return (edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (nsid ? 4 : 0) | (transport === 'tcp' ? 8 : 0) | (size << 4);
 }
 
 function categoryOf(kind: ResultKind, rcode: number): RrlCategory {
@@ -116,10 +134,10 @@ export function createResponder(opts: ResponderOptions): Responder {
 
   const countRcode = (r: number) => { st.rcodes[r < 24 ? r : 23]!++; };
 
-  const effectiveSize = (edns: Edns | undefined, transport: Transport): number => {
+  const effectiveSize = (hasEdns: boolean, udpSize: number, transport: Transport): number => {
     if (transport === 'tcp') return 65535;
-    if (!edns) return CLASSIC_UDP_MAX;
-    return Math.max(CLASSIC_UDP_MAX, Math.min(edns.udpSize, udpPayload));
+    if (!hasEdns) return CLASSIC_UDP_MAX;
+    return Math.max(CLASSIC_UDP_MAX, Math.min(udpSize, udpPayload));
   };
 
   const optFor = (edns: Edns | undefined, extRcode = 0): OptOut | undefined => {
@@ -163,13 +181,12 @@ export function createResponder(opts: ResponderOptions): Responder {
       st.edns++;
       if (q.edns.nsid) st.nsid++;
     }
-    const size = effectiveSize(q.edns, client.transport);
     const e = q.edns;
-    const bits = (e ? 1 : 0) | (e?.do ? 2 : 0) | (e?.nsid ? 4 : 0) | (client.transport === 'tcp' ? 8 : 0);
-    const variant = bits | (size << 4);
-    const key = questionHash(msg, q.questionEnd, variant);
+    const size = effectiveSize(e !== undefined, e?.udpSize ?? 0, client.transport);
+    const variant = variantOf(e !== undefined, e?.do ?? false, e?.nsid ?? false, client.transport, size);
+    const key = questionHash(msg, 12, q.questionEnd, variant);
     let entry = maxCache > 0 ? cache.get(key) : undefined;
-    if (entry !== undefined && (entry.variant !== variant || !sameQuestion(entry.question, msg, q.questionEnd))) {
+    if (entry !== undefined && (entry.variant !== variant || !sameQuestion(entry.question, msg, 12, q.questionEnd))) {
       entry = undefined;
     }
     if (entry) st.hits++;
@@ -199,6 +216,55 @@ export function createResponder(opts: ResponderOptions): Responder {
     return out;
   };
 
+  const sq = newSimpleQuery(); // scratch for respondInto (synchronous, so one per responder is enough)
+
+  const respondInto = (msg: Buffer, off: number, len: number, client: ClientInfo, out: Buffer, outOff: number):
+    number => {
+    if (maxCache > 0 && scanSimpleQuery(msg, off, len, sq)) {
+      const transport = client.transport;
+      const size = effectiveSize(sq.edns, sq.udpSize, transport);
+      const variant = variantOf(sq.edns, sq.do, sq.nsid, transport, size);
+      const qend = off + sq.questionEnd;
+      const entry = cache.get(questionHash(msg, off + 12, qend, variant));
+      if (entry !== undefined && entry.variant === variant && sameQuestion(entry.question, msg, off + 12, qend)) {
+        // The same accounting as handle() on a hit, in the same order.
+        if (transport === 'udp') st.udp++;
+        else st.tcp++;
+        if (sq.edns) {
+          st.edns++;
+          if (sq.nsid) st.nsid++;
+        }
+        st.hits++;
+        if (sq.qclass === CLASS.CH) st.chaos++;
+        if (rrl && transport === 'udp') {
+          const v = rrl.check(client.address, entry.category, entry.rrlName);
+          if (v === 'drop') return -1;
+          if (v === 'slip') {
+            const m = msg.subarray(off, off + len);
+            const e: Edns | undefined = sq.edns ? { udpSize: sq.udpSize, version: 0, do: sq.do, nsid: sq.nsid } : undefined;
+            const r = bare(m, (m[0]! << 8) | m[1]!, sq.flags, RCODE.NOERROR, sq.questionEnd, e, true);
+            out.set(r, outOff);
+            return r.length;
+          }
+        }
+        countRcode(entry.rcode);
+        if (entry.truncated) st.truncated++;
+        const buf = entry.buf;
+        out.set(buf, outOff);
+        out[outOff] = msg[off]!;
+        out[outOff + 1] = msg[off + 1]!;
+        const flags = ((buf[2]! << 8) | buf[3]!) & HIT_FLAGS_MASK | (sq.flags & (FLAG.RD | FLAG.CD));
+        out[outOff + 2] = flags >> 8;
+        out[outOff + 3] = flags & 0xff;
+        return buf.length;
+      }
+    }
+    const r = handle(msg.subarray(off, off + len), client);
+    if (r === null) return -1;
+    out.set(r, outOff);
+    return r.length;
+  };
+
   const answer = (msg: Buffer, questionEnd: number, qtype: number, qclass: number, qflags: number,
     edns: Edns | undefined, size: number, transport: Transport, variant: number): CacheEntry => {
     const qname = questionName(msg, questionEnd);
@@ -225,6 +291,7 @@ export function createResponder(opts: ResponderOptions): Responder {
 
   return {
     handle,
+    respondInto,
     reload(newZones, newIdentity) {
       zones = new ZoneSet(newZones);
       if (newIdentity) identity = newIdentity;

@@ -53,3 +53,21 @@ export function parseIPv6(s: string): Buffer | undefined {
   return b;
 }
 
+
+/** IPv6 octets → text in the RFC 5952 §4 form (lower case, no leading zeros, the longest run of ≥ 2 zero groups as "::"). */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!);
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
+  if (best < 0) return hex(g);
+  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+}

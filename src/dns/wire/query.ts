@@ -145,3 +145,79 @@ export function questionName(b: Uint8Array, end = b.length): Name {
   }
   return labels;
 }
+
+/** What scanSimpleQuery found; the caller owns one and reuses it (no allocation per message). */
+export interface SimpleQuery {
+  flags: number;
+  /** Relative to the message start, as Query.questionEnd. */
+  questionEnd: number;
+  qclass: number;
+  edns: boolean;
+  udpSize: number;
+  do: boolean;
+  nsid: boolean;
+}
+
+export function newSimpleQuery(): SimpleQuery {
+  return { flags: 0, questionEnd: 0, qclass: 0, edns: false, udpSize: 0, do: false, nsid: false };
+}
+
+/**
+ * The common case, read in place from b[off, off + len) without allocating: a QUERY with one question, no answer
+ * or authority records, and either nothing or one version-0 OPT (owned by the root) in the additional section.
+ * Exactly for those messages parseQuery returns kind 'query' with the same flags, question, class and EDNS
+ * values (test/dns/fastpath.test.ts checks this on arbitrary input); everything else returns false and goes
+ * through parseQuery.
+ */
+export function scanSimpleQuery(b: Uint8Array, off: number, len: number, out: SimpleQuery): boolean {
+  if (len < HEADER || off < 0 || off + len > b.length) return false;
+  const flags = (b[off + 2]! << 8) | b[off + 3]!;
+  if (flags & 0xf800) return false; // QR set, or an opcode other than QUERY
+  if (b[off + 4] !== 0 || b[off + 5] !== 1 || b[off + 6] !== 0 || b[off + 7] !== 0 || b[off + 8] !== 0 ||
+    b[off + 9] !== 0 || b[off + 10] !== 0) return false;
+  const ar = b[off + 11]!;
+  if (ar > 1) return false;
+  const end = off + len;
+  let o = off + HEADER;
+  let total = 0;
+  for (;;) {
+    if (o >= end) return false;
+    const c = b[o]!;
+    if (c === 0) break;
+    if (c & 0xc0) return false;
+    total += c + 1;
+    if (total > 254) return false;
+    o += c + 1;
+  }
+  o++;
+  if (o + 4 > end) return false;
+  if (b[o] === 0 && b[o + 1] === TYPE.OPT) return false;
+  out.flags = flags;
+  out.qclass = (b[o + 2]! << 8) | b[o + 3]!;
+  o += 4;
+  out.questionEnd = o - off;
+  if (ar === 0) {
+    out.edns = false;
+    out.udpSize = 0;
+    out.do = false;
+    out.nsid = false;
+    return true;
+  }
+  // OPT: owner "." (one zero octet), TYPE 41, CLASS = UDP size, TTL = extended rcode, version, DO/Z, RDLENGTH.
+  if (o + 11 > end || b[o] !== 0 || b[o + 1] !== 0 || b[o + 2] !== TYPE.OPT || b[o + 6] !== 0) return false;
+  const rdEnd = o + 11 + ((b[o + 9]! << 8) | b[o + 10]!);
+  if (rdEnd > end) return false;
+  let nsid = false;
+  for (let p = o + 11; p < rdEnd;) {
+    if (p + 4 > rdEnd) return false;
+    const l = (b[p + 2]! << 8) | b[p + 3]!;
+    if (p + 4 + l > rdEnd) return false;
+    if (b[p] === 0 && b[p + 1] === EDNS_OPTION.NSID) nsid = true;
+    p += 4 + l;
+  }
+  out.edns = true;
+  out.udpSize = (b[o + 3]! << 8) | b[o + 4]!;
+  out.do = ((b[o + 7]! << 8) & EDNS_DO) !== 0;
+  out.nsid = nsid;
+  return true;
+}

@@ -1,0 +1,77 @@
+// The sending side of the session benchmark: a minimal BGP speaker that opens a session to the peer under test
+// and writes a prepared UPDATE stream as fast as the transport takes it, then an End-of-RIB. Used in-process
+// (in-memory transport) and as a child process over loopback TCP (`node feeder.js HOST PORT LOCAL_ADDR`, stream
+// parameters on stdin as JSON), so that over TCP the sender has its own core.
+import { encodeMessage } from '../../src/bgp/wire/codec.js';
+import { BASE_CONTEXT, symmetricContext } from '../../src/bgp/wire/context.js';
+import { FrameReader } from '../../src/bgp/wire/framing.js';
+import type { OpenMessage } from '../../src/bgp/wire/messages.js';
+import { endOfRib } from '../../src/bgp/wire/pack.js';
+import type { Connection } from '../../src/bgp/transport/index.js';
+
+export const FEEDER_AS = 64512;
+export const STREAM_CTX = symmetricContext({ as4: true });
+
+export function feederOpen(families: [number, number][]): Uint8Array {
+  const open: OpenMessage = { type: 'OPEN', version: 4, myAs: FEEDER_AS, holdTime: 90, bgpId: '192.0.2.1', extendedParams: false,
+    params: [{ kind: 'capabilities', capabilities: [...families.map(([afi, safi]) => ({ name: 'multiprotocol' as const, code: 1 as const, afi, safi, reserved: 0 })),
+      { name: 'as4', code: 65, asn: FEEDER_AS }] }] };
+  return encodeMessage(open, BASE_CONTEXT);
+}
+
+/** Join messages into chunks of about `size` octets (what a sender's socket writes look like). */
+export function chunk(messages: readonly Uint8Array[], size = 65536): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let cur: Uint8Array[] = [], n = 0;
+  const flush = () => {
+    const b = new Uint8Array(n);
+    let o = 0;
+    for (const m of cur) { b.set(m, o); o += m.length; }
+    out.push(b); cur = []; n = 0;
+  };
+  for (const m of messages) {
+    if (n + m.length > size && n > 0) flush();
+    cur.push(m); n += m.length;
+  }
+  if (n > 0) flush();
+  return out;
+}
+
+/**
+ * Run the feeder on an open connection: OPEN, wait for the peer's OPEN + KEEPALIVE, then write `chunks` with
+ * back-pressure and the End-of-RIB of each family. Resolves with the time (performance.now) the first UPDATE
+ * octet was written.
+ */
+export function feed(conn: Connection, chunks: readonly Uint8Array[], families: [number, number][], onClose?: () => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const reader = new FrameReader(STREAM_CTX);
+    let opened = false;
+    let i = 0;
+    let t0 = 0;
+    const pump = () => {
+      while (i < chunks.length) {
+        const ok = conn.write(chunks[i++]!);
+        if (!ok) return;
+      }
+      for (const [afi, safi] of families) conn.write(endOfRib(afi, safi, STREAM_CTX));
+    };
+    conn.attach({
+      data: (c) => {
+        reader.push(c);
+        for (let f = reader.next(); f.kind === 'frame'; f = reader.next()) {
+          if (f.type === 3) { reject(new Error(`NOTIFICATION ${f.bytes[19]}/${f.bytes[20]} from the peer under test`)); return; }
+          if (f.type === 4 && !opened) {
+            opened = true;
+            conn.write(encodeMessage({ type: 'KEEPALIVE' }, BASE_CONTEXT));
+            t0 = performance.now();
+            resolve(t0);
+            pump();
+          }
+        }
+      },
+      close: (e) => { if (!opened) reject(new Error(`closed: ${e}`)); onClose?.(); },
+      drain: () => pump(),
+    });
+    conn.write(feederOpen(families));
+  });
+}
