@@ -8,7 +8,8 @@ import { formatCatchment, runCatchment, type CatchmentResult } from './experimen
 import { formatDdos, runDdos, type DdosResult } from './experiments/ddos.js';
 import { formatFailover, runFailover, type FailoverResult } from './experiments/failover.js';
 import { ms, pct, table } from './format.js';
-import { NetnsLab, type DownReport, type UpReport } from './runtime/netns/lab.js';
+import { labDown, NetnsLab, type DownReport, type UpReport } from './runtime/netns/lab.js';
+import { labDir, LabExistsError, listLabs, ownerAlive, readLab } from './state.js';
 import type { Topology } from './topology/types.js';
 
 export interface DemoOptions {
@@ -43,6 +44,13 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
     `"who are you?" (a DNS hostname.bind query) and the routing system alone decides which site answers.\n`);
   w(`[1/5] Building the world from ${t.file}: ${t.ases.length} autonomous systems, ${t.routers.length} routers, ` +
     `${t.sites.length} sites and ${t.clients.length} clients, each in its own network namespace, joined by veth links.`);
+  // A demo killed earlier (kill -9, a crash) leaves its lab recorded: clean it up rather than refuse to start.
+  if (listLabs().includes('demo')) {
+    const st = readLab('demo');
+    if (ownerAlive(st)) throw new LabExistsError('demo', labDir('demo'));
+    o.progress(`removing the lab of an earlier demo that did not finish (pid ${st.owner.pid})`);
+    labDown('demo');
+  }
   const { lab, report: up } = await NetnsLab.up(t, { keep: false, name: 'demo', prefix: 'demo', progress: o.progress });
   let down: DownReport | null = null;
   try {
