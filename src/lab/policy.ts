@@ -68,9 +68,12 @@ export function routerSpecs(m: LabModel): Record<string, RouterSpec> {
     }
     const originate: OriginatedRoute[] = n.kind === 'site'
       ? (t.sites.find((s) => s.name === n.name)!.announce ? siteRoutes(t, n.name) : [])
-      // Tagged as a customer route: the other routers of the AS (over iBGP) then export it to peers and
-      // providers like any customer route (the export rule only lets a router's *own* originations through).
-      : (m.clientPrefixes[n.name] ?? []).map((prefix) => ({ prefix, largeCommunities: [grTag(n.asn!, 'customer')] }));
+      // In an AS with several routers, tagged as a customer route: the other routers (over iBGP) then export it
+      // to peers and providers like any customer route (the export rule only lets a router's *own* originations
+      // through). Alone in its AS a router needs no tag (BIRD would send it on: it exports its originations
+      // before stripping tags).
+      : (m.clientPrefixes[n.name] ?? []).map((prefix) => (t.ases.find((a) => a.asn === n.asn)!.routers.length > 1
+        ? { prefix, largeCommunities: [grTag(n.asn!, 'customer')] } : { prefix }));
     out[n.name] = { name: ident(n.name), routerId: n.loopback4!, localAs: n.asn!, neighbors, originate, kernelExport: true };
   }
   return out;

@@ -77,6 +77,8 @@ test('originations: client aggregates tagged as customer routes; sites their pre
   assert.deepEqual(m.speakers['tokyo']!.originate!.map((r) => r.prefix), ['192.0.2.0/24', '2001:db8:53::/48']);
   assert.deepEqual(m.speakers['chennai']!.originate, []);
   assert.deepEqual(m.speakers['mer-hkg']!.originate!.length, 2);
+  // A router alone in its AS needs no tag on its originations (nothing inside its AS to pass them on).
+  for (const r of m.speakers['kc-sel']!.originate!) assert.equal(r.largeCommunities, undefined);
   assert.deepEqual(m.speakers['bor-fra']!.originate, []);
 });
 
