@@ -62,6 +62,8 @@ if (!existsSync(stamp) || (existsSync(lock) && statSync(lock).mtimeMs > statSync
 
 // 3. The native UDP addon for the DNS server (Linux; optional: build.mjs explains and exits 0 when it cannot).
 run(process.execPath, [join(root, 'native', 'udpbatch', 'build.mjs')]);
+// The kernel FIB's rtnetlink addon (exits 0 when it cannot build: routes then go through `ip -batch`).
+run(process.execPath, [join(root, 'src', 'fib', 'native', 'build.mjs'), '--quiet']);
 
 // 4. Build (incremental).
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);

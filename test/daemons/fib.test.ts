@@ -23,5 +23,5 @@ test('changes: replace new and moved routes, delete gone ones, nothing when equa
     'route del 198.51.100.0/24 proto bgp',
   ]);
   assert.deepEqual(fibChanges(wanted, wanted), []);
-  assert.deepEqual(fibChanges(new Map(), new Map([['2001:db8::/32', 'fd00::2']])), ['route replace 2001:db8::/32 via fd00::2 proto bgp']);
+  assert.deepEqual(fibChanges(new Map(), new Map([['2001:db8::/32', 'fd00::2']])), ['route replace 2001:db8::/32 via fd00::2 proto bgp']);  // ip takes the family from the prefix; '-6' is not a batch command
 });

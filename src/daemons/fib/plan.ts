@@ -22,7 +22,6 @@ export function wantedFib(routes: RouteEntry[]): FibTable {
 export function fibChanges(applied: FibTable, wanted: FibTable): string[] {
   const out: string[] = [];
   for (const [p, nh] of wanted) {
-    // No `-6` in front: `ip -batch` refuses options on its lines; the family follows from the prefix.
     if (applied.get(p) !== nh) out.push(`route replace ${p} via ${nh} proto bgp`);
   }
   for (const p of applied.keys()) {
