@@ -9,10 +9,14 @@ import { formatDdos, runDdos, type DdosResult } from './experiments/ddos.js';
 import { formatFailover, runFailover, type FailoverResult } from './experiments/failover.js';
 import { ms, pct, table } from './format.js';
 import { labDown, NetnsLab, type DownReport, type UpReport } from './runtime/netns/lab.js';
+import { InprocLab } from './runtime/inproc/lab.js';
+import type { LabRuntime } from './runtime/types.js';
 import { labDir, LabExistsError, listLabs, ownerAlive, readLab } from './state.js';
 import type { Topology } from './topology/types.js';
 
 export interface DemoOptions {
+  /** Network namespaces (root), or everything in this process. */
+  runtime: 'netns' | 'inproc';
   /** Site to fail (default tokyo, else the site with the most clients). */
   failSite?: string;
   write: (text: string) => void;
@@ -22,7 +26,7 @@ export interface DemoOptions {
 }
 
 export interface DemoReport {
-  runtime: 'netns';
+  runtime: 'netns' | 'inproc';
   topology: string;
   up: UpReport;
   catchment: CatchmentResult;
@@ -42,19 +46,27 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
   w(`The service address ${t.anycast.service4} (and ${t.anycast.service6}) is announced over BGP by AS${sites[0]?.asn} from ` +
     `${sites.length} sites: ${list(sites.map((s) => s.city ?? s.name))}. ${t.clients.length} clients around the world ask it ` +
     `"who are you?" (a DNS hostname.bind query) and the routing system alone decides which site answers.\n`);
+  const inproc = o.runtime === 'inproc';
+  if (inproc) w('IN-PROCESS: no network namespaces here, so the same world runs in this one process — our BGP speakers over in-memory connections, packets forwarded by FIB lookups hop by hop, round-trip times modeled from the link delays.\n');
   w(`[1/5] Building the world from ${t.file}: ${t.ases.length} autonomous systems, ${t.routers.length} routers, ` +
-    `${t.sites.length} sites and ${t.clients.length} clients, each in its own network namespace, joined by veth links.`);
-  // A demo killed earlier (kill -9, a crash) leaves its lab recorded: clean it up rather than refuse to start.
-  if (listLabs().includes('demo')) {
-    const st = readLab('demo');
-    if (ownerAlive(st)) throw new LabExistsError('demo', labDir('demo'));
-    o.progress(`removing the lab of an earlier demo that did not finish (pid ${st.owner.pid})`);
-    labDown('demo');
+    `${t.sites.length} sites and ${t.clients.length} clients, ${inproc ? 'all in this process' : 'each in its own network namespace, joined by veth links'}.`);
+  let lab: LabRuntime & { down(): Promise<DownReport> };
+  let up: UpReport;
+  if (inproc) {
+    ({ lab, report: up } = await InprocLab.up(t, { progress: o.progress }));
+  } else {
+    // A demo killed earlier (kill -9, a crash) leaves its lab recorded: clean it up rather than refuse to start.
+    if (listLabs().includes('demo')) {
+      const st = readLab('demo');
+      if (ownerAlive(st)) throw new LabExistsError('demo', labDir('demo'));
+      o.progress(`removing the lab of an earlier demo that did not finish (pid ${st.owner.pid})`);
+      labDown('demo');
+    }
+    ({ lab, report: up } = await NetnsLab.up(t, { keep: false, name: 'demo', prefix: 'demo', progress: o.progress }));
   }
-  const { lab, report: up } = await NetnsLab.up(t, { keep: false, name: 'demo', prefix: 'demo', progress: o.progress });
   let down: DownReport | null = null;
   try {
-    const impls = [...new Set(t.routers.map((r) => r.implementation))].join(', ');
+    const impls = inproc ? 'this project\'s speaker, in process' : [...new Set(t.routers.map((r) => r.implementation))].join(', ');
     w(`      Up in ${(up.timings.totalMs / 1000).toFixed(1)} s: ${up.speakers} BGP speakers (${impls}) with ${up.sessions} sessions; ` +
       `routing converged ${(up.timings.convergeMs / 1000).toFixed(1)} s after the last daemon started, to exactly what the ` +
       `AS relationships predict (customers preferred over peers over providers, then shorter AS paths).`);
@@ -113,14 +125,15 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
 
     w('[5/5] Tearing down');
     down = await lab.down();
-    w(`      ${down.killed} processes ended and ${down.namespacesDeleted} namespaces deleted in ${(down.ms / 1000).toFixed(1)} s; nothing is left.`);
+    w(inproc ? `      ${up.speakers} speakers stopped in ${(down.ms / 1000).toFixed(1)} s.`
+      : `      ${down.killed} processes ended and ${down.namespacesDeleted} namespaces deleted in ${(down.ms / 1000).toFixed(1)} s; nothing is left.`);
     w('');
     const share = catchment.summary.nearest / Math.max(1, catchment.summary.answered);
     w(`Summary: ${sites.length} sites answered ${t.clients.length} clients; ${pct(share)} reached their geographically nearest site; ` +
       `when ${failSite} failed, its clients were answered elsewhere within ${ms(failover.summary.maxOutageMs, 0)} and nobody else noticed` +
       `${ddos ? `; an attack stayed within the catchment it came from` : ''}. Total ${((performance.now() - T0) / 1000).toFixed(0)} s.`);
     w('Next: `anycast lab up examples/world.yaml` keeps the world running for your own experiments (docs/lab.md).');
-    return { runtime: 'netns', topology: t.file, up, catchment, failover, ddos, down, totalMs: Math.round(performance.now() - T0) };
+    return { runtime: o.runtime, topology: t.file, up, catchment, failover, ddos, down, totalMs: Math.round(performance.now() - T0) };
   } finally {
     if (!down) await lab.down();
   }

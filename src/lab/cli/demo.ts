@@ -3,9 +3,8 @@
 
 import { fileURLToPath } from 'node:url';
 import { detectCapabilities } from '../../netns/capabilities.js';
-import { MissingCapabilityError, UsageError } from '../../util/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { runDemo } from '../demo.js';
-import { INPROC_UNAVAILABLE, openInprocLab } from '../runtime/inproc/index.js';
 import { loadTopology } from '../topology/parse.js';
 import { json, parse, progress, write } from './common.js';
 
@@ -28,12 +27,9 @@ export async function demo(argv: string[]): Promise<number> {
     runtime = caps.root && caps.netns ? 'netns' : 'inproc';
     if (runtime === 'inproc') process.stderr.write(`anycast demo: no network namespaces here (${caps.notes.join('; ')}); trying the in-process runtime\n`);
   }
-  if (runtime === 'inproc') {
-    await openInprocLab(t); // fails with a clear reason until the in-process runtime is complete
-    throw new MissingCapabilityError('the in-process runtime', INPROC_UNAVAILABLE);
-  }
   const quiet = !!a.values.quiet || !!a.values.json;
   const report = await runDemo(t, {
+    runtime: runtime as 'netns' | 'inproc',
     ...(a.values.fail ? { failSite: a.values.fail } : {}), skipDdos: !!a.values['no-ddos'],
     write: a.values.json ? () => undefined : write, progress: progress(quiet),
   });

@@ -10,7 +10,7 @@ import { formatDdos, runDdos } from '../experiments/ddos.js';
 import { formatFailover, runFailover } from '../experiments/failover.js';
 import { formatTcp, runTcp } from '../experiments/tcp.js';
 import { NetnsLab } from '../runtime/netns/lab.js';
-import { openInprocLab } from '../runtime/inproc/index.js';
+import { InprocLab, openInprocLab } from '../runtime/inproc/index.js';
 import type { LabRuntime } from '../runtime/types.js';
 import { loadTopology } from '../topology/parse.js';
 import { durationArg, intArg, json, parse, write } from './common.js';
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   let rt: LabRuntime;
   if ((v.runtime ?? 'netns') === 'inproc') {
     if (!v.topology) throw new UsageError('--runtime inproc needs --topology FILE (the lab is built in this process)');
-    rt = await openInprocLab(loadTopology(v.topology));
+    rt = await openInprocLab(loadTopology(v.topology), v.json ? undefined : (m) => process.stderr.write(`… ${m}\n`));
   } else if (v.runtime === undefined || v.runtime === 'netns') {
     rt = NetnsLab.attach(v.lab);
   } else throw new UsageError('--runtime must be netns or inproc');
@@ -88,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown experiment "${exp}"\n${HELP}`);
   }
+  if (rt instanceof InprocLab) await rt.down();
   if (v.json) write(json(result));
   else {
     const notes = rt.notes.map((n) => `note: ${n}`);

@@ -10,6 +10,9 @@ import dgram from 'node:dgram';
 import { writeFileSync, renameSync } from 'node:fs';
 import http from 'node:http';
 import { createDnsServer, createResponder, zoneFromText, type DnsServer, type Responder } from '../../dns/index.js';
+import { SiteCounters, type SourceCounters } from './counters.js';
+
+export type { SourceCounters };
 
 export interface ServiceOptions {
   site: string;
@@ -23,12 +26,6 @@ export interface ServiceOptions {
   statsFile?: string;
 }
 
-export interface SourceCounters {
-  received: number;
-  answered: number;
-  dropped: number;
-}
-
 export interface ServiceStats {
   site: string;
   pid: number;
@@ -39,8 +36,6 @@ export interface ServiceStats {
   http: number;
   bySource: Record<string, SourceCounters>;
 }
-
-const MAX_SOURCES = 4096;
 
 /** The site's zone: who it is, as data too (TXT whoami.<lab>.). */
 export function siteZone(lab: string, site: string): string {
@@ -71,44 +66,16 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   });
   await tcp.start();
 
-  const st: ServiceStats = { site: o.site, pid: process.pid, startedAt: Date.now(), at: Date.now(), udp: { received: 0, answered: 0, dropped: 0 }, tcpQueries: 0, http: 0, bySource: {} };
-  // Token bucket with one second of burst.
-  const cap = o.capacityQps;
-  let tokens = cap ?? 0;
-  let last = performance.now();
-  const admit = (): boolean => {
-    if (cap === undefined) return true;
-    const now = performance.now();
-    tokens = Math.min(cap, tokens + ((now - last) / 1000) * cap);
-    last = now;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
-  const counters = (addr: string): SourceCounters => {
-    let c = st.bySource[addr];
-    if (!c) {
-      if (Object.keys(st.bySource).length >= MAX_SOURCES) return { received: 0, answered: 0, dropped: 0 };
-      c = st.bySource[addr] = { received: 0, answered: 0, dropped: 0 };
-    }
-    return c;
-  };
+  const counters = new SiteCounters(o.capacityQps);
+  const st: ServiceStats = { site: o.site, pid: process.pid, startedAt: Date.now(), at: Date.now(), udp: counters.udp, tcpQueries: 0, http: 0, bySource: counters.bySource };
   const sockets: dgram.Socket[] = [];
   for (const address of o.addresses) {
     const s = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', ipv6Only: address.includes(':') });
     s.on('message', (msg, rinfo) => {
-      const c = counters(rinfo.address);
-      st.udp.received++;
-      c.received++;
-      if (!admit()) {
-        st.udp.dropped++;
-        c.dropped++;
-        return;
-      }
+      if (!counters.admit(rinfo.address)) return;
       const reply = responder.handle(msg, { address: rinfo.address, transport: 'udp' });
       if (!reply) return;
-      st.udp.answered++;
-      c.answered++;
+      counters.answered(rinfo.address);
       s.send(reply, rinfo.port, rinfo.address);
     });
     await new Promise<void>((res, rej) => {

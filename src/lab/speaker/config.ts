@@ -56,10 +56,12 @@ export function networkOf(r: OriginatedRoute): Record<string, unknown> {
   return n;
 }
 
-export function speakerConfig(spec: ResolvedRouter, paths: SpeakerPaths): string {
+/** `listen`: "ADDR:179" entries (default: the speaker's own default, every address). */
+export function speakerConfig(spec: ResolvedRouter, paths: SpeakerPaths, listen?: string[]): string {
   const cfg: Record<string, unknown> = {
     'router-id': spec.routerId,
     'local-as': spec.localAs,
+    ...(listen ? { listen } : {}),
     fib: spec.kernelExport ? 'kernel' : 'noop',
     'graceful-restart': { enabled: false },
     control: { socket: paths.socket },

@@ -51,6 +51,40 @@ const STATES: Record<string, SessionState> = {
   Idle: 'idle', Connect: 'connect', Active: 'active', OpenSent: 'opensent', OpenConfirm: 'openconfirm', Established: 'established',
 };
 
+export interface NeighborsJson {
+  neighbors: Array<{ name: string; address: string; remoteAs: number | null; state: string; prefixes: { accepted: number }; lastError: string | null }>;
+}
+
+export interface RibJson {
+  routes: Array<{ prefix: string; paths: RibPath[] }>;
+}
+
+/** The speaker's neighbor view (API or in process) as the daemons' NeighborStatus. */
+export function neighborsFromApi(r: NeighborsJson): NeighborStatus[] {
+  return r.neighbors.map((n) => ({
+    name: n.name, address: n.address, remoteAs: n.remoteAs, state: STATES[n.state] ?? 'unknown', received: n.prefixes.accepted,
+    ...(n.lastError ? { lastError: n.lastError } : {}),
+  }));
+}
+
+/** The speaker's Loc-RIB view (API or in process) as the daemons' RouteEntry list. */
+export function routesFromApi(r: RibJson, family?: Family): RouteEntry[] {
+  const out: RouteEntry[] = [];
+  for (const e of r.routes) {
+    const fam: Family = e.prefix.includes(':') ? 'ipv6' : 'ipv4';
+    if (family && fam !== family) continue;
+    for (const p of e.paths) {
+      out.push({
+        prefix: e.prefix, family: fam, best: p.best, nextHop: p.attrs.nextHop, asPath: asPathNumbers(p.attrs.asPath),
+        origin: (p.attrs.origin as RouteEntry['origin']) ?? null, med: p.attrs.med, localPref: p.attrs.localPref,
+        communities: p.attrs.communities ?? [], largeCommunities: p.attrs.largeCommunities ?? [],
+        from: p.from === 'local' ? 'local' : p.fromAddress ?? p.from,
+      });
+    }
+  }
+  return out;
+}
+
 interface RibPath {
   best: boolean;
   from: string;
@@ -91,29 +125,11 @@ export class AnycastSpeakerDaemon extends DaemonBase {
   }
 
   async neighbors(): Promise<NeighborStatus[]> {
-    const r = await this.api('GET', '/v1/neighbors') as { neighbors: Array<{ name: string; address: string; remoteAs: number | null; state: string; prefixes: { accepted: number }; lastError: string | null }> };
-    return r.neighbors.map((n) => ({
-      name: n.name, address: n.address, remoteAs: n.remoteAs, state: STATES[n.state] ?? 'unknown', received: n.prefixes.accepted,
-      ...(n.lastError ? { lastError: n.lastError } : {}),
-    }));
+    return neighborsFromApi(await this.api('GET', '/v1/neighbors') as NeighborsJson);
   }
 
   async routes(family?: Family): Promise<RouteEntry[]> {
-    const r = await this.api('GET', '/v1/rib?limit=1000000', undefined, 60_000) as { routes: Array<{ prefix: string; paths: RibPath[] }> };
-    const out: RouteEntry[] = [];
-    for (const e of r.routes) {
-      const fam: Family = e.prefix.includes(':') ? 'ipv6' : 'ipv4';
-      if (family && fam !== family) continue;
-      for (const p of e.paths) {
-        out.push({
-          prefix: e.prefix, family: fam, best: p.best, nextHop: p.attrs.nextHop, asPath: asPathNumbers(p.attrs.asPath),
-          origin: (p.attrs.origin as RouteEntry['origin']) ?? null, med: p.attrs.med, localPref: p.attrs.localPref,
-          communities: p.attrs.communities ?? [], largeCommunities: p.attrs.largeCommunities ?? [],
-          from: p.from === 'local' ? 'local' : p.fromAddress ?? p.from,
-        });
-      }
-    }
-    return out;
+    return routesFromApi(await this.api('GET', '/v1/rib?limit=1000000', undefined, 60_000) as RibJson, family);
   }
 
   async announce(route: OriginatedRoute): Promise<void> {

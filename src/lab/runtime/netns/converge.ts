@@ -13,7 +13,8 @@ import { birdCommand } from './birdctl.js';
 
 export interface SpeakerHandle {
   node: string;
-  daemon: Daemon;
+  /** What the check needs of a speaker: its spec (neighbors), best routes, sessions. */
+  daemon: Pick<Daemon, 'spec' | 'bestRoutes' | 'neighbors'>;
   /** BIRD's control socket (fast path), when the speaker is BIRD. */
   birdSocket?: string;
 }
