@@ -136,7 +136,7 @@ export function formatCatchment(r: CatchmentResult): string {
     if (rows.length === 0) continue;
     out.push(`${fam === 'ipv4' ? 'IPv4' : 'IPv6'} ${rows[0]!.target}`);
     out.push(table(
-      ['client', 'site', 'expected', 'AS path', 'hops', 'modeled RTT', 'measured RTT', 'nearest site', 'note'],
+      ['client', 'site', 'expected', 'AS path', 'hops', 'modeled RTT', r.runtime === 'inproc' ? 'probe RTT (modeled)' : 'measured RTT', 'nearest site', 'note'],
       rows.map((x) => [
         x.client, x.site ?? 'NO ANSWER', x.expected.join('|') || '(none)', x.asPath.join(' '), x.routerHops,
         ms(x.modeledRttMs), ms(x.measuredRttMs),
