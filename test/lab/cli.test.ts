@@ -17,7 +17,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 test('lab check: a summary, and --json with the counts', () => {
   const r = cli(['lab', 'check', WORLD]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /OK — 14 ASes, 24 routers \(24 bird\), 29 links, 25 relationships, 7 sites, 20 clients; 51 namespaces/);
+  assert.match(r.out, /OK — 14 ASes, 24 routers \(24 anycast\), 29 links, 25 relationships, 7 sites, 20 clients; 51 namespaces/);
   const j = JSON.parse(cli(['lab', 'check', WORLD, '--json']).out);
   assert.equal(j.routers, 24);
   assert.equal(j.sites.find((s: { name: string }) => s.name === 'chennai').announce, false);
