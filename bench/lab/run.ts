@@ -53,7 +53,7 @@ for (const impl of impls) {
       // Let the previous round's processes be reaped first: their CPU would land in this round's children total.
       await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = cpuOf('self', true);
-      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}` });
+      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${process.pid}n${n}` });
       // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
       // agent and service still running. On an idle machine with C cores the wall time is at least cpu / C.
       const selfMs = cpuOf('self', true) - cpu0;
