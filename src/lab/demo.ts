@@ -57,7 +57,7 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
     `${sites.length} sites: ${list(sites.map((s) => s.city ?? s.name))}. ${t.clients.length} clients around the world ask it ` +
     `"who are you?" (a DNS hostname.bind query) and the routing system alone decides which site answers.\n`);
   const inproc = o.runtime === 'inproc';
-  if (inproc) w('IN-PROCESS: no network namespaces here, so the same world runs in this one process — our BGP speakers over in-memory connections, packets forwarded by FIB lookups hop by hop, round-trip times modeled from the link delays.\n');
+  if (inproc) w('IN-PROCESS: the same world runs in this one process — our BGP speakers over in-memory connections, packets forwarded by FIB lookups hop by hop, round-trip times modeled from the link delays.\n');
   w(`[1/5] Building the world from ${t.file}: ${t.ases.length} autonomous systems, ${t.routers.length} routers, ` +
     `${t.sites.length} sites and ${t.clients.length} clients, ${inproc ? 'all in this process' : 'each in its own network namespace, joined by veth links'}.`);
   let lab: LabRuntime & { down(): Promise<DownReport> };
