@@ -30,6 +30,8 @@ export interface NamespaceSpec {
   routes?: RouteSpec[];
   /** Extra `ip` batch lines run last in this namespace (e.g. `link set vx mtu 9000`). */
   extra?: string[];
+  /** Extra sysctls (`key=value`), written with the others before the links go up (no process of their own). */
+  sysctls?: string[];
 }
 
 export interface LinkEnd {
@@ -76,8 +78,11 @@ function addrLine(cidr: string, dev: string, fam: 'ipv4' | 'ipv6'): string {
 
 export function routeLine(r: RouteSpec): string {
   const fam = r.family ?? (r.dst === 'default' ? (r.via && isIP(r.via) === 6 ? 'ipv6' : 'ipv4') : r.dst.includes(':') ? 'ipv6' : 'ipv4');
-  const parts = [fam === 'ipv6' ? '-6 route replace' : 'route replace'];
-  parts.push(r.type ? `${r.type} ${r.dst}` : r.dst);
+  // `ip -batch` takes no options on its lines (`-6 route …` is refused: Object "-6" is unknown); the family
+  // follows from the destination, so an IPv6 default is written ::/0.
+  const dst = r.dst === 'default' && fam === 'ipv6' ? '::/0' : r.dst;
+  const parts = ['route replace'];
+  parts.push(r.type ? `${r.type} ${dst}` : dst);
   if (r.via) parts.push(`via ${r.via}`);
   if (r.dev) parts.push(`dev ${r.dev}`);
   if (r.metric !== undefined) parts.push(`metric ${r.metric}`);
@@ -148,6 +153,10 @@ export function planTopology(topo: TopologySpec): TopologyPlan {
       // The veths exist already (global batch) and do not follow `default`: set them one by one, before they go
       // up, so that their link-local addresses are usable at once too.
       ...[...ifnames.get(ns.name)!].filter((i) => i !== 'lo').map((i) => `net.ipv6.conf.${i.replace(/\./g, '/')}.accept_dad=0`),
+      ...(ns.sysctls ?? []).map((kv, j) => {
+        if (!/^[a-z0-9_./-]+=[A-Za-z0-9_.-]+$/.test(kv)) throw new TopologyError(`namespaces[${i}].sysctls[${j}]`, `"${kv}" is not key=value`);
+        return kv;
+      }),
     ]);
   });
   return { global, perNs, sysctls };

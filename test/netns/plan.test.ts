@@ -43,8 +43,8 @@ test('sysctls: forwarding on by default, off when asked; DAD off', () => {
 });
 
 test('route lines: IPv6, default, blackhole, metric', () => {
-  assert.equal(routeLine({ dst: '2001:db8::/32', via: 'fd00::2' }), '-6 route replace 2001:db8::/32 via fd00::2');
-  assert.equal(routeLine({ dst: 'default', via: 'fd00::2' }), '-6 route replace default via fd00::2');
+  assert.equal(routeLine({ dst: '2001:db8::/32', via: 'fd00::2' }), 'route replace 2001:db8::/32 via fd00::2');
+  assert.equal(routeLine({ dst: 'default', via: 'fd00::2' }), 'route replace ::/0 via fd00::2');
   assert.equal(routeLine({ dst: 'default', via: '10.0.0.2', metric: 10 }), 'route replace default via 10.0.0.2 metric 10');
   assert.equal(routeLine({ dst: '192.0.2.0/24', type: 'blackhole' }), 'route replace blackhole 192.0.2.0/24');
 });

@@ -4,6 +4,7 @@
 // calls cannot race on the file).
 
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { requireDaemon } from '../../netns/capabilities.js';
 import { DaemonBase, type DaemonContext } from '../base.js';
@@ -12,6 +13,27 @@ import { checkRoute } from '../spec.js';
 import type { Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec } from '../types.js';
 import { birdConfig, birdOriginateConf, birdProtocolName, type BirdPaths } from './config.js';
 import { parseBirdProtocols, parseBirdRoutes } from './parse.js';
+
+/** Resolves once BIRD's control socket accepts a connection and sends its "0001 BIRD … ready." greeting. */
+function socketGreets(socket: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = connect(socket);
+    const timer = setTimeout(() => done(new Error(`${socket}: no greeting within ${timeoutMs} ms`)), timeoutMs);
+    let buf = '';
+    const done = (e?: Error) => {
+      clearTimeout(timer);
+      c.destroy();
+      if (e) reject(e);
+      else resolve();
+    };
+    c.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (/^0001 .*\n/.test(buf)) done();
+    });
+    c.on('error', (e) => done(e));
+    c.on('close', () => done(new Error(`${socket}: closed before the greeting`)));
+  });
+}
 
 export class BirdDaemon extends DaemonBase {
   readonly kind = 'bird' as const;
@@ -42,7 +64,9 @@ export class BirdDaemon extends DaemonBase {
       logFile: join(this.dir, 'bird.stderr'), name: `bird(${this.spec.name})`,
     });
     try {
-      await this.waitReady(() => this.birdc(['show', 'status'], 5000), opts.timeoutMs ?? 10_000);
+      // Ready when the control socket greets: probed in process, since a birdc per probe costs more than BIRD's
+      // own start when a hundred routers start at once.
+      await this.waitReady(() => socketGreets(this.socket, 5000), opts.timeoutMs ?? 10_000);
     } catch (e) {
       await Promise.race([main.exited, new Promise((r) => setTimeout(r, 200))]);
       const log = main.logTail(5);
