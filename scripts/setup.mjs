@@ -27,8 +27,8 @@ function has(bin) {
 // 1. System packages (Debian). Each entry: the package and a file that proves it is installed.
 const runtime = [
   ['iproute2', 'ip'], ['procps', 'ps'], ['bzip2', 'bzip2'], ['iputils-ping', 'ping'],
-  // `npm start` runs the lab's world: BIRD on the routers, traceroute for the paths packets take, graphviz for
-  // `anycast lab graph --format svg|png`.
+  // `npm start` runs the lab's world (our speaker on the routers; BIRD for labs that choose it per node),
+  // traceroute for the paths packets take, graphviz for `anycast lab graph --format svg|png`.
   ['bird2', 'bird'], ['traceroute', 'traceroute'], ['graphviz', 'dot'],
 ];
 const testing = [

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
 
-export const summary = 'anycast node agent: health checks drive announce / drain / withdraw (BIRD 2 backend)';
+export const summary = 'anycast node agent: health checks drive announce / drain / withdraw (embedded BGP speaker, or an existing BIRD 2)';
 
 const HELP = `usage:
   anycast agent --config FILE                 run the agent
