@@ -94,7 +94,7 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
   protected lastDown: { readonly text: string; readonly at: number; readonly reason: DownReason; readonly from: StateName } | null = null;
   protected readonly gr: GracefulRestartHelper;
   protected readonly guard: MaxPrefixGuard;
-  private readonly queue: [Conn, FsmInput | null][] = [];
+  private readonly queue: [Conn, FsmInput | null, number | undefined][] = [];
   private qHead = 0;
   private busy = false;
   private readonly idleTasks: (() => void)[] = [];
@@ -172,9 +172,13 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     return buildOpen(this.config, this.refusals, this.restarting);
   }
 
-  /** Queue an FSM input (null: fire due timers) and process the queue unless already processing. */
-  protected feed(conn: Conn, input: FsmInput | null): void {
-    this.queue.push([conn, input]);
+  /**
+   * Queue an FSM input (null: fire due timers) and process the queue unless already processing. `at` pins the
+   * instant the driver sees (default: the clock when the input is processed), so that two inputs fed at one
+   * instant see the same due timers.
+   */
+  protected feed(conn: Conn, input: FsmInput | null, at?: number): void {
+    this.queue.push([conn, input, at]);
     if (!this.busy) this.run();
   }
 
@@ -188,10 +192,10 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     this.busy = true;
     try {
       while (this.qHead < this.queue.length) {
-        const [conn, input] = this.queue[this.qHead]!;
-        this.queue[this.qHead++] = undefined as unknown as [Conn, FsmInput | null];
+        const [conn, input, at] = this.queue[this.qHead]!;
+        this.queue[this.qHead++] = undefined as unknown as [Conn, FsmInput | null, number | undefined];
         if (conn.dead) continue;
-        const now = this.clock.now();
+        const now = at ?? this.clock.now();
         const r = input === null ? driverAdvance(conn.d, now) : driverInput(conn.d, now, input);
         conn.d = r.state;
         this.afterStep(conn, r);
@@ -287,6 +291,14 @@ export abstract class PeerCore extends Emitter<PeerEventMap> {
     }, (err, sock) => {
       if (conn.attempt !== attempt || conn.dead) { sock?.destroy(); return; }
       conn.attempt = null;
+      if (conn.sock !== null) {
+        // The FSM took an incoming connection meanwhile: one FSM, one connection (§8.2.1.2). Replacing its socket
+        // would run the session on a connection the peer holds for another FSM (each side then reads the other's
+        // OPEN/KEEPALIVE as an FSM error).
+        this.log.debug('outgoing connection not needed: this FSM already has one', { conn: conn.id });
+        sock?.destroy();
+        return;
+      }
       if (err !== null || sock === null) {
         this.log.debug('connect failed', { error: err });
         this.feed(conn, { type: 'TcpConnectionFails', error: err ?? 'connect failed' });

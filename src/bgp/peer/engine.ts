@@ -191,6 +191,11 @@ export abstract class PeerEngine extends PeerCore {
       sock.destroy();
       return;
     }
+    // First the timers already due (their callbacks can be late in a busy event loop), at the instant used below
+    // for the connection too: a ConnectRetryTimer fired *while* the connection is taken would start an outgoing
+    // connection (or drop the one just attached) under an FSM that then believes it is on the incoming one.
+    const now = this.clock.now();
+    this.feed(this.primary, null, now);
     const p = this.primary;
     if (p.state === 'Idle' && this.adminUp && p.d.fsm.restartPending && this.lastDown?.reason.kind !== 'automaticStop') {
       // An automatic restart is pending (IdleHoldTimer running) and the neighbor is connecting now: start on its
@@ -198,7 +203,7 @@ export abstract class PeerEngine extends PeerCore {
       // back to Idle when refused, can otherwise stay out of phase indefinitely. The start mode of later
       // restarts stays what it was (active or passive). Not after an AutomaticStop (max-prefix): its delay holds.
       const mode = p.d.fsm.startMode;
-      this.feed(p, { type: 'AutomaticStart_with_PassiveTcpEstablishment' });
+      this.feed(p, { type: 'AutomaticStart_with_PassiveTcpEstablishment' }, now);
       p.d = { ...p.d, fsm: { ...p.d.fsm, startMode: mode } };
     }
     const st = p.state;
@@ -210,7 +215,7 @@ export abstract class PeerEngine extends PeerCore {
       p.attempt = null;
       p.initiator = 'remote';
       this.attach(p, sock);
-      this.feed(p, TCP_CONFIRMED);
+      this.feed(p, TCP_CONFIRMED, now);
       return;
     }
     if (this.secondary !== null) {
