@@ -40,6 +40,7 @@ if (ns) {
   }
 }
 const counts: Record<string, number> = {};
+const upTimes: number[] = [];
 const count = (k: string) => { counts[k] = (counts[k] ?? 0) + 1; };
 function config(name: string, as: number, peerAs: number, me: string, peer: string): string {
   const f = join(dir, `${name}.yaml`);
@@ -56,6 +57,7 @@ const writer = (k: number) => (line: string) => {
 const write = (line: string) => {
   const d = JSON.parse(line) as { level: string; msg: string; text?: string };
   if (d.msg === 'connection collision') count('connection collision');
+  if (d.msg === 'connection ended' && /connection failed/.test(d.text ?? '')) count('connection lost while opening (TCP closed by the other side)');
   if (d.level === 'warn' && d.msg === 'NOTIFICATION sent' && !/Administrative Shutdown/.test(d.text ?? '')) count(`NOTIFICATION sent: ${d.text}`);
 };
 for (let r = 0; r < rounds; r++) {
@@ -72,6 +74,7 @@ for (let r = 0; r < rounds; r++) {
   const t0 = Date.now();
   while (!up() && Date.now() - t0 < 8000) await new Promise((res) => setTimeout(res, 50));
   count(up() ? 'rounds: all established' : 'rounds: some session not established after 8 s');
+  if (up()) upTimes.push(Date.now() - t0);
   await Promise.all(ds.map((d) => d.stop()));
   if (values.trace) {
     for (let i = 0; i < pairs; i++) {
@@ -80,5 +83,8 @@ for (let r = 0; r < rounds; r++) {
     }
   }
 }
-process.stdout.write(`${values.mode}, ${pairs} pairs × ${rounds} rounds:\n${Object.entries(counts).map(([k, v]) => `  ${v}  ${k}`).join('\n')}\n`);
+upTimes.sort((x, y) => x - y);
+const med = upTimes.length > 0 ? upTimes[upTimes.length >> 1] : NaN;
+process.stdout.write(`${values.mode}, ${pairs} pairs × ${rounds} rounds:\n${Object.entries(counts).sort().map(([k, v]) => `  ${v}  ${k}`).join('\n')}\n` +
+  `  all established after (rounds that made it): median ${med} ms, max ${upTimes.at(-1) ?? NaN} ms\n`);
 process.exit(0);

@@ -39,6 +39,11 @@ export class Conn {
   cause: PeerDownCause | undefined;
   /** Text of the last NOTIFICATION sent on this connection (for the down reason; kept past DropTcp). */
   lastSent: string | undefined;
+  /**
+   * OPEN with graceful restart accepted on this connection while another one is Established: the peer restarted
+   * (RFC 4724 §4.2) if it confirms this connection with its KEEPALIVE; a collision still in flight if it closes it.
+   */
+  peerRestartSuspected = false;
   /** Discarded (collision loser, superseded): ignore anything still queued for it. */
   dead = false;
 
@@ -62,6 +67,7 @@ export class Conn {
     this.negotiated = null;
     this.inbound = null;
     this.sendHoldExpired = false;
+    this.peerRestartSuspected = false;
   }
 
 }

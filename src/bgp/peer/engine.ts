@@ -74,7 +74,10 @@ export abstract class PeerEngine extends PeerCore {
           bgpId: parseIpv4U32(m.bgpId) ?? 0, capabilities: m } });
         return;
       }
-      case MSG_KEEPALIVE: this.feed(conn, KEEPALIVE_MSG); return;
+      case MSG_KEEPALIVE:
+        if (conn.peerRestartSuspected && conn.state === 'OpenConfirm') this.peerRestarted(conn);
+        this.feed(conn, KEEPALIVE_MSG);
+        return;
       case MSG_NOTIFICATION: {
         const data = bytes.slice(21);
         const code = bytes[19]!, subcode = bytes[20]!;
@@ -207,12 +210,13 @@ export abstract class PeerEngine extends PeerCore {
       p.d = { ...p.d, fsm: { ...p.d.fsm, startMode: mode } };
     }
     const st = p.state;
-    // Connect/Active without a connection: take it, abandoning an outgoing attempt in progress. Idle: the FSM
-    // answers Cease 5 and closes. (Connect/Active *with* a connection — DelayOpen running — keeps it; the new one
-    // gets a second FSM like any other collision.)
-    if (st === 'Idle' || ((st === 'Connect' || st === 'Active') && p.sock === null)) {
-      p.attempt?.cancel();
-      p.attempt = null;
+    // Active (or Connect) with neither a connection nor an attempt in progress: take it. Idle: the FSM answers
+    // Cease 5 and closes. An outgoing attempt in progress is not abandoned: when both speakers connect at once,
+    // each one's attempt has usually reached the other side already, so abandoning it closes the very connection
+    // the other side has just taken instead of its own, and both fall back to waiting for the ConnectRetryTimer.
+    // The new connection gets a second FSM instead, and §6.8 decides between the two when an OPEN arrives, the
+    // same way on both sides. (Connect/Active *with* a connection — DelayOpen running — keeps it, likewise.)
+    if (st === 'Idle' || ((st === 'Connect' || st === 'Active') && p.sock === null && p.attempt === null)) {
       p.initiator = 'remote';
       this.attach(p, sock);
       this.feed(p, TCP_CONFIRMED, now);
@@ -223,8 +227,8 @@ export abstract class PeerEngine extends PeerCore {
       sock.destroy();
       return;
     }
-    // OpenSent or later (or DelayOpen running): a second FSM for the second connection until the collision is
-    // resolved (§6.8).
+    // An attempt in progress, OpenSent or later (or DelayOpen running): a second FSM for the second connection
+    // until the collision is resolved (§6.8), or until one of the two connections fails (the other carries on).
     const s = this.newConn();
     s.initiator = 'remote';
     this.secondary = s;
@@ -245,12 +249,15 @@ export abstract class PeerEngine extends PeerCore {
     if (other === null || other.dead) return null;
     const peer = conn.d.fsm.peer!;
     // RFC 4724 §4.2: an OPEN with graceful restart on a new connection while the old session is Established
-    // means the peer restarted: the old session ends as if its connection had failed (routes kept as stale).
-    if (other.state === 'Established' && this.current?.peerGracefulRestart != null &&
+    // means the peer restarted — or that the peer opened this connection while the old one was still coming up
+    // on its side (both sides connecting at once): it then resolves the collision against this connection and
+    // closes it with Cease 7. The peer tells which by its next message here: a KEEPALIVE (it keeps this
+    // connection: it restarted, see peerRestarted) or the Cease. Ending the old session on the OPEN alone would
+    // end both connections in the second case. A connection we initiated ourselves is never the sign of a
+    // restart (we connect only while not Established): it is a collision in flight, resolved below.
+    if (other.state === 'Established' && conn.initiator === 'remote' && this.current?.peerGracefulRestart != null &&
       conn.negotiated?.peerGracefulRestart != null) {
-      this.log.info('peer restarted (new connection with graceful restart while Established)');
-      other.cause = { kind: 'peerRestarted' };
-      this.feed(other, { type: 'TcpConnectionFails', error: 'peer restarted' });
+      conn.peerRestartSuspected = true;
       return null;
     }
     const v = resolveCollision({
@@ -262,6 +269,20 @@ export abstract class PeerEngine extends PeerCore {
     const loser = v.close === 'existing' ? other : conn;
     this.log.info('connection collision', { rule: v.rule, dominant: v.dominant, closing: loser.initiator === 'local' ? 'outgoing' : 'incoming' });
     return loser;
+  }
+
+  /**
+   * The peer confirmed a new connection (KEEPALIVE in OpenConfirm) while the old session is Established, both with
+   * graceful restart: it restarted (RFC 4724 §4.2). The old session ends as if its connection had failed (routes
+   * kept as stale); the new connection takes over (sessionDown) and its KEEPALIVE, queued next, brings it up.
+   */
+  private peerRestarted(conn: Conn): void {
+    conn.peerRestartSuspected = false;
+    const other = conn === this.primary ? this.secondary : this.primary;
+    if (other === null || other.dead || other.state !== 'Established') return;
+    this.log.info('peer restarted (new connection with graceful restart while Established)');
+    other.cause = { kind: 'peerRestarted' };
+    this.feed(other, { type: 'TcpConnectionFails', error: 'peer restarted' });
   }
 
   /** Make `w` the neighbor's connection: it inherits the restart mode and damping of the one it replaces. */

@@ -70,3 +70,41 @@ for (const [mode, waiting] of [['lost', 'Connect'], ['reset', 'Active']] as cons
     assert.equal(a.peer.session!.remote.port, b.peer.session!.local.port);
   });
 }
+
+/** The in-memory network with the connecting side told of its connection only after the listening side. */
+class LateConnectTransport implements Transport {
+  constructor(readonly inner: MemoryNetwork) {}
+  connect(o: ConnectOptions, cb: ConnectCallback) {
+    return this.inner.connect(o, (e, c) => {
+      void settle(5).then(() => cb(e, c));
+    });
+  }
+  listen(o: Parameters<Transport['listen']>[0], on: Parameters<Transport['listen']>[1]) {
+    return this.inner.listen(o, on);
+  }
+}
+
+test('both connect at once and each accepts the other\'s connection before its own completes: one session at once, no retry', async () => {
+  const clock = new FakeClock(0);
+  const { a, b } = await pair({ clock, transport: new LateConnectTransport(new MemoryNetwork()) });
+  a.peer.start();
+  b.peer.start();
+  await settle(60);
+  // Both connections reached the other side, and neither side abandoned its own for the other's: §6.8 keeps
+  // one, with no time passing (no ConnectRetryTimer or IdleHoldTimer wait).
+  assert.ok(a.peer.established && b.peer.established, `A ${a.peer.status().state}, B ${b.peer.status().state}`);
+  assert.equal(clock.now(), 0);
+  assert.equal(a.peer.session!.local.port, b.peer.session!.remote.port);
+  // B's identifier is higher: the connection B initiated survives (RFC 4271 §6.8), on both sides.
+  assert.equal(a.peer.session!.initiator, 'remote');
+  assert.equal(b.peer.session!.initiator, 'local');
+  const sent = (s: typeof a) => s.rec.all('notification').filter((n) => n.direction === 'sent').map((n) => n.text);
+  assert.deepEqual(sent(a), ['Cease / Connection Collision Resolution']);
+  assert.deepEqual(sent(b), ['Cease / Connection Collision Resolution']);
+  await until(clock, () => false, 60 * S, 500);
+  assert.equal(a.rec.count('established'), 1);
+  assert.equal(b.rec.count('established'), 1);
+  assert.equal(a.rec.count('down'), 0);
+  assert.equal(a.peer.status().connections.length, 1);
+  assert.equal(b.peer.status().connections.length, 1);
+});
