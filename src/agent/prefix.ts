@@ -1,8 +1,12 @@
 // IP addresses and prefixes as the agent needs them: parse, validate (host bits must be zero), canonicalise
 // (RFC 5952 text for IPv6), and test containment for covering prefixes (RFC 4786 §4.4.2, §4.8). Pure functions.
-import { isIPv4, isIPv6 } from 'node:net';
+import { type IpFamily, canonicalIp, formatIp as formatOctets, maskOctets, parseIp, samePrefixBits }
+  from '../util/ip.js';
 
-export type Family = 4 | 6;
+// Addresses are parsed and written by the project's one implementation (src/util/ip.ts).
+export { canonicalIp, parseIp };
+
+export type Family = IpFamily;
 
 export interface Prefix {
   family: Family;
@@ -12,49 +16,8 @@ export interface Prefix {
   text: string;
 }
 
-export function parseIp(s: string): { family: Family; bytes: Uint8Array } | null {
-  if (isIPv4(s)) return { family: 4, bytes: Uint8Array.from(s.split('.').map(Number)) };
-  if (!isIPv6(s)) return null;
-  let text = s;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.')) { // embedded IPv4 (::ffff:192.0.2.1)
-    tail = text.slice(lastColon + 1).split('.').map(Number);
-    text = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const [head, rest] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
-  const parse = (p: string) => (p === '' ? [] : p.split(':').map((h) => parseInt(h, 16)));
-  const h = parse(head);
-  const r = rest === undefined ? [] : parse(rest);
-  const groups = rest === undefined ? h : [...h, ...new Array(8 - h.length - r.length).fill(0), ...r];
-  const bytes = new Uint8Array(16);
-  groups.forEach((g, i) => { bytes[i * 2] = g >> 8; bytes[i * 2 + 1] = g & 0xff; });
-  if (tail.length === 4) bytes.set(tail, 12);
-  return { family: 6, bytes };
-}
-
-export function formatIp(family: Family, bytes: Uint8Array): string {
-  if (family === 4) return Array.from(bytes.subarray(0, 4)).join('.');
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((bytes[i]! << 8) | bytes[i + 1]!);
-  // RFC 5952 §4.2: compress the longest run (length >= 2) of zero groups, the first one on a tie.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
-}
-
-export function canonicalIp(s: string): string | null {
-  const ip = parseIp(s);
-  return ip === null ? null : formatIp(ip.family, ip.bytes);
+export function formatIp(_family: Family, bytes: Uint8Array): string {
+  return formatOctets(bytes);
 }
 
 /** Parse "addr/len". With `strict`, host bits must be zero (a prefix); otherwise an interface address is allowed. */
@@ -77,14 +40,7 @@ export function parsePrefix(s: string, strict = true): Prefix | { error: string 
   return { family: ip.family, bytes, len, text: `${formatIp(ip.family, bytes)}/${len}` };
 }
 
-export function maskBytes(bytes: Uint8Array, len: number): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) {
-    const bits = Math.max(0, Math.min(8, len - i * 8));
-    out[i] = bytes[i]! & (bits === 0 ? 0 : (0xff << (8 - bits)) & 0xff);
-  }
-  return out;
-}
+export const maskBytes = maskOctets;
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -92,8 +48,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** `outer` covers `inner` (equal or less specific, same family). */
 export function covers(outer: Prefix, inner: Prefix): boolean {
-  return outer.family === inner.family && outer.len <= inner.len &&
-    equalBytes(maskBytes(inner.bytes, outer.len), outer.bytes);
+  return outer.family === inner.family && outer.len <= inner.len && samePrefixBits(inner.bytes, outer.bytes, outer.len);
 }
 
 /** Sort key: family, then address bytes, then length — the order BIRD and `ip route` print. */

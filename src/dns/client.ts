@@ -1,5 +1,5 @@
-// A small DNS client: one query to one server over UDP or TCP, with a timeout, EDNS(0) and NSID. Used by
-// `anycast dns query`, by the agent's DNS health check and by the lab to see which anycast site answered.
+// A small DNS client: one query to one server over UDP or TCP, with a timeout (or an AbortSignal), EDNS(0) and
+// NSID. Used by `anycast dns query`, by the agent's DNS health check and by the lab to see which site answered.
 // It encodes and decodes with dns-packet (an implementation independent of our responder's codec), retries over
 // TCP when a UDP reply is truncated (RFC 7766 §5), and checks that the reply matches the query (ID, source address and port, question) so
 // that a stray datagram is not taken for the answer (RFC 5452 §9.1).
@@ -33,6 +33,8 @@ export interface DnsQueryOptions {
   timeoutMs?: number;
   /** Source address to send from. */
   localAddress?: string;
+  /** Aborting it ends the query at once (sockets closed) with a DnsQueryError; the health checks' probes use it. */
+  signal?: AbortSignal;
 }
 
 export interface DnsRecord {
@@ -42,6 +44,8 @@ export interface DnsRecord {
   ttl: number;
   /** Presentation form of the RDATA, as dig prints it. */
   data: string;
+  /** TXT only: the character-strings, decoded as UTF-8 (`data` has them quoted and escaped). */
+  txt?: string[];
 }
 
 export interface DnsReply {
@@ -118,7 +122,22 @@ function rdataText(a: dnsPacket.Answer): string {
 
 function toRecord(a: dnsPacket.Answer): DnsRecord {
   const cls = (a as { class?: string }).class ?? 'IN';
-  return { name: fmtName(a.name), type: a.type, class: cls, ttl: (a as { ttl?: number }).ttl ?? 0, data: rdataText(a) };
+  const r: DnsRecord = { name: fmtName(a.name), type: a.type, class: cls, ttl: (a as { ttl?: number }).ttl ?? 0,
+    data: rdataText(a) };
+  if (a.type === 'TXT') {
+    const d = (a as { data?: unknown }).data;
+    r.txt = (Array.isArray(d) ? d : [d]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
+  }
+  return r;
+}
+
+/** Ends `done` with an error when `signal` aborts; returns the cleanup to call once done. */
+function onAbort(signal: AbortSignal | undefined, what: string, done: (e: Error) => void): () => void {
+  if (!signal) return () => {};
+  const abort = () => done(new DnsQueryError(`${what}: aborted`));
+  if (signal.aborted) queueMicrotask(abort);
+  else signal.addEventListener('abort', abort, { once: true });
+  return () => signal.removeEventListener('abort', abort);
 }
 
 function resolveType(t: string | number | undefined): number {
@@ -194,11 +213,13 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     const sock = dgram.createSocket(net.isIPv6(o.server) ? 'udp6' : 'udp4');
     const serverBytes = addressBytes(o.server);
     const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'udp')), timeoutMs);
+    const unwatch = onAbort(o.signal, `udp to ${o.server} port ${port}`, (e) => done(e));
     let finished = false;
     const done = (err: Error | null, buf?: Buffer) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      unwatch();
       sock.close();
       if (err) reject(err);
       else resolve(buf!);
@@ -227,10 +248,12 @@ function viaTcp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     let pending: Buffer = Buffer.alloc(0);
     let finished = false;
     const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'tcp')), timeoutMs);
+    const unwatch = onAbort(o.signal, `tcp to ${o.server} port ${port}`, (e) => done(e));
     const done = (err: Error | null, buf?: Buffer) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      unwatch();
       sock.destroy();
       if (err) reject(err);
       else resolve(buf!);

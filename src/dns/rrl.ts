@@ -7,7 +7,7 @@
 //   kinds:  answers (per qname+qtype), NODATA and referrals (as answers), NXDOMAIN (per zone), errors (per client)
 // Time is injected (Clock), so the limiter is exact under a fake clock in tests.
 import type { Clock } from '../util/clock.js';
-import { parseIPv4, parseIPv6 } from './wire/ip.js';
+import { formatIp, maskOctets, parseIp, samePrefixBits } from '../util/ip.js';
 
 export interface RrlOptions {
   /** Answers (and NODATA, referrals) per second per account; 0 = unlimited. */
@@ -43,28 +43,21 @@ export interface RrlStats {
   slipped: number;
 }
 
-/** A prefix as text ("192.0.2.0/24"), or undefined for an unparseable address. */
+/** A prefix as text ("192.0.2.0/24", "2001:db8:1:2200::/56"), or undefined for an unparseable address. */
 export function clientPrefix(address: string, v4len: number, v6len: number): string | undefined {
   const bytes = addressBytes(address);
   if (!bytes) return undefined;
   const len = bytes.length === 4 ? v4len : v6len;
-  const masked = Buffer.alloc(bytes.length);
-  for (let i = 0; i < bytes.length; i++) {
-    const bits = Math.max(0, Math.min(8, len - i * 8));
-    masked[i] = bytes[i]! & (0xff << (8 - bits)) & 0xff;
-  }
-  if (bytes.length === 4) return `${[...masked].join('.')}/${len}`;
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(masked.readUInt16BE(i).toString(16));
-  return `${groups.join(':')}/${len}`;
+  return `${formatIp(maskOctets(bytes, len))}/${len}`;
 }
 
-/** Address octets; IPv4-mapped IPv6 (::ffff:a.b.c.d, as dual-stack sockets report IPv4 clients) counts as IPv4. */
+/** Address octets; IPv4-mapped IPv6 (::ffff:a.b.c.d, as dual-stack sockets report IPv4 clients) counts as IPv4,
+ *  and a zone index (fe80::1%eth0, as sockets report link-local peers) is dropped. */
 export function addressBytes(address: string): Buffer | undefined {
   const a = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
   const pct = a.indexOf('%');
-  const s = pct >= 0 ? a.slice(0, pct) : a;
-  return s.includes(':') ? parseIPv6(s) : parseIPv4(s);
+  const ip = parseIp(pct >= 0 ? a.slice(0, pct) : a);
+  return ip === null ? undefined : Buffer.from(ip.bytes.buffer, ip.bytes.byteOffset, ip.bytes.length);
 }
 
 export function parseCidr(cidr: string): { bytes: Buffer; len: number } | undefined {
@@ -75,16 +68,6 @@ export function parseCidr(cidr: string): { bytes: Buffer; len: number } | undefi
   const len = lenText === undefined ? max : /^\d+$/.test(lenText) ? Number(lenText) : NaN;
   if (!(len >= 0 && len <= max)) return undefined;
   return { bytes, len };
-}
-
-function inCidr(bytes: Buffer, c: { bytes: Buffer; len: number }): boolean {
-  if (bytes.length !== c.bytes.length) return false;
-  for (let i = 0; i < bytes.length; i++) {
-    const bits = Math.max(0, Math.min(8, c.len - i * 8));
-    const mask = (0xff << (8 - bits)) & 0xff;
-    if ((bytes[i]! & mask) !== (c.bytes[i]! & mask)) return false;
-  }
-  return true;
 }
 
 export class ResponseRateLimiter {
@@ -124,7 +107,7 @@ export class ResponseRateLimiter {
     let p = this.prefixes.get(address);
     if (p !== undefined) return p;
     const bytes = addressBytes(address);
-    p = bytes === undefined || this.exempt.some((c) => inCidr(bytes, c)) ? null :
+    p = bytes === undefined || this.exempt.some((c) => samePrefixBits(bytes, c.bytes, c.len)) ? null :
       clientPrefix(address, this.opts.ipv4PrefixLength, this.opts.ipv6PrefixLength) ?? null;
     if (this.prefixes.size >= 65536) this.prefixes.clear();
     this.prefixes.set(address, p);

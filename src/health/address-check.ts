@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { canonicalIp, parseIp } from '../agent/prefix.js';
+import { canonicalIp, parseIp } from '../util/ip.js';
 import type { Probe } from './types.js';
 
 export interface AddressCheckSpec {

@@ -2,14 +2,11 @@
 // optionally the server's identity — NSID (RFC 5001, an EDNS(0) option, RFC 6891) and/or the CHAOS-class TXT
 // record hostname.bind. The identity checks prove that the instance answering on this site is the local one.
 //
-// The minimal client (dnsExchange) lives here on purpose, built on the dns-packet codec, so that it can be swapped
-// for the DNS module's client without touching the check logic. TCP uses the 2-octet length framing of RFC 1035
-// §4.2.2 (RFC 7766).
-import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
-import { isIPv6 } from 'node:net';
-import * as dnsPacket from 'dns-packet';
-import { canonicalIp } from '../agent/prefix.js';
+// The query itself goes through the DNS module's client (src/dns/client.ts): reply matched by ID, source and
+// question (RFC 5452 §9.1), a truncated UDP reply retried over TCP (RFC 7766 §5), the probe's AbortSignal
+// closing the socket when the check times out.
+import { canonicalIp } from '../util/ip.js';
+import { queryDns, type DnsRecord, type DnsReply } from '../dns/client.js';
 import type { Probe, ProbeResult } from './types.js';
 
 export interface DnsQuestion {
@@ -34,138 +31,30 @@ export interface DnsCheckSpec {
   expectHostnameBind?: string;
 }
 
-type Decoded = dnsPacket.DecodedPacket & { rcode?: string };
-
-/** One DNS exchange: encode, send, await the response with our ID, decode. Rejects on abort or I/O error. */
-export function dnsExchange(server: string, port: number, transport: 'udp' | 'tcp', query: dnsPacket.Packet,
-  signal: AbortSignal): Promise<Decoded> {
-  return transport === 'udp' ? udpExchange(server, port, query, signal) : tcpExchange(server, port, query, signal);
-}
-
-function udpExchange(server: string, port: number, query: dnsPacket.Packet, signal: AbortSignal): Promise<Decoded> {
-  return new Promise((resolve, reject) => {
-    const sock = createSocket(isIPv6(server) ? 'udp6' : 'udp4');
-    let settled = false;
-    const finish = (err: Error | null, res?: Decoded) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      sock.close();
-      if (err) reject(err);
-      else resolve(res!);
-    };
-    const onAbort = () => finish(new Error('no response (timeout)'));
-    sock.on('error', (e) => finish(e));
-    sock.on('message', (msg) => {
-      let res: Decoded;
-      try {
-        res = dnsPacket.decode(msg) as Decoded;
-      } catch (e) {
-        return finish(new Error(`undecodable response: ${(e as Error).message}`));
-      }
-      if (res.id !== query.id) return; // not ours (late answer to an earlier probe): keep waiting
-      finish(null, res);
-    });
-    sock.connect(port, server, () => sock.send(dnsPacket.encode(query)));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+/** One query as the check asks it: EDNS only when NSID is wanted (as a plain client would), RD as configured. */
+function ask(spec: DnsCheckSpec, q: DnsQuestion, rd: boolean, nsid: boolean, signal: AbortSignal, timeoutMs: number):
+  Promise<DnsReply> {
+  return queryDns({
+    server: spec.server, port: spec.port, name: q.name, type: q.type, class: q.class, tcp: spec.transport === 'tcp',
+    edns: false, nsid, recursionDesired: rd, timeoutMs, signal,
   });
-}
-
-function tcpExchange(server: string, port: number, query: dnsPacket.Packet, signal: AbortSignal): Promise<Decoded> {
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: server, port });
-    let buf = Buffer.alloc(0);
-    let settled = false;
-    const finish = (err: Error | null, res?: Decoded) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      sock.destroy();
-      if (err) reject(err);
-      else resolve(res!);
-    };
-    const onAbort = () => finish(new Error('no response (timeout)'));
-    sock.on('connect', () => sock.write(dnsPacket.streamEncode(query)));
-    sock.on('error', (e: NodeJS.ErrnoException) => finish(new Error(`${e.code ?? 'error'}: ${e.message}`)));
-    sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length < 2) return;
-      const len = buf.readUInt16BE(0);
-      if (buf.length < 2 + len) return;
-      try {
-        finish(null, dnsPacket.decode(buf.subarray(2, 2 + len)) as Decoded);
-      } catch (e) {
-        finish(new Error(`undecodable response: ${(e as Error).message}`));
-      }
-    });
-    sock.on('end', () => finish(new Error('connection closed before a full response')));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-let nextId = Math.floor(Math.random() * 0xffff);
-function queryId(): number {
-  nextId = (nextId + 1) & 0xffff;
-  return nextId;
-}
-
-export function buildQuery(q: DnsQuestion, rd: boolean, withNsid: boolean): dnsPacket.Packet {
-  const pkt: dnsPacket.Packet = {
-    type: 'query',
-    id: queryId(),
-    flags: rd ? dnsPacket.RECURSION_DESIRED : 0,
-    questions: [{ name: q.name, type: q.type as dnsPacket.RecordType, class: q.class as dnsPacket.RecordClass }],
-  };
-  if (withNsid) {
-    // RFC 5001 §2.1: the client sends the NSID option with an empty payload.
-    pkt.additionals = [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0,
-      options: [{ code: 'NSID', data: Buffer.alloc(0) } as unknown as dnsPacket.PacketOpt] } as dnsPacket.Answer];
-  }
-  return pkt;
-}
-
-/** The NSID payload of a response, or null if it carries none. */
-export function responseNsid(res: Decoded): Buffer | null {
-  for (const a of res.additionals ?? []) {
-    if (a.type !== 'OPT') continue;
-    for (const o of (a as unknown as { options?: Array<{ code: number; data?: Buffer }> }).options ?? []) {
-      if (o.code === 3) return o.data ?? Buffer.alloc(0);
-    }
-  }
-  return null;
 }
 
 /** Answer data as text, in the presentation-ish form an operator writes in a config. */
-export function rdataText(a: dnsPacket.Answer): string {
-  const data = (a as { data?: unknown }).data;
-  switch (a.type) {
-    case 'A': case 'AAAA': return canonicalIp(String(data)) ?? String(data);
-    case 'TXT': {
-      const parts = Array.isArray(data) ? data : [data];
-      return parts.map((p) => (Buffer.isBuffer(p) ? p.toString('utf8') : String(p))).join('');
-    }
-    case 'MX': {
-      const m = data as { preference: number; exchange: string };
-      return `${m.preference} ${m.exchange}`;
-    }
-    case 'SRV': {
-      const s = data as { priority: number; weight: number; port: number; target: string };
-      return `${s.priority} ${s.weight} ${s.port} ${s.target}`;
-    }
-    case 'SOA': {
-      const s = data as { mname: string; rname: string; serial: number };
-      return `${s.mname} ${s.rname} ${s.serial}`;
-    }
-    default: return typeof data === 'string' ? data : JSON.stringify(data);
+export function answerText(r: DnsRecord): string {
+  switch (r.type) {
+    case 'A': case 'AAAA': return canonicalIp(r.data) ?? r.data;
+    case 'TXT': return (r.txt ?? []).join('');
+    case 'SOA': return r.data.split(' ').slice(0, 3).join(' '); // mname rname serial
+    default: return r.data;
   }
 }
 
 function sameValue(type: string, want: string, got: string): boolean {
   if (type === 'A' || type === 'AAAA') return (canonicalIp(want) ?? want) === got;
   if (type === 'TXT') return want === got;
-  const norm = (s: string) => s.toLowerCase().replace(/\.$/, '');
+  // Names compare without case and without their final dot ("10 Mail.Example.com." is "10 mail.example.com").
+  const norm = (s: string) => s.toLowerCase().replace(/\.(?=\s|$)/g, '');
   return norm(want) === norm(got);
 }
 
@@ -175,23 +64,21 @@ function nsidMatches(want: string, got: Buffer): boolean {
 }
 
 export function dnsProbe(spec: DnsCheckSpec): Probe {
-  return async ({ signal }): Promise<ProbeResult> => {
+  return async ({ signal, timeoutMs }): Promise<ProbeResult> => {
     const withNsid = spec.expectNsid !== undefined;
-    const res = await dnsExchange(spec.server, spec.port, spec.transport,
-      buildQuery(spec.query, spec.recursionDesired, withNsid), signal);
-    const rcode = res.rcode ?? 'NOERROR';
+    const res = await ask(spec, spec.query, spec.recursionDesired, withNsid, signal, timeoutMs);
     const qtype = spec.query.type.toUpperCase();
-    const answers = (res.answers ?? []).filter((a) => a.type === qtype).map(rdataText);
-    const parts = [`${rcode}, ${answers.length} answer${answers.length === 1 ? '' : 's'}`];
-    if (rcode !== spec.expectRcode) return { ok: false, detail: `${parts[0]} (expected ${spec.expectRcode})` };
+    const answers = res.answers.filter((a) => a.type === qtype).map(answerText);
+    const parts = [`${res.rcode}, ${answers.length} answer${answers.length === 1 ? '' : 's'}`];
+    if (res.rcode !== spec.expectRcode) return { ok: false, detail: `${parts[0]} (expected ${spec.expectRcode})` };
     for (const want of spec.expectAnswer ?? []) {
       if (!answers.some((got) => sameValue(qtype, want, got))) {
         return { ok: false, detail: `${parts[0]}: ${want} not among [${answers.join(', ')}]` };
       }
     }
     if (withNsid) {
-      const nsid = responseNsid(res);
-      if (nsid === null) return { ok: false, detail: `${parts[0]}, no NSID in response` };
+      if (res.nsid === undefined) return { ok: false, detail: `${parts[0]}, no NSID in response` };
+      const nsid = Buffer.from(res.nsid.hex, 'hex');
       if (!nsidMatches(spec.expectNsid!, nsid)) {
         return { ok: false, detail: `NSID "${nsid.toString('utf8')}" (expected "${spec.expectNsid}")` };
       }
@@ -200,9 +87,9 @@ export function dnsProbe(spec: DnsCheckSpec): Probe {
     if (spec.expectHostnameBind !== undefined) {
       const isHb = spec.query.name.toLowerCase().replace(/\.$/, '') === 'hostname.bind' &&
         spec.query.class.toUpperCase() === 'CH' && qtype === 'TXT';
-      const hb = isHb ? res : await dnsExchange(spec.server, spec.port, spec.transport,
-        buildQuery({ name: 'hostname.bind', type: 'TXT', class: 'CH' }, false, false), signal);
-      const txt = (hb.answers ?? []).filter((a) => a.type === 'TXT').map(rdataText);
+      const hb = isHb ? res : await ask(spec, { name: 'hostname.bind', type: 'TXT', class: 'CH' }, false, false,
+        signal, timeoutMs);
+      const txt = hb.answers.filter((a) => a.type === 'TXT').map(answerText);
       if (hb.rcode !== 'NOERROR' || !txt.includes(spec.expectHostnameBind)) {
         return { ok: false, detail: `hostname.bind ${hb.rcode} [${txt.join(', ')}] (expected "${spec.expectHostnameBind}")` };
       }

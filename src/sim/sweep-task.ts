@@ -1,7 +1,7 @@
 // One unit of sweep work, the same in a worker or inline: propagate with a subset of sites enabled and measure.
 import { NONE } from './announce.js';
 import type { AsGeo } from './asinfo.js';
-import { evaluate, forEachSite } from './catchment.js';
+import { evaluate, forEachSite, type Evaluation } from './catchment.js';
 import type { Compiled } from './compile.js';
 import type { AsGraph } from './graph.js';
 import { propagate, type TieMode } from './propagate.js';
@@ -23,12 +23,7 @@ export interface Task {
   movedFrom?: number;
 }
 
-export interface TaskResult {
-  objectiveMs: number;
-  meanRttMs: number;
-  unreached: number;
-  siteWeight: Float64Array;
-  siteAses: Float64Array;
+export interface TaskResult extends Evaluation {
   /** ASes of `movedFrom`'s baseline catchment, now per site (weighted by AS weight), and those left without a route. */
   moved?: Float64Array;
   lostWeight?: number;

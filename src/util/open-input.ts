@@ -5,7 +5,8 @@
 //   bzip2: 42 5a 68 ('BZh') (the `bzip2` program, from Debian's bzip2 package; there is no bzip2 in node:zlib)
 import { spawn } from 'node:child_process';
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { AnycastError, MissingCapabilityError } from './errors.js';
 
@@ -34,7 +35,11 @@ export function openInput(path: string): Readable {
     queueMicrotask(() => out.destroy(new AnycastError('ERR_INPUT', `${path}: ${(e as Error).message}`)));
     return out;
   }
-  if (kind === 'gzip') return createReadStream(path).pipe(createGunzip());
+  if (kind === 'gzip') {
+    // pipeline(), not pipe(): a read error (the file vanished, EIO) reaches the consumer instead of being an
+    // unhandled 'error' event on the file stream.
+    return pipeline(createReadStream(path), createGunzip(), () => {});
+  }
   if (kind === 'none') return createReadStream(path);
   const out = new PassThrough();
   const child = spawn('bzip2', ['-dc', path], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -61,11 +66,14 @@ export async function readInput(path: string): Promise<Buffer> {
 /** The decompressed file line by line (without the newline). */
 export async function* readLines(path: string): AsyncGenerator<string> {
   let rest = '';
+  // A multi-byte UTF-8 character may straddle two chunks: the decoder keeps its first bytes for the next one.
+  const utf8 = new StringDecoder('utf8');
   for await (const c of openInput(path)) {
-    const text = rest + (c as Buffer).toString('utf8');
+    const text = rest + utf8.write(c as Buffer);
     const lines = text.split('\n');
     rest = lines.pop() ?? '';
     for (const l of lines) yield l.endsWith('\r') ? l.slice(0, -1) : l;
   }
+  rest += utf8.end();
   if (rest !== '') yield rest;
 }

@@ -204,6 +204,49 @@ test('truncation keeps complete earlier RRsets of a CNAME chain and every reply 
   assert.deepEqual(p.answers!.map((a) => a.type), ['CNAME']);
 });
 
+test('truncation in the authority section: a referral that does not fit is cut back to header and question', () => {
+  const lines = ['$TTL 60', '@ SOA ns h 1 2 3 4 5', '@ NS ns', 'ns A 192.0.2.1'];
+  // big: 20 out-of-zone name servers, ~1100 octets of NS RRset. glued: 12 in-domain name servers whose NS RRset
+  // fits in 512 octets but whose required glue (RFC 9471) does not: the NS RRset already written must go too.
+  for (let i = 0; i < 20; i++) lines.push(`big NS name-server-number-${i}.a-rather-long-provider-name.example.`);
+  for (let i = 0; i < 12; i++) {
+    lines.push(`glued NS ns${i}.glued`, `ns${i}.glued A 192.0.2.${i + 10}`, `ns${i}.glued AAAA 2001:db8::${i + 10}`);
+  }
+  const rr = createResponder({ zones: [zoneFromText(lines.join('\n'), 'r.zone', 'r.test.').zone], identity: {} });
+  for (const [name, edns] of [['www.big.r.test', false], ['www.big.r.test', 512], ['www.glued.r.test', false],
+    ['www.glued.r.test', 512]] as const) {
+    const q = query(name, 'A', { edns });
+    const buf = rr.handle(q, udp)!;
+    const p = decode(buf);
+    assert.equal(p.tc, true, `${name} edns ${edns}`);
+    assert.deepEqual([p.answers!.length, p.authorities!.length], [0, 0]);
+    // Nothing of the partly written authority RRset is left behind the counts: the reply is the header, the
+    // question and (with EDNS) our OPT record — exactly the size of the query, which has the same parts.
+    assert.equal(buf.length, q.length, `${name} edns ${edns}`);
+    const qEnd = q.length - (edns ? 11 : 0);
+    assert.deepEqual(buf.subarray(12, qEnd), q.subarray(12, qEnd), 'the question, echoed');
+  }
+  let t = decode(rr.handle(query('www.big.r.test'), tcp)!);
+  assert.deepEqual([t.tc, t.authorities!.length], [false, 20]);
+  t = decode(rr.handle(query('www.glued.r.test'), tcp)!);
+  assert.deepEqual([t.tc, t.authorities!.length, t.additionals!.length], [false, 12, 24]);
+});
+
+test('an RRset larger than any message gives TC (UDP and TCP), never an exception', () => {
+  const lines = ['$TTL 60', '@ SOA ns h 1 2 3 4 5', '@ NS ns', 'ns A 192.0.2.1'];
+  // 400 TXT records of ~760 octets: ~300 kB, more than a DNS message (64 kB) can hold.
+  const s = `"${'x'.repeat(250)}" `.repeat(3);
+  for (let i = 0; i < 400; i++) lines.push(`t TXT ${s}"${i}"`);
+  const rr = createResponder({ zones: [zoneFromText(lines.join('\n'), 'b.zone', 'b.test.').zone], identity: {} });
+  for (const client of [udp, tcp]) {
+    const p = decode(rr.handle(query('t.b.test', 'TXT'), client)!);
+    assert.equal(p.tc, true, client.transport);
+    assert.equal(p.answers!.length, 0);
+  }
+  // The scratch buffer is intact: an ordinary query afterwards is answered normally.
+  assert.equal(decode(rr.handle(query('ns.b.test'), udp)!).answers!.length, 1);
+});
+
 test('ANY: over UDP one RRset (RFC 8482), over TCP all of them', () => {
   const u = ask('example.com', 'ANY');
   assert.equal(new Set(u.answers!.map((a) => a.type)).size, 1);

@@ -2,13 +2,12 @@
 // parseQuery wherever it accepts a message; respondInto (reading the query in place from a shared buffer and
 // writing the reply in place) gives the same bytes and the same statistics as handle() — on valid, mutated and
 // arbitrary messages, over UDP and TCP, with the rate limiter on, and with the message embedded in a larger
-// buffer whose neighbouring bytes must not be read. formatIPv6 gives the canonical text (as the URL parser does).
+// buffer whose neighbouring bytes must not be read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type ResponderOptions, createResponder } from '../../src/dns/answer/responder.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { formatIPv6, parseIPv6 } from '../../src/dns/wire/ip.js';
 import { newSimpleQuery, parseQuery, scanSimpleQuery } from '../../src/dns/wire/query.js';
 import { exampleZone, identity, query } from './helpers.js';
 
@@ -112,19 +111,4 @@ test('respondInto reads only its slice: a cut message answers as the cut message
     const want = b.handle(q.subarray(0, cut), { address: '192.0.2.1', transport: 'udp' });
     assert.deepEqual(n === -1 ? null : Buffer.from(out.subarray(0, n)), want, `cut at ${cut}`);
   }
-});
-
-test('formatIPv6: RFC 5952 text (as the WHATWG URL serialiser), and parseIPv6 reads it back', () => {
-  const groups = fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff })),
-    { minLength: 8, maxLength: 8 });
-  fc.assert(fc.property(groups, (g) => {
-    const b = Buffer.alloc(16);
-    g.forEach((x, i) => b.writeUInt16BE(x, i * 2));
-    const text = formatIPv6(b);
-    const canonical = new URL(`http://[${g.map((x) => x.toString(16)).join(':')}]/`).hostname.slice(1, -1);
-    assert.equal(text, canonical);
-    assert.deepEqual(parseIPv6(text), b);
-  }), { numRuns: 3000 });
-  assert.equal(formatIPv6(Buffer.from('20010db8000000000001000000000001', 'hex')), '2001:db8::1:0:0:1');
-  assert.equal(formatIPv6(Buffer.alloc(16)), '::');
 });

@@ -11,7 +11,7 @@ import { parseYamlZone } from '../../src/dns/zone/yaml-zone.js';
 import { ZoneLoadError, loadZone, zoneFromText } from '../../src/dns/zone/load.js';
 import { TYPE } from '../../src/dns/wire/constants.js';
 import { name, nameToText } from '../../src/dns/wire/name.js';
-import { parseIPv6, parseTtl } from '../../src/dns/zone/rdata.js';
+import { parseTtl } from '../../src/dns/zone/rdata.js';
 
 const parse = (text: string, origin = 'example.com.') => parseMasterFile(text, { file: 'z.zone', origin: name(origin) });
 const owners = (text: string) => parse(text).records.map((r) => nameToText(r.owner));
@@ -76,7 +76,7 @@ test('every record type parses to the right wire RDATA', () => {
   ].join('\n')).records;
   assert.equal(r.length, 10);
   assert.deepEqual(bytes(r[0]!), Buffer.from([192, 0, 2, 1]));
-  assert.deepEqual(bytes(r[1]!), parseIPv6('2001:db8::1'));
+  assert.deepEqual(bytes(r[1]!), Buffer.from('20010db8000000000000000000000001', 'hex'));
   assert.equal(nameToText((r[2]!.rdata.parts[0] as { name: readonly string[] }).name), 'ns.example.net.');
   assert.equal(nameToText((r[3]!.rdata.parts[0] as { name: readonly string[] }).name), 'a.example.com.');
   assert.deepEqual(bytes(r[4]!), Buffer.from([0, 10]));
@@ -87,11 +87,17 @@ test('every record type parses to the right wire RDATA', () => {
   assert.deepEqual(bytes(r[9]!), Buffer.from([192, 0, 2, 1]), 'RFC 3597 generic form for a known type');
 });
 
-test('IPv6 forms: compressed, full, embedded IPv4; bad ones rejected', () => {
-  assert.equal(parseIPv6('::')!.toString('hex'), '0'.repeat(32));
-  assert.equal(parseIPv6('2001:db8:0:0:0:0:0:1')!.toString('hex'), '20010db8000000000000000000000001');
-  assert.equal(parseIPv6('::ffff:192.0.2.1')!.toString('hex'), '00000000000000000000ffffc0000201');
-  for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7']) assert.equal(parseIPv6(bad), undefined, bad);
+test('A and AAAA forms: compressed, full, embedded IPv4; bad ones rejected with the line', () => {
+  const r = parse(['$TTL 1', 'a AAAA ::', 'b AAAA 2001:db8:0:0:0:0:0:1', 'c AAAA ::ffff:192.0.2.1'].join('\n'));
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.records.map((x) => bytes(x).toString('hex')),
+    ['0'.repeat(32), '20010db8000000000000000000000001', '00000000000000000000ffffc0000201']);
+  const bad = ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7', '192.0.2.1', 'fe80::1%eth0'];
+  const e = parse(['$TTL 1', ...bad.map((b) => `x AAAA ${b}`), 'y A 192.0.2.01', 'z A 2001:db8::1'].join('\n'));
+  assert.equal(e.records.length, 0);
+  assert.deepEqual(e.errors.map((x) => x.line), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.match(e.errors[0]!.reason, /'1::2::3' is not an IPv6 address/);
+  assert.match(e.errors[8]!.reason, /'2001:db8::1' is not an IPv4 address/);
 });
 
 test('escaped names: \\. inside a label, \\DDD octets, case kept', () => {

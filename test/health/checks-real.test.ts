@@ -166,6 +166,12 @@ function answer(q: dnsPacket.DecodedPacket, identity: string): Buffer {
     res.answers = [{ type: 'A', name, ttl: 60, data: '192.0.2.1' }, { type: 'A', name, ttl: 60, data: '192.0.2.2' }];
   } else if (name === 'hostname.bind' && question.class === 'CH') {
     res.answers = [{ type: 'TXT', class: 'CH', name, ttl: 0, data: identity }];
+  } else if (name === 'big.example.com' && question.type === 'TXT') {
+    // Too big for UDP: TC and nothing else; the whole answer over TCP.
+    if (identity === 'site-b') res.flags = dnsPacket.TRUNCATED_RESPONSE;
+    else res.answers = [{ type: 'TXT', name, ttl: 60, data: ['over ', 'tcp'] }];
+  } else if (name === 'mx.example.com' && question.type === 'MX') {
+    res.answers = [{ type: 'MX', name, ttl: 60, data: { preference: 10, exchange: 'Mail.Example.com' } }];
   } else if (name === 'nx.example.com') {
     rcode = 3;
   } else {
@@ -230,6 +236,28 @@ test('dns: NSID and hostname.bind identity, over UDP and TCP', async () => {
   const tcp = await probeOnce(dnsProbe(dnsSpec({ transport: 'tcp', expectHostnameBind: 'site-b-tcp',
     query: { name: 'hostname.bind', type: 'TXT', class: 'CH' } })));
   assert.deepEqual(tcp, { ok: true, detail: 'NOERROR, 1 answer, hostname.bind site-b-tcp' });
+});
+
+test('dns: a truncated UDP reply is retried over TCP; names in answers compare without case or final dot', async () => {
+  const big = await probeOnce(dnsProbe(dnsSpec({ query: { name: 'big.example.com', type: 'TXT', class: 'IN' },
+    expectAnswer: ['over tcp'] })));
+  assert.deepEqual(big, { ok: true, detail: 'NOERROR, 1 answer' });
+  const mx = await probeOnce(dnsProbe(dnsSpec({ query: { name: 'mx.example.com', type: 'MX', class: 'IN' },
+    expectAnswer: ['10 mail.example.com.'] })));
+  assert.deepEqual(mx, { ok: true, detail: 'NOERROR, 1 answer' });
+  const other = await probeOnce(dnsProbe(dnsSpec({ query: { name: 'mx.example.com', type: 'MX', class: 'IN' },
+    expectAnswer: ['20 mail.example.com'] })));
+  assert.match(other.detail, /20 mail\.example\.com not among \[10 Mail\.Example\.com\.\]/);
+});
+
+test('dns: the probe\'s abort (the check timing out) ends the query at once', async () => {
+  const silent = createSocket('udp4');
+  await new Promise<void>((res) => silent.bind(0, '127.0.0.1', () => res()));
+  after(() => silent.close());
+  const ac = new AbortController();
+  const p = Promise.resolve(dnsProbe(dnsSpec({ port: silent.address().port }))({ signal: ac.signal, timeoutMs: 60_000 }));
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(p, /aborted/);
 });
 
 test('dns: no server on the port → the probe fails (ICMP refused or timeout)', async () => {

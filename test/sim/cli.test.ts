@@ -79,6 +79,24 @@ test('errors: unknown key in the deployment, unknown site, bad option', async ()
   await assert.rejects(capture(['bogus']), /unknown sim subcommand/);
 });
 
+test('options a subcommand has no use for are refused, not ignored; a broken root-site file names itself', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anycast-sim-'));
+  const w = join(dir, 'weights.json');
+  writeFileSync(w, '{"64520": 10}');
+  await assert.rejects(capture(['converge', ...base, '--weights', w]), /--weights has no effect on 'anycast sim converge'/);
+  const m = join(dir, 'measured.json');
+  writeFileSync(m, '{"64520": ["A"]}');
+  await assert.rejects(capture(['compare', ...base, '--measured', m, '--weights', w]), /--weights has no effect on 'anycast sim compare'/);
+  const tiny = ['--graph', join(fx, 'tiny.as-rel.txt'), '-q'];
+  await assert.rejects(capture(['root', 'k', ...tiny, '--mode', 'all']), /--mode has no effect on 'anycast sim root'/);
+  await assert.rejects(capture(['root', 'k', ...tiny, '-d', join(fx, 'tiny.yaml')]), /--deployment has no effect/);
+  await assert.rejects(capture(['root', 'k', ...tiny, '--csv']), /--csv has no effect/);
+  const broken = join(dir, 'root_k.json');
+  writeFileSync(broken, '{"ASN": 25152, "Sites": [');
+  await assert.rejects(capture(['root', 'k', ...tiny, '--file', broken]),
+    (e: Error & { code?: string }) => e.code === 'ERR_INPUT' && e.message.startsWith(`${broken}: invalid JSON`));
+});
+
 test('with no arguments: the shipped graph and the shipped K-root example', async () => {
   const j = JSON.parse((await capture(['catchment', '--json', '-q'])).out);
   assert.equal(j.deployment, 'K-root');

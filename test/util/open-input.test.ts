@@ -34,3 +34,19 @@ test('openInput reports a missing file and a corrupt bzip2 file as errors', asyn
   writeFileSync(join(dir, 'bad.bz2'), Buffer.from('BZh9 this is not bzip2 data'));
   await assert.rejects(readInput(join(dir, 'bad.bz2')), /bzip2 failed/);
 });
+
+test('readLines keeps multi-byte UTF-8 characters that straddle two chunks intact', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'anycast-input-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // Lines of 2-octet characters over several 64 KiB chunks: some chunk boundary falls inside a character.
+  const line = 'x' + 'ü'.repeat(40);
+  const text = Array.from({ length: 5000 }, () => line).join('\n') + '\n';
+  writeFileSync(join(dir, 'names.txt'), text);
+  writeFileSync(join(dir, 'names.gz'), gzipSync(text));
+  for (const f of ['names.txt', 'names.gz']) {
+    const lines: string[] = [];
+    for await (const l of readLines(join(dir, f))) lines.push(l);
+    assert.equal(lines.length, 5000, f);
+    assert.equal(lines.filter((l) => l !== line).length, 0, `${f}: every line decoded as written`);
+  }
+});

@@ -192,6 +192,15 @@ export abstract class PeerEngine extends PeerCore {
       return;
     }
     const p = this.primary;
+    if (p.state === 'Idle' && this.adminUp && p.d.fsm.restartPending && this.lastDown?.reason.kind !== 'automaticStop') {
+      // An automatic restart is pending (IdleHoldTimer running) and the neighbor is connecting now: start on its
+      // connection (passively) instead of refusing it. Two speakers that both refuse while idle, and both fall
+      // back to Idle when refused, can otherwise stay out of phase indefinitely. The start mode of later
+      // restarts stays what it was (active or passive). Not after an AutomaticStop (max-prefix): its delay holds.
+      const mode = p.d.fsm.startMode;
+      this.feed(p, { type: 'AutomaticStart_with_PassiveTcpEstablishment' });
+      p.d = { ...p.d, fsm: { ...p.d.fsm, startMode: mode } };
+    }
     const st = p.state;
     // Connect/Active without a connection: take it, abandoning an outgoing attempt in progress. Idle: the FSM
     // answers Cease 5 and closes. (Connect/Active *with* a connection — DelayOpen running — keeps it; the new one

@@ -48,6 +48,8 @@ export function compilePolicy(name: string, def: unknown, lists: ReadonlyMap<str
     const set = to.set === undefined ? null : compileSet(to.set, at(tk, 'set'));
     if (to.action === undefined && set === null) fail(tk, 'a term needs an `action` (accept, reject, next) or a `set` block');
     const action = to.action === undefined ? 'next' : asEnum(to.action, at(tk, 'action'), ['accept', 'reject', 'next'] as const);
+    // A rejected route is gone: changes to it could never be seen, so a `set` there is a mistake, not a no-op.
+    if (action === 'reject' && set !== null) fail(at(tk, 'set'), 'has no effect: the term rejects the route');
     return {
       name: tname,
       attrMatchers: matchers.filter((m) => !m.usesPrefix),

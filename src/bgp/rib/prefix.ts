@@ -9,6 +9,12 @@
 // The AFI can therefore be told from the key's type, bits are read without parsing, and keys cost no allocation
 // beyond the Map slot (IPv4) or a tiny string (IPv6). formatPrefix() renders the usual text.
 
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../util/ip.js';
+
+// Address text is parsed and written by the project's one implementation (src/util/ip.ts); re-exported here for
+// the RIB's users.
+export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 };
+
 export type Afi = 'ipv4' | 'ipv6';
 export type PrefixKey = number | string;
 
@@ -35,82 +41,8 @@ export function v4KeyAddr(key: number): number {
   return len === 0 ? 0 : ((key - 2 ** len) * 2 ** (32 - len)) >>> 0;
 }
 
-export function parseIPv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let v = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = v * 256 + n;
-  }
-  return v;
-}
-
-export function formatIPv4(v: number): string {
-  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// IPv6: addresses as 8 groups of 16 bits
-
-export function parseIPv6(text: string): number[] | null {
-  if (text.length < 2 || text.length > 45) return null;
-  let head = text;
-  let v4tail: number | null = null;
-  const lastColon = text.lastIndexOf(':');
-  if (text.indexOf('.', lastColon) >= 0) {
-    v4tail = parseIPv4(text.slice(lastColon + 1));
-    if (v4tail === null) return null;
-    head = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const dbl = head.indexOf('::');
-  if (dbl >= 0 && head.indexOf('::', dbl + 1) >= 0) return null;
-  const parseGroups = (s: string): number[] | null => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  let groups: number[];
-  if (dbl >= 0) {
-    const a = parseGroups(head.slice(0, dbl));
-    const b = parseGroups(head.slice(dbl + 2));
-    if (a === null || b === null || a.length + b.length > 7) return null;
-    groups = [...a, ...new Array<number>(8 - a.length - b.length).fill(0), ...b];
-  } else {
-    const a = parseGroups(head);
-    if (a === null || a.length !== 8) return null;
-    groups = a;
-  }
-  if (v4tail !== null) {
-    groups[6] = v4tail >>> 16;
-    groups[7] = v4tail & 0xffff;
-  }
-  return groups;
-}
-
-/** RFC 5952 text: lower case, leading zeros dropped, the longest run (>= 2) of zero groups as "::". */
-export function formatIPv6(groups: ArrayLike<number>): string {
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] === 0) {
-      let j = i;
-      while (j < 8 && groups[j] === 0) j++;
-      if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-      i = j;
-    } else i++;
-  }
-  const hex = (i: number) => (groups[i] ?? 0).toString(16);
-  if (bestStart < 0) return Array.from({ length: 8 }, (_, i) => hex(i)).join(':');
-  const left = Array.from({ length: bestStart }, (_, i) => hex(i)).join(':');
-  const right = Array.from({ length: 8 - bestStart - bestLen }, (_, i) => hex(bestStart + bestLen + i)).join(':');
-  return `${left}::${right}`;
-}
+// IPv6
 
 /** The key of an IPv6 prefix given as 8 groups (or fewer: missing groups are zero). */
 export function v6Key(groups: ArrayLike<number>, len: number): string {

@@ -5,7 +5,7 @@
 // binds use IP_PKTINFO / IPV6_PKTINFO). The loop allocates nothing per datagram: the responder reads the query
 // in place and writes a cached reply in place; the client address text is built only if something asks for it
 // (the rate limiter).
-import { formatIPv6 } from '../wire/ip.js';
+import { formatIPv6Octets } from '../../util/ip.js';
 import { type RespondInto, type UdpListener } from './listener.js';
 import { META_TRUNCATED, META_WORDS, type UdpBatchAddon } from './native.js';
 
@@ -43,7 +43,7 @@ export function openNativeUdp(addon: UdpBatchAddon, address: string, port: numbe
         const m = cur * META_WORDS;
         const o = (m + 4) * 4;
         const b = rxMetaBytes;
-        return rxMeta[m + 3] === 6 ? formatIPv6(b, o) : `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+        return rxMeta[m + 3] === 6 ? formatIPv6Octets(b, o) : `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
       },
     };
     const onBatch = (n: number): number => {

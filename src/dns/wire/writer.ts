@@ -98,8 +98,11 @@ export function encodeResponse(spec: ResponseSpec, maxSize: number): Encoded {
     b[o++] = 0;
   };
 
-  const writeSet = (s: OutRRset): void => {
+  // Stops after the record that crosses the limit: the caller rolls the whole RRset back, and the scratch buffer
+  // never holds more than one record past the limit, however large the RRset.
+  const writeSet = (s: OutRRset, limit: number): void => {
     for (const rd of s.rdatas) {
+      if (o > limit) return;
       writeName(s.owner, true);
       b.writeUInt16BE(s.type, o);
       b.writeUInt16BE(s.class, o + 2);
@@ -122,7 +125,7 @@ export function encodeResponse(spec: ResponseSpec, maxSize: number): Encoded {
     let n = 0;
     for (const s of sets) {
       const mark = o;
-      writeSet(s);
+      writeSet(s, limit);
       if (o > limit) {
         o = mark;
         for (const [k, v] of comp) if (v >= mark) comp.delete(k);

@@ -6,9 +6,7 @@
 import { TYPE } from '../wire/constants.js';
 import { type Name, nameKey, nameToWire, parseName } from '../wire/name.js';
 import { type Token, unescapeText } from './tokenizer.js';
-import { parseIPv4, parseIPv6 } from '../wire/ip.js';
-
-export { parseIPv4, parseIPv6 };
+import { parseIp } from '../../util/ip.js';
 
 export type RdataPart = { readonly bytes: Buffer } | { readonly name: Name; readonly compress: boolean };
 
@@ -122,16 +120,16 @@ export function parseRdata(type: number, tokens: Token[], origin: Name | undefin
   switch (type) {
     case TYPE.A: {
       if ((err = count(tokens, 1, 'an IPv4 address'))) return fail(err);
-      const b = parseIPv4(tokens[0]!.text);
-      if (!b) return fail(`'${tokens[0]!.text}' is not an IPv4 address`);
-      push(b);
+      const ip = parseIp(tokens[0]!.text);
+      if (ip?.family !== 4) return fail(`'${tokens[0]!.text}' is not an IPv4 address`);
+      push(Buffer.from(ip.bytes));
       break;
     }
     case TYPE.AAAA: {
       if ((err = count(tokens, 1, 'an IPv6 address'))) return fail(err);
-      const b = parseIPv6(tokens[0]!.text);
-      if (!b) return fail(`'${tokens[0]!.text}' is not an IPv6 address`);
-      push(b);
+      const ip = parseIp(tokens[0]!.text);
+      if (ip?.family !== 6) return fail(`'${tokens[0]!.text}' is not an IPv6 address`);
+      push(Buffer.from(ip.bytes));
       break;
     }
     case TYPE.NS: case TYPE.CNAME: case TYPE.PTR: {

@@ -55,6 +55,27 @@ export function tieMode(v: Values): TieMode {
   throw new UsageError(`--mode must be lowest-asn or all, got '${String(m)}'`);
 }
 
+/**
+ * Refuses common options that `sub` has no use for, rather than ignoring them silently (a user who passes
+ * --weights to converge would otherwise believe the weights were applied).
+ */
+export function rejectUnused(v: Values, sub: string, options: Array<keyof typeof commonOptions>): void {
+  for (const o of options) {
+    const given = o === 'mode' ? v.mode !== commonOptions.mode.default : v[o] !== undefined && v[o] !== false;
+    if (given) throw new UsageError(`--${o} has no effect on 'anycast sim ${sub}'`);
+  }
+}
+
+/** A JSON input file, its syntax errors reported with the file name. */
+export function readJson(path: string): unknown {
+  const text = readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
+  }
+}
+
 export function outputKind(v: Values): 'table' | 'json' | 'csv' {
   if (v.json && v.csv) throw new UsageError('choose one of --json and --csv');
   return v.json ? 'json' : v.csv ? 'csv' : 'table';
@@ -100,7 +121,7 @@ export function loadDeployment(v: Values, w: World): Deployment {
   if (v.root !== undefined && v.deployment !== undefined) throw new UsageError('give --deployment or --root, not both');
   if (v.root !== undefined) {
     const f = rootFile(v.root as string);
-    return rootDeployment(JSON.parse(readText(f)), v.root as string, f, w.graph, w.info, w.centroids);
+    return rootDeployment(readJson(f), v.root as string, f, w.graph, w.info, w.centroids);
   }
   const f = (v.deployment as string | undefined) ?? DEFAULT_DEPLOYMENT;
   return parseDeployment(readText(f), f);

@@ -3,7 +3,7 @@ import { UsageError } from '../../util/errors.js';
 import { compare, parseMeasured } from '../compare.js';
 import { csv, json, pct, table } from '../format.js';
 import { propagate } from '../propagate.js';
-import { commonHelp, compile, outputKind, parse, readText, tieMode, world, write } from './common.js';
+import { commonHelp, compile, outputKind, parse, readText, rejectUnused, tieMode, world, write } from './common.js';
 
 const HELP = `usage: anycast sim compare --measured FILE [options]
   FILE is JSON {"ASN": ["site", …]} (the site(s) where each AS was measured to land, by the deployment's ids).
@@ -14,6 +14,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, { measured: { type: 'string' } });
   if (v.help) { write(HELP); return 0; }
   if (v.measured === undefined) throw new UsageError('give --measured FILE');
+  rejectUnused(v, 'compare', ['weights']);
   const out = outputKind(v);
   const mode = tieMode(v);
   const w = await world(v);

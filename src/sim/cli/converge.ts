@@ -5,7 +5,7 @@ import { DEFAULT_TIMING, type TimingModel } from '../converge/bgp.js';
 import { geoLinkDelay, runScenario } from '../converge/scenario.js';
 import { csv, json, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
-import { commonHelp, compile, outputKind, parse, progressEnabled, siteByName, world, write } from './common.js';
+import { commonHelp, compile, outputKind, parse, progressEnabled, rejectUnused, siteByName, world, write } from './common.js';
 
 const HELP = `usage: anycast sim converge [options]
   From the stable state of every other site: SITE announces, the network settles, SITE withdraws, it settles.
@@ -29,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (v.help) { write(HELP); return 0; }
   if (v.mode !== 'lowest-asn') throw new UsageError('converge simulates BGP, which picks one route: --mode lowest-asn only');
+  rejectUnused(v, 'converge', ['weights']);
   const out = outputKind(v);
   const mrai = Number(v.mrai);
   if (!(mrai >= 0)) throw new UsageError('--mrai must be a number of seconds >= 0');

@@ -17,14 +17,20 @@ function help(): string {
     'subcommands:', ...Object.entries(subcommands).map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`)].join('\n');
 }
 
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+}
+
 export async function simMain(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
     return name === undefined ? 2 : 0;
   }
-  // `anycast sim … | head` closes our stdout early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+  // `anycast sim … | head` closes our stdout early: that is not an error. Installed once per process, however
+  // many subcommands run in it.
+  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const sub = subcommands[name];
   if (sub === undefined) throw new UsageError(`unknown sim subcommand '${name}' (anycast sim --help lists them)`);
   return (await sub.load()).run(rest);

@@ -6,7 +6,7 @@ import { UsageError } from '../../util/errors.js';
 import { deploymentToData } from '../deployment.js';
 import { json } from '../format.js';
 import { rootDeployment } from '../root.js';
-import { commonHelp, parse, readText, rootFile, world, write } from './common.js';
+import { commonHelp, parse, readJson, rejectUnused, rootFile, world, write } from './common.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(argv, { file: { type: 'string' } }, true);
@@ -17,10 +17,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('give one root letter (a..m)');
+  rejectUnused(v, 'root', ['deployment', 'root', 'mode', 'weights', 'csv']);
   const letter = positionals[0]!;
   const file = (v.file as string | undefined) ?? rootFile(letter);
   const w = await world(v);
-  const d = rootDeployment(JSON.parse(readText(file)), letter, file, w.graph, w.info, w.centroids);
+  const d = rootDeployment(readJson(file), letter, file, w.graph, w.info, w.centroids);
   const data = deploymentToData(d);
   if (v.json) write(json(data));
   else {

@@ -149,6 +149,8 @@ test('compile errors name the key and the reason', () => {
     [{ policies: { p: { terms: [{ set: { community: { set: ['1:1'], clear: true } } }] } } }, 'policies.p.terms[0].set.community', /do not combine/],
     [{ policies: { p: { terms: [{ name: 'a', action: 'accept' }, { name: 'a', action: 'accept' }] } } }, 'policies.p.terms[1].name', /duplicate/],
     [{ policies: { p: { default: 'maybe' } } }, 'policies.p.default', /one of accept, reject/],
+    [{ policies: { p: { terms: [{ set: { 'local-pref': 50 }, action: 'reject' }] } } }, 'policies.p.terms[0].set',
+      /has no effect: the term rejects the route/],
     [{ policies: { 'bad name': 'accept' } }, 'policies.bad name', /names may use/],
     [{ 'prefix-lists': { l: '10.0.0.0/8' } }, 'prefix-lists.l', /list of prefix entries/],
     [{ polices: {} }, 'polices', /unknown key/],

@@ -1,0 +1,185 @@
+// `anycast speaker --config FILE`: the process around the Speaker — configuration file, structured JSON logs
+// (level changeable by reload), real TCP, the kernel FIB with its next-hop resolver over the kernel's own
+// routes, the control API and the Prometheus endpoint, and the signals: SIGHUP reloads (validate first; the
+// running configuration stays when the new one is bad, and the log says why), SIGTERM/SIGINT stop cleanly
+// (Cease to every neighbor, our kernel routes removed). `anycast speaker stop --graceful-restart` stops for a
+// graceful restart instead (sessions dropped without NOTIFICATION, kernel routes kept: RFC 4724 §4.1).
+import { createServer } from 'node:http';
+import { createFib, KernelRouteWatcher, NextHopResolver as KernelResolver, ANYCAST_RTPROT } from '../../fib/index.js';
+import { SystemClock } from '../../util/clock.js';
+import { AnycastError, ConfigError, errorMessage } from '../../util/errors.js';
+import type { Logger, LogLevel } from '../../util/log.js';
+import { loadSpeakerConfig } from '../config/load.js';
+import type { SpeakerConfig } from '../config/types.js';
+import { startControl, type ControlHost, type ControlServers } from '../api/server.js';
+import type { NextHopResolver } from '../rib/nexthop.js';
+import { TcpTransport } from '../transport/tcp.js';
+import type { GatewayLookup } from './fib-sync.js';
+import { renderMetrics } from './metrics.js';
+import { mrtDump, openBgp4mpLog, type MrtLog } from './mrt.js';
+import { applyReload, type ReloadReport } from './reload.js';
+import { Speaker } from './speaker.js';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** A JSON-lines (or text) logger whose level can change at run time, for every child made before or after. */
+export function switchableLogger(state: { level: LogLevel; format: 'json' | 'text' },
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+  const make = (base: Record<string, unknown>): Logger => {
+    const emit = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+      if (RANK[level] < RANK[state.level]) return;
+      const ts = new Date().toISOString();
+      if (state.format === 'text') {
+        const extra = Object.entries({ ...base, ...fields }).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+        write(`${ts} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? ' ' + extra : ''}`);
+      } else write(JSON.stringify({ ts, level, msg, ...base, ...fields }));
+    };
+    return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), child: (f) => make({ ...base, ...f }) };
+  };
+  return make({});
+}
+
+/** The kernel's routes as the RIB's next-hop resolver (reachability, IGP cost) and the FIB's gateway lookup. */
+function kernelResolution(r: KernelResolver): { resolver: NextHopResolver; gateways: GatewayLookup } {
+  const tracked = new Set<string>();
+  return {
+    resolver: {
+      resolve: (nh) => {
+        if (!tracked.has(nh.address)) { tracked.add(nh.address); r.track(nh.address); }
+        const x = r.resolve(nh.address);
+        return { reachable: x.reachable, igpCost: Number.isFinite(x.metric) ? x.metric : 0 };
+      },
+    },
+    gateways: (address) => {
+      const x = r.resolve(address);
+      if (!x.reachable || x.via.length === 0) return null;
+      // On a connected network the next hop is the gateway itself.
+      if (x.via.length === 1 && x.via[0]!.gateway === address) return null;
+      return x.via;
+    },
+  };
+}
+
+export interface DaemonHandle {
+  readonly speaker: Speaker;
+  /** Resolves with the exit code once the speaker has stopped. */
+  readonly done: Promise<number>;
+  reload(): Promise<ReloadReport>;
+  stop(opts?: { graceful?: boolean; message?: string }): Promise<void>;
+}
+
+/** Start the speaker for a configuration file; returns once it runs (sessions start in the background). */
+export async function startDaemon(file: string, opts: { write?: (line: string) => void; signals?: boolean } = {}): Promise<DaemonHandle> {
+  let config: SpeakerConfig = loadSpeakerConfig(file);
+  const logState = { level: config.log.level, format: config.log.format };
+  const log = switchableLogger(logState, opts.write);
+  const fib = createFib(config.fib.kind, { logger: log, ...(config.fib.metric !== undefined ? { metric: config.fib.metric } : {}),
+    ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
+  let watcher: KernelRouteWatcher | null = null;
+  let resolution: { resolver: NextHopResolver; gateways: GatewayLookup } | null = null;
+  let kernelResolver: KernelResolver | null = null;
+  if (fib.kind === 'kernel') {
+    kernelResolver = new KernelResolver({ excludeProtocols: [ANYCAST_RTPROT] });
+    watcher = new KernelRouteWatcher(kernelResolver, { logger: log, ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
+    await watcher.start();
+    resolution = kernelResolution(kernelResolver);
+  }
+  let mrtLog: MrtLog | null = null;
+  if (config.mrt.bgp4mp !== null) mrtLog = await openBgp4mpLog(config.mrt.bgp4mp, log);
+  const speaker = new Speaker(config, {
+    transport: new TcpTransport(), clock: new SystemClock(), logger: log, fib,
+    ...(resolution !== null ? { resolver: resolution.resolver, gateways: resolution.gateways } : {}),
+    ...(mrtLog !== null ? { tap: mrtLog.tap } : {}),
+  });
+  kernelResolver?.onChange((changes) => {
+    log.info('next hops changed: re-running the decision', { changed: changes.length });
+    speaker.rib.nextHopsChanged();
+    speaker.input(0);
+  });
+  try {
+    await speaker.start();
+  } catch (e) {
+    await speaker.stop().catch(() => {});
+    watcher?.stop();
+    throw e;
+  }
+
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((r) => { finish = r; });
+  let stopping: Promise<void> | null = null;
+  let control: ControlServers | null = null;
+  let metricsServer: ReturnType<typeof createServer> | null = null;
+  const onSignal: [NodeJS.Signals, () => void][] = [];
+
+  const reload = async (): Promise<ReloadReport> => {
+    let next: SpeakerConfig;
+    try {
+      next = loadSpeakerConfig(file);
+    } catch (e) {
+      const why = e instanceof ConfigError ? e.message : errorMessage(e);
+      log.error('reload refused: the new configuration is invalid; keeping the running one', { file, error: why });
+      return { ok: false, changes: [], error: why };
+    }
+    const r = applyReload(speaker, next);
+    if (!r.ok) {
+      log.error('reload refused; keeping the running configuration', { file, error: r.error });
+      return r;
+    }
+    config = next;
+    logState.level = next.log.level;
+    logState.format = next.log.format;
+    if (JSON.stringify(speaker.listener.endpoints.map((e) => [e.address, e.port])) !== JSON.stringify(next.listen.map((l) => [l.host, l.port]))) {
+      await speaker.listener.close();
+      for (const l of next.listen) {
+        try { await speaker.listener.listen({ address: l.host, port: l.port }); } catch (e) { log.error('cannot listen', { address: l.host, port: l.port, error: errorMessage(e) }); }
+      }
+    }
+    log.info('configuration reloaded', { file, changes: r.changes.length });
+    return r;
+  };
+
+  const stop = (o: { graceful?: boolean; message?: string } = {}): Promise<void> => {
+    if (stopping !== null) return stopping;
+    stopping = (async () => {
+      log.info('stopping', { graceful: o.graceful === true });
+      for (const [sig, fn] of onSignal) process.off(sig, fn);
+      await speaker.stop(o);
+      watcher?.stop();
+      await mrtLog?.close();
+      await control?.close();
+      await new Promise<void>((r) => (metricsServer === null ? r() : metricsServer.close(() => r())));
+      finish(0);
+    })();
+    return stopping;
+  };
+
+  const host: ControlHost = {
+    speaker, reload,
+    mrtDump: async (f) => mrtDump(speaker, f ?? config.mrt.dumpDir, log),
+    shutdown: (o) => { void stop(o); },
+  };
+  try {
+    control = await startControl(host, config.control, log);
+    if (config.metrics.listen !== null) {
+      const m = config.metrics.listen;
+      metricsServer = createServer((req, res) => {
+        if (req.url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); res.end(renderMetrics(speaker)); }
+        else { res.writeHead(404); res.end('not found: try /metrics\n'); }
+      });
+      await new Promise<void>((resolve, reject) => { metricsServer!.once('error', reject); metricsServer!.listen(m.port, m.host, () => resolve()); });
+      log.info('metrics', { url: `http://${m.host.includes(':') ? `[${m.host}]` : m.host}:${(metricsServer.address() as { port: number }).port}/metrics` });
+    }
+  } catch (e) {
+    await stop();
+    throw e instanceof AnycastError ? e : new AnycastError('ERR_CONTROL', errorMessage(e));
+  }
+  if (control.socket !== null) log.info('control API', { socket: control.socket, tcpPort: control.tcpPort });
+
+  if (opts.signals !== false) {
+    const hup = () => { void reload(); };
+    const term = () => { void stop(); };
+    onSignal.push(['SIGHUP', hup], ['SIGTERM', term], ['SIGINT', term]);
+    for (const [sig, fn] of onSignal) process.on(sig, fn);
+  }
+  return { speaker, done, reload, stop };
+}

@@ -1,0 +1,100 @@
+// From a received UPDATE's attribute set (the wire codec's AttrSet, already interned by bytes per session) to
+// the RIB's interned Attrs, once per distinct set and family: the IPv4 routes of a set take NEXT_HOP, the IPv6
+// routes the MP_REACH_NLRI next hop (RFC 4760 §3, global + link-local per RFC 2545 §3), so one AttrSet may
+// give two Attrs. AS_PATH and AGGREGATOR are read through the RFC 6793 §4.2.3 merge with AS4_PATH /
+// AS4_AGGREGATOR (a 2-octet session). Unrecognized attributes are kept opaque (RFC 4271 §5: optional transitive
+// ones are passed on; the RIB drops the non-transitive ones on export).
+//
+// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before. The map is
+// bounded (cleared when full, as the codec's own cache is), and an entry may hold an Attrs the RIB has since
+// freed (the RIB revives an equal live set when it is passed in again).
+import type { AttrStore, Attrs, AttrsInput, OpaqueAttr } from '../rib/attrs.js';
+import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
+import type { CodecContext } from '../wire/context.js';
+import type { AttrSet } from '../wire/messages.js';
+import type { PathAttribute } from '../wire/attributes.js';
+
+export type RibAfi = 'ipv4' | 'ipv6';
+
+/** Why a set cannot give routes (the routes are then treated as withdrawn, RFC 7606 §2 spirit). */
+export type ConvertProblem = 'no-next-hop' | 'bad-value';
+
+/** Sets remembered per family: about twice the session's own cache (speaker.ts ATTR_CACHE_ENTRIES), whose sets
+ * are the keys — a larger map would keep alive sets the codec's cache has let go. */
+const CACHE_LIMIT = 8192;
+
+export class AttrConverter {
+  private readonly v4 = new Map<AttrSet, Attrs | ConvertProblem>();
+  private readonly v6 = new Map<AttrSet, Attrs | ConvertProblem>();
+  /** Sets converted (cache misses), for tests and metrics. */
+  conversions = 0;
+
+  constructor(private readonly store: AttrStore, private readonly ctx: CodecContext,
+    private readonly onProblem: (p: ConvertProblem, afi: RibAfi, detail: string) => void = () => {}) {}
+
+  /** The RIB attributes of the routes `set` announces in `afi`, or null when the set is unusable. */
+  convert(set: AttrSet, afi: RibAfi): Attrs | null {
+    const m = afi === 'ipv4' ? this.v4 : this.v6;
+    let a = m.get(set);
+    if (a === undefined) {
+      if (m.size >= CACHE_LIMIT) m.clear();
+      a = this.build(set.list, afi);
+      m.set(set, a);
+      this.conversions++;
+    }
+    return typeof a === 'string' ? null : a;
+  }
+
+  clear(): void {
+    this.v4.clear();
+    this.v6.clear();
+  }
+
+  private build(list: readonly PathAttribute[], afi: RibAfi): Attrs | ConvertProblem {
+    const input: AttrsInput = {};
+    const opaque: OpaqueAttr[] = [];
+    let nextHop: string | null = null;
+    let linkLocal: string | null = null;
+    for (const a of list) {
+      switch (a.name) {
+        case 'ORIGIN': input.origin = a.origin; break;
+        case 'NEXT_HOP': if (afi === 'ipv4') nextHop = a.nextHop; break;
+        case 'MULTI_EXIT_DISC': input.med = a.med; break;
+        case 'LOCAL_PREF': input.localPref = a.localPref; break;
+        case 'ATOMIC_AGGREGATE': input.atomicAggregate = true; break;
+        case 'COMMUNITIES': input.communities = a.communities; break;
+        case 'ORIGINATOR_ID': input.originatorId = a.originatorId; break;
+        case 'CLUSTER_LIST': input.clusterList = a.clusterList; break;
+        case 'EXTENDED_COMMUNITIES': input.extCommunities = a.communities; break;
+        case 'LARGE_COMMUNITY': input.largeCommunities = a.communities; break;
+        case 'ONLY_TO_CUSTOMER': input.otc = a.asn; break;
+        case 'MP_REACH_NLRI':
+          if (afi === 'ipv6' && a.afi === 2) {
+            // RFC 2545 §3: global, or global + link-local; a link-local alone (some unnumbered setups) is used as is.
+            nextHop = a.nextHop[0] ?? null;
+            linkLocal = a.nextHop[1] ?? null;
+          }
+          break;
+        case 'UNKNOWN': opaque.push({ code: a.typeCode, flags: a.flags, data: a.value }); break;
+        // AS_PATH/AGGREGATOR below (merged with their AS4_ forms); MP_UNREACH, INVALID and UNPARSED carry no route data.
+        default: break;
+      }
+    }
+    if (nextHop === null) {
+      this.onProblem('no-next-hop', afi, afi === 'ipv4' ? 'NEXT_HOP missing' : 'MP_REACH_NLRI next hop missing');
+      return 'no-next-hop';
+    }
+    input.asPath = effectiveAsPath(list, this.ctx);
+    const agg = effectiveAggregator(list, this.ctx);
+    if (agg !== undefined) input.aggregator = agg;
+    input.nextHop = nextHop;
+    if (linkLocal !== null) input.nextHopLinkLocal = linkLocal;
+    if (opaque.length > 0) input.opaque = opaque;
+    try {
+      return this.store.intern(input);
+    } catch (e) {
+      this.onProblem('bad-value', afi, (e as Error).message);
+      return 'bad-value';
+    }
+  }
+}

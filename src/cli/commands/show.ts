@@ -1,0 +1,55 @@
+// `anycast show ...`: the running speaker's neighbors, tables and decisions (birdc/gobgp-style tables, --json).
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../util/errors.js';
+
+export const summary = 'show the speaker\'s neighbors, RIB and best-path decisions';
+
+const HELP = `usage:
+  anycast show neighbors                         one line per neighbor
+  anycast show neighbor NAME|ADDRESS             session, capabilities, counters
+  anycast show rib [PREFIX|ADDRESS] [--best] [--in NEIGHBOR [--pre-policy] | --out NEIGHBOR] [--limit N]
+  anycast show route PREFIX [--explain]          every candidate and the rule that decided; export per neighbor
+  anycast show routes                            routes we originate (network statements and route add)
+  anycast show status                            the speaker's summary
+common: --json, --socket PATH (or HOST:PORT)
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, socket: { type: 'string', short: 's' }, in: { type: 'string' }, out: { type: 'string' },
+      'pre-policy': { type: 'boolean' }, limit: { type: 'string' }, best: { type: 'boolean' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { process.stdout.write(HELP); return 0; }
+  const cli = await import('../../bgp/api/cli.js');
+  const { targetOf } = await import('../../bgp/api/client.js');
+  const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
+  const json = values.json ?? false;
+  const t = targetOf(values.socket);
+  const [what, arg, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'\n${HELP}`);
+  let limit: number | undefined;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit needs a non-negative integer, got '${values.limit}'`);
+  }
+  switch (what) {
+    case 'neighbors': return cli.showNeighbors(t, json, out);
+    case 'neighbor':
+      if (arg === undefined) throw new UsageError('anycast show neighbor needs a NAME or ADDRESS');
+      return cli.showNeighbor(t, arg, json, out);
+    case 'rib':
+      return cli.showRib(t, { ...(arg !== undefined ? { prefix: arg } : {}), ...(values.in !== undefined ? { in: values.in } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}), prePolicy: values['pre-policy'] ?? false, best: values.best ?? false,
+        ...(limit !== undefined ? { limit } : {}) }, json, out);
+    case 'route':
+      if (arg === undefined) throw new UsageError('anycast show route needs a PREFIX');
+      return cli.showRoute(t, arg, values.explain ?? false, json, out);
+    case 'routes': return cli.showRoutes(t, json, out);
+    case 'status': return cli.statusCommand(t, json, out);
+    case undefined: throw new UsageError(`anycast show needs what to show\n${HELP}`);
+    default: throw new UsageError(`unknown: anycast show ${what}\n${HELP}`);
+  }
+}
