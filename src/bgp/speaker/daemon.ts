@@ -13,6 +13,7 @@ import { loadSpeakerConfig } from '../config/load.js';
 import type { SpeakerConfig } from '../config/types.js';
 import { startControl, type ControlHost, type ControlServers } from '../api/server.js';
 import type { NextHopResolver } from '../rib/nexthop.js';
+import { NetnsTcpTransport } from '../transport/netns.js';
 import { TcpTransport } from '../transport/tcp.js';
 import type { GatewayLookup } from './fib-sync.js';
 import { renderMetrics } from './metrics.js';
@@ -68,26 +69,40 @@ export interface DaemonHandle {
   stop(opts?: { graceful?: boolean; message?: string }): Promise<void>;
 }
 
+export interface DaemonOptions {
+  write?: (line: string) => void;
+  signals?: boolean;
+  /**
+   * Run in this network namespace (its `ip netns` name) without entering it: BGP sockets are made inside it
+   * (transport/netns.ts), kernel routes go to its tables and the next-hop resolver reads its routes. This is how
+   * one process hosts many speakers (src/lab/host). The control API and metrics stay where the process is.
+   */
+  ns?: string;
+}
+
 /** Start the speaker for a configuration file; returns once it runs (sessions start in the background). */
-export async function startDaemon(file: string, opts: { write?: (line: string) => void; signals?: boolean } = {}): Promise<DaemonHandle> {
+export async function startDaemon(file: string, opts: DaemonOptions = {}): Promise<DaemonHandle> {
   let config: SpeakerConfig = loadSpeakerConfig(file);
   const logState = { level: config.log.level, format: config.log.format };
   const log = switchableLogger(logState, opts.write);
-  const fib = createFib(config.fib.kind, { logger: log, ...(config.fib.metric !== undefined ? { metric: config.fib.metric } : {}),
+  const ns = opts.ns !== undefined ? { ns: opts.ns } : {};
+  // Made first: a namespace the addon cannot reach fails here, before anything else is set up.
+  const transport = opts.ns !== undefined ? new NetnsTcpTransport(opts.ns) : new TcpTransport();
+  const fib = createFib(config.fib.kind, { logger: log, ...ns, ...(config.fib.metric !== undefined ? { metric: config.fib.metric } : {}),
     ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
   let watcher: KernelRouteWatcher | null = null;
   let resolution: { resolver: NextHopResolver; gateways: GatewayLookup } | null = null;
   let kernelResolver: KernelResolver | null = null;
   if (fib.kind === 'kernel') {
     kernelResolver = new KernelResolver({ excludeProtocols: [ANYCAST_RTPROT] });
-    watcher = new KernelRouteWatcher(kernelResolver, { logger: log, ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
+    watcher = new KernelRouteWatcher(kernelResolver, { logger: log, ...ns, ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
     await watcher.start();
     resolution = kernelResolution(kernelResolver);
   }
   let mrtLog: MrtLog | null = null;
   if (config.mrt.bgp4mp !== null) mrtLog = await openBgp4mpLog(config.mrt.bgp4mp, log);
   const speaker = new Speaker(config, {
-    transport: new TcpTransport(), clock: new SystemClock(), logger: log, fib,
+    transport, clock: new SystemClock(), logger: log, fib,
     ...(resolution !== null ? { resolver: resolution.resolver, gateways: resolution.gateways } : {}),
     ...(mrtLog !== null ? { tap: mrtLog.tap } : {}),
   });
