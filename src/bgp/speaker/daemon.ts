@@ -6,7 +6,7 @@
 // graceful restart instead (sessions dropped without NOTIFICATION, kernel routes kept: RFC 4724 §4.1).
 import { createServer } from 'node:http';
 import { createFib, KernelRouteWatcher, NextHopResolver as KernelResolver, ANYCAST_RTPROT } from '../../fib/index.js';
-import { SystemClock } from '../../util/clock.js';
+import { SystemClock, type Clock } from '../../util/clock.js';
 import { AnycastError, ConfigError, errorMessage } from '../../util/errors.js';
 import type { Logger, LogLevel } from '../../util/log.js';
 import { loadSpeakerConfig } from '../config/load.js';
@@ -15,6 +15,7 @@ import { startControl, type ControlHost, type ControlServers } from '../api/serv
 import type { NextHopResolver } from '../rib/nexthop.js';
 import { NetnsTcpTransport } from '../transport/netns.js';
 import { TcpTransport } from '../transport/tcp.js';
+import type { Transport } from '../transport/types.js';
 import type { GatewayLookup } from './fib-sync.js';
 import { renderMetrics } from './metrics.js';
 import { mrtDump, openBgp4mpLog, type MrtLog } from './mrt.js';
@@ -78,6 +79,9 @@ export interface DaemonOptions {
    * one process hosts many speakers (src/lab/host). The control API and metrics stay where the process is.
    */
   ns?: string;
+  /** The clock and a wrapper of the transport (the router host's per-speaker freeze, src/lab/host/freeze.ts). */
+  clock?: Clock;
+  wrapTransport?: (t: Transport) => Transport;
 }
 
 /** Start the speaker for a configuration file; returns once it runs (sessions start in the background). */
@@ -87,7 +91,8 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   const log = switchableLogger(logState, opts.write);
   const ns = opts.ns !== undefined ? { ns: opts.ns } : {};
   // Made first: a namespace the addon cannot reach fails here, before anything else is set up.
-  const transport = opts.ns !== undefined ? new NetnsTcpTransport(opts.ns) : new TcpTransport();
+  const base: Transport = opts.ns !== undefined ? new NetnsTcpTransport(opts.ns) : new TcpTransport();
+  const transport = opts.wrapTransport ? opts.wrapTransport(base) : base;
   const fib = createFib(config.fib.kind, { logger: log, ...ns, ...(config.fib.metric !== undefined ? { metric: config.fib.metric } : {}),
     ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
   let watcher: KernelRouteWatcher | null = null;
@@ -102,7 +107,7 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   let mrtLog: MrtLog | null = null;
   if (config.mrt.bgp4mp !== null) mrtLog = await openBgp4mpLog(config.mrt.bgp4mp, log);
   const speaker = new Speaker(config, {
-    transport, clock: new SystemClock(), logger: log, fib,
+    transport, clock: opts.clock ?? new SystemClock(), logger: log, fib,
     ...(resolution !== null ? { resolver: resolution.resolver, gateways: resolution.gateways } : {}),
     ...(mrtLog !== null ? { tap: mrtLog.tap } : {}),
   });
