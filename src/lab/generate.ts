@@ -4,7 +4,7 @@
 // from tier-2s — plus anycast sites under a few of the ASes and a client under every stub. For the bring-up
 // benchmark (20, 50, 100 routers) and for experiments at scale. The same seed gives the same topology.
 
-import type { RouterImpl } from './topology/types.js';
+import { DEFAULTS, type RouterImpl } from './topology/types.js';
 
 export interface GenerateOptions {
   routers: number;
@@ -32,7 +32,7 @@ export function generateTopology(o: GenerateOptions): Record<string, unknown> {
   const n = Math.max(4, o.routers);
   const rand = rng(o.seed ?? 1);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const impl = o.implementation ?? 'bird';
+  const impl = o.implementation ?? DEFAULTS.implementation;
   const tier1 = 3;
   const perTier1 = Math.max(1, Math.min(4, Math.floor(n / 12)));
   const restCount = n - tier1 * perTier1;

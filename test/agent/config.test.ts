@@ -112,13 +112,13 @@ test('check forms: list + require, nested groups, names made unique', () => {
     'services.dns.require', /integer 1\.\.1/);
 });
 
-test('the speaker backend section is validated, and selecting it says it is not in this build', async () => {
+test('the speaker backend section is validated, and this build has the embedded speaker', async () => {
   const speaker = base.replace('{ type: bird, bird: { local-as: 64512 } }',
     '{ type: speaker, speaker: { local-as: 64512, router-id: 192.0.2.1, peers: [{ address: 10.0.0.1, as: 64500, families: [ipv4-unicast, ipv6-unicast] }] } }');
   const { config } = parseConfigText(speaker, 'agent.yaml');
   assert.deepEqual(config.backend.speaker!.peers[0]!.families, ['ipv4-unicast', 'ipv6-unicast']);
-  await assert.rejects(assertAvailable(config), (e: Error & { code?: string }) =>
-    e.code === 'ERR_BACKEND_UNAVAILABLE' && /not available in this build/.test(e.message));
+  assert.equal(config.backend.speaker!.gracefulRestart, false, 'graceful restart is off unless asked for');
+  await assertAvailable(config);
   fails(speaker.replace('router-id: 192.0.2.1', 'router-id: 2001:db8::1'), 'backend.speaker.router-id', /IPv4 dotted/);
   fails(speaker.replace('families: [ipv4-unicast, ipv6-unicast]', 'families: [ipv4-flowspec]'),
     'backend.speaker.peers[0].families[0]', /unknown family/);

@@ -1,6 +1,5 @@
 // The `anycast lab` and `anycast demo` command lines without root: check, graph, generate; a bad topology is
-// refused with file, key and reason before anything is recorded or created; the in-process runtime says
-// clearly that it is not available yet instead of pretending.
+// refused with file, key and reason before anything is recorded or created.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +17,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 test('lab check: a summary, and --json with the counts', () => {
   const r = cli(['lab', 'check', WORLD]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /OK — 14 ASes, 24 routers \(24 bird\), 29 links, 25 relationships, 7 sites, 20 clients; 51 namespaces/);
+  assert.match(r.out, /OK — 14 ASes, 24 routers \(24 anycast\), 29 links, 25 relationships, 7 sites, 20 clients; 51 namespaces/);
   const j = JSON.parse(cli(['lab', 'check', WORLD, '--json']).out);
   assert.equal(j.routers, 24);
   assert.equal(j.sites.find((s: { name: string }) => s.name === 'chennai').announce, false);
@@ -51,20 +50,10 @@ test('lab graph and lab generate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acl-gen-'));
   try {
     writeFileSync(join(dir, 'g.yaml'), gen.out);
-    assert.match(cli(['lab', 'check', join(dir, 'g.yaml')]).out, /30 routers \(30 bird\)/);
+    assert.match(cli(['lab', 'check', join(dir, 'g.yaml')]).out, /30 routers \(30 anycast\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('the in-process runtime is refused with the reason, not faked', () => {
-  const r = cli(['demo', '--runtime', 'inproc', '--json']);
-  assert.equal(r.code, 1);
-  const e = JSON.parse(r.out).error;
-  assert.equal(e.code, 'ERR_MISSING_CAPABILITY');
-  assert.match(e.message, /speaker/);
-  const x = cli(['lab', 'run', 'catchment', '--runtime', 'inproc', '--topology', WORLD, '--json']);
-  assert.equal(JSON.parse(x.out).error.code, 'ERR_MISSING_CAPABILITY');
 });
 
 test('commands on a lab that is not there say so', () => {

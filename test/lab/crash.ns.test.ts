@@ -49,7 +49,7 @@ test('kill -9 of `lab up` while daemons start, then `lab down`: nothing left', {
   const prefix = `aclu${process.pid}`;
   const child = spawn(process.execPath, [CLI, 'lab', 'up', SMALL, '--name', name, '--prefix', prefix, '-q'], { stdio: 'ignore', env: process.env });
   // Mid-run: the namespaces exist and some daemons are recorded, the lab is not up yet.
-  await until('daemons to start', 60_000, () => recorded(name, (p) => p.startsWith('bird(')) >= 2);
+  await until('daemons to start', 60_000, () => recorded(name, (p) => p.startsWith('speaker(') || p.startsWith('bird(')) >= 2);
   const st = JSON.parse(readFileSync(join(labDir(name), 'lab.json'), 'utf8'));
   assert.equal(st.status, 'starting');
   child.kill('SIGKILL');

@@ -48,7 +48,7 @@ test('the base topology of these tests is valid', () => {
   assert.deepEqual(t.sites[0]!.prefixes, { ipv4: '192.0.2.0/24', ipv6: '2001:db8:53::/48' });
   assert.deepEqual(t.sites[0]!.service, { ipv4: '192.0.2.53', ipv6: '2001:db8:53::53' });
   assert.equal(t.links[1]!.delayMs, 5);
-  assert.equal(t.routers[0]!.implementation, 'bird');
+  assert.equal(t.routers[0]!.implementation, 'anycast', 'this project\'s speaker is the default');
 });
 
 test('every shipped topology parses', () => {

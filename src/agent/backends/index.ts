@@ -1,6 +1,6 @@
-// Builds the configured announcement backend. The embedded BGP speaker backend plugs in here: a module
-// ./speaker.js exporting `createSpeakerBackend(config: SpeakerBackendConfig, deps: BackendDeps):
-// AnnouncementBackend`. Until it exists, selecting it fails with a clear "not available in this build".
+// Builds the configured announcement backend: the embedded BGP speaker (./speaker.js, the recommended one), a
+// BIRD 2 driven through its control socket, or dry-run. The speaker module is loaded on demand (it pulls in the
+// whole BGP stack); a build without it says so clearly ("not available in this build").
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { BackendUnavailableError, type AnnouncementBackend } from '../backend.js';

@@ -56,7 +56,7 @@ export const DEFAULTS = {
     coalesceMs: 25,
     guard: false,
   },
-  speaker: { port: 179, holdTimeS: 90 },
+  speaker: { port: 179, holdTimeS: 90, gracefulRestart: false, restartTimeS: 120 },
   dnsPort: 53,
   httpStatus: [{ min: 200, max: 299 }],
 } as const;

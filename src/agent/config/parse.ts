@@ -369,8 +369,10 @@ function readSpeaker(o: Obj): SpeakerBackendConfig {
     });
     p.done();
   });
+  const gracefulRestart = o.bool('graceful-restart', DEFAULTS.speaker.gracefulRestart);
+  const restartTimeS = o.int('restart-time', 1, 4095, DEFAULTS.speaker.restartTimeS);
   o.done();
-  return { localAs: localAs!, routerId: routerId!, peers };
+  return { localAs: localAs!, routerId: routerId!, peers, gracefulRestart: gracefulRestart!, restartTimeS: restartTimeS! };
 }
 
 function crossChecks(src: Source, c: AgentConfig): void {

@@ -96,6 +96,13 @@ export interface SpeakerBackendConfig {
   localAs: number;
   routerId: string;
   peers: SpeakerPeerConfig[];
+  /**
+   * Advertise graceful restart (RFC 4724). Off by default: with it on, a peer keeps a killed agent's routes as
+   * stale for the restart time instead of dropping them with the session.
+   */
+  gracefulRestart: boolean;
+  /** Restart Time advertised when graceful restart is on (s). */
+  restartTimeS: number;
 }
 
 export type BackendType = 'bird' | 'speaker' | 'dry-run';

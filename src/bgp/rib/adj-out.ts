@@ -32,12 +32,12 @@ export function exportFor(env: ExportEnv, ps: PeerState, src: PeerInfo, attrs: A
   const slot = attrs.hash & (EXPORT_CACHE_SLOTS - 1);
   if (cacheable) {
     const e = ps.exportCache[slot];
-    if (e !== undefined && e.attrs === attrs && e.src === src.index && (typeof e.result === 'string' || e.result.live)) {
+    if (e !== undefined && e.attrs === attrs && e.src === src.index && e.afi === afi && (typeof e.result === 'string' || e.result.live)) {
       return e.result;
     }
   }
   const r = exportAttrs(env.local, env.store, ps, src, attrs, afi, prefix, env.defaultLocalPref);
-  if (cacheable) ps.exportCache[slot] = { attrs, src: src.index, result: r };
+  if (cacheable) ps.exportCache[slot] = { attrs, src: src.index, afi, result: r };
   return r;
 }
 

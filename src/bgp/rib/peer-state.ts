@@ -20,6 +20,8 @@ export class OutPaths {
 export interface ExportCacheEntry {
   readonly attrs: Attrs;
   readonly src: number;
+  /** The export result depends on the family (our next hop for IPv4 vs IPv6 routes of one attribute set). */
+  readonly afi: Afi;
   readonly result: Attrs | ExportBlock;
 }
 

@@ -117,7 +117,7 @@ export interface Topology {
 }
 
 export const DEFAULTS = {
-  implementation: 'bird' as RouterImpl,
+  implementation: 'anycast' as RouterImpl,
   coreDelayMs: 2,
   accessDelayMs: 1,
   anycast4: '192.0.2.0/24',

@@ -1,8 +1,7 @@
 // The in-process control plane: one of this project's BGP speakers per router and site, all in this process,
 // their sessions over the session layer's MemoryNetwork (each speaker listening on its own interface and loopback
 // addresses), each installing its best routes into its node's FIB in the data plane, resolving next hops (iBGP
-// over loopbacks) and their IGP cost through that data plane. The speaker is loaded at run time: in a build
-// without it, opening an in-process lab says so instead of pretending (MissingCapabilityError).
+// over loopbacks) and their IGP cost through that data plane.
 //
 // A link taken down blackholes the sessions that cross it (their messages are lost, as on a dead fibre): the
 // hold timer ends them; new connections across it are refused.
@@ -13,16 +12,15 @@ import type { NeighborStatus, RouteEntry, RouterSpec } from '../../../daemons/ty
 import { resolveRouter } from '../../../daemons/spec.js';
 import type { ApplyResult, Fib, FibChange, FibRoute, SyncResult } from '../../../fib/types.js';
 import { SystemClock } from '../../../util/clock.js';
-import { MissingCapabilityError } from '../../../util/errors.js';
+import { Speaker as SpeakerCore } from '../../../bgp/speaker/index.js';
+import { parseNetwork, parseSpeakerConfig } from '../../../bgp/config/load.js';
+import { locRibView, neighborSummary } from '../../../bgp/speaker/views.js';
 import { silentLogger } from '../../../util/log.js';
 import { canonical, hostOf } from '../../ip.js';
 import type { LabModel } from '../../model.js';
 import { speakerConfig } from '../../speaker/config.js';
 import { neighborsFromApi, routesFromApi, type NeighborsJson, type RibJson } from '../../speaker/runner.js';
 import type { DataPlane } from './dataplane.js';
-
-export const INPROC_UNAVAILABLE = 'the in-process runtime runs this project\'s BGP speaker over in-memory transports, and the speaker ' +
-  'is not in this build yet; run the lab in network namespaces instead (as root: anycast lab up FILE, or anycast demo)';
 
 interface SpeakerLike {
   start(): Promise<void>;
@@ -39,21 +37,9 @@ interface SpeakerModules {
   locRibView(s: SpeakerLike, filter: string | undefined, limit: number): unknown;
 }
 
-/** The speaker's modules, or a MissingCapabilityError in a build without them. */
+/** The speaker's modules, behind the narrow interface this control plane uses. */
 export async function loadSpeakerModules(): Promise<SpeakerModules> {
-  // Not literal imports: these modules are part of the speaker, which a build may not include yet.
-  const paths = ['../../../bgp/speaker/index.js', '../../../bgp/config/load.js', '../../../bgp/speaker/views.js'];
-  try {
-    const [core, config, views] = await Promise.all(paths.map((p) => import(p))) as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
-    return {
-      Speaker: core.Speaker as SpeakerModules['Speaker'], parseSpeakerConfig: config.parseSpeakerConfig as SpeakerModules['parseSpeakerConfig'],
-      parseNetwork: config.parseNetwork as SpeakerModules['parseNetwork'], neighborSummary: views.neighborSummary as SpeakerModules['neighborSummary'],
-      locRibView: views.locRibView as SpeakerModules['locRibView'],
-    };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') throw new MissingCapabilityError('the in-process runtime', INPROC_UNAVAILABLE);
-    throw e;
-  }
+  return { Speaker: SpeakerCore, parseSpeakerConfig, parseNetwork, neighborSummary, locRibView } as unknown as SpeakerModules;
 }
 
 /** A node's FIB as the speaker's Fib interface, writing into the data plane. */

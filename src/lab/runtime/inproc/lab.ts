@@ -189,7 +189,7 @@ export class InprocLab implements LabRuntime {
   }
 }
 
-/** Opens an in-process lab on a topology (throws MissingCapabilityError in a build without the speaker). */
+/** Opens an in-process lab on a topology. */
 export async function openInprocLab(t: Topology, progress?: (m: string) => void): Promise<InprocLab> {
   return (await InprocLab.up(t, { ...(progress ? { progress } : {}) })).lab;
 }
