@@ -2,7 +2,8 @@
 // each brought up (namespaces and links in batches, every speaker started, site services, convergence to the
 // predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router is
 // the anchor; our speaker runs side by side once its daemon exists (reported as unavailable until then).
-//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast] [--json]
+//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast,anycast-process] [--json]
+// `anycast` runs our speakers in the lab's router host process (src/lab/host); `anycast-process` one process each.
 // Needs root. Target: 100 routers up and converged in <= 10 s.
 
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,10 @@ import type { RouterImpl } from '../../src/lab/topology/types.js';
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' } } });
 const sizes = values.sizes!.split(',').map(Number);
 const rounds = Number(values.rounds);
-const impls = values.impl!.split(',') as RouterImpl[];
+const impls = values.impl!.split(',');
+/** The implementation and router runner a bench label names. */
+const implOf = (label: string): { impl: RouterImpl; routers: 'host' | 'process' } =>
+  label === 'anycast-process' ? { impl: 'anycast', routers: 'process' } : { impl: label as RouterImpl, routers: 'host' };
 process.env.ANYCAST_STATE_DIR ??= '/tmp/anycast-bench-state';
 
 interface Round { namespacesMs: number; speakersMs: number; servicesMs: number; convergeMs: number; upMs: number; downMs: number; sessions: number; namespaces: number; cpuMs: number }
@@ -36,23 +40,24 @@ function cpuOf(pid: number | 'self', children: boolean): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const results: Array<{ impl: RouterImpl; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
+const results: Array<{ impl: string; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
 for (const impl of impls) {
+  const { impl: kind, routers } = implOf(impl);
   try {
-    requireSpeaker(impl);
+    requireSpeaker(kind);
   } catch (e) {
     for (const n of sizes) results.push({ impl, routers: n, available: false, reason: (e as Error).message, rounds: [] });
     continue;
   }
   for (const n of sizes) {
-    const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: impl }), `gen${n}`);
+    const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: kind }), `gen${n}`);
     const rs: Round[] = [];
     for (let r = 0; r < rounds; r++) {
       const name = `bench-${impl}-${n}-${process.pid}`;
       // Let the previous round's processes be reaped first: their CPU would land in this round's children total.
       await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = cpuOf('self', true);
-      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}` });
+      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}`, routers });
       // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
       // agent and service still running. On an idle machine with C cores the wall time is at least cpu / C.
       const selfMs = cpuOf('self', true) - cpu0;

@@ -46,7 +46,7 @@ export async function serveControl(host: RouterHost, socket: string, onShutdown:
       const url = new URL(req.url ?? '/', 'http://host');
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
       if (parts[0] !== 'v1') throw new AnycastError('ERR_HOST_REQUEST', `no such path ${url.pathname}`);
-      if (req.method === 'GET' && parts[1] === 'routers') return send(200, { routers: host.status(parts[2]) });
+      if (req.method === 'GET' && parts[1] === 'routers') return send(200, { pid: process.pid, routers: host.status(parts[2]) });
       if (req.method === 'POST' && parts[1] === 'routers' && parts.length === 2) {
         const b = await body(req);
         if (Array.isArray(b.routers)) {
