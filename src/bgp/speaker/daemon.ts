@@ -15,6 +15,7 @@ import { startControl, type ControlHost, type ControlServers } from '../api/serv
 import type { NextHopResolver } from '../rib/nexthop.js';
 import { NetnsTcpTransport } from '../transport/netns.js';
 import { TcpTransport } from '../transport/tcp.js';
+import { NetlinkIp } from '../../fib/nl-routes.js';
 import type { Transport } from '../transport/types.js';
 import type { GatewayLookup } from './fib-sync.js';
 import { renderMetrics } from './metrics.js';
@@ -89,7 +90,11 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   let config: SpeakerConfig = loadSpeakerConfig(file);
   const logState = { level: config.log.level, format: config.log.format };
   const log = switchableLogger(logState, opts.write);
-  const ns = opts.ns !== undefined ? { ns: opts.ns } : {};
+  // In a namespace, the FIB's and the resolver's reads of the kernel table run over rtnetlink in process
+  // (fib/nl-routes.ts) rather than as `ip -n NS` children: a hundred speakers in one process start in
+  // milliseconds each instead of spawning three `ip` processes apiece.
+  const nlIp = opts.ns !== undefined && config.fib.kind !== 'noop' && config.fib.kind !== 'memory' ? new NetlinkIp(opts.ns) : null;
+  const ns = opts.ns !== undefined ? { ns: opts.ns, ...(nlIp !== null ? { runIp: nlIp.run } : {}) } : {};
   // Made first: a namespace the addon cannot reach fails here, before anything else is set up.
   const base: Transport = opts.ns !== undefined ? new NetnsTcpTransport(opts.ns) : new TcpTransport();
   const transport = opts.wrapTransport ? opts.wrapTransport(base) : base;
@@ -100,7 +105,7 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   let kernelResolver: KernelResolver | null = null;
   if (fib.kind === 'kernel') {
     kernelResolver = new KernelResolver({ excludeProtocols: [ANYCAST_RTPROT] });
-    watcher = new KernelRouteWatcher(kernelResolver, { logger: log, ...ns, ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
+    watcher = new KernelRouteWatcher(kernelResolver, { logger: log, ...ns, ...(nlIp !== null ? { spawnMonitor: () => nlIp.monitor() } : {}), ...(config.fib.table !== undefined ? { table: config.fib.table } : {}) });
     await watcher.start();
     resolution = kernelResolution(kernelResolver);
   }
@@ -121,6 +126,7 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   } catch (e) {
     await speaker.stop().catch(() => {});
     watcher?.stop();
+    nlIp?.close();
     throw e;
   }
 
@@ -165,6 +171,7 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
       for (const [sig, fn] of onSignal) process.off(sig, fn);
       await speaker.stop(o);
       watcher?.stop();
+      nlIp?.close();
       await mrtLog?.close();
       await control?.close();
       await new Promise<void>((r) => (metricsServer === null ? r() : metricsServer.close(() => r())));

@@ -21,7 +21,7 @@ const force = process.argv.includes('--force');
 const say = (m) => { if (!quiet) console.log(`rtnl: ${m}`); };
 const stdio = quiet ? 'ignore' : 'inherit';
 
-const inputs = [join(dir, 'rtnl.c'), join(dir, 'nssock.c'), join(dir, 'binding.gyp'), fileURLToPath(import.meta.url)];
+const inputs = [join(dir, 'rtnl.c'), join(dir, 'nssock.c'), join(dir, 'nlread.c'), join(dir, 'binding.gyp'), fileURLToPath(import.meta.url)];
 if (!force && existsSync(out) && statSync(out).mtimeMs >= Math.max(...inputs.map((f) => statSync(f).mtimeMs))) {
   say('up to date');
   process.exit(0);
@@ -55,7 +55,7 @@ function cc() {
   if (!nodedir) return false;
   mkdirSync(dirname(out), { recursive: true });
   const r = spawnSync(process.env.CC || 'cc', ['-O2', '-shared', '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=anycast_rtnl',
-    `-I${join(nodedir, 'include', 'node')}`, join(dir, 'rtnl.c'), join(dir, 'nssock.c'), '-o', out], { stdio });
+    `-I${join(nodedir, 'include', 'node')}`, join(dir, 'rtnl.c'), join(dir, 'nssock.c'), join(dir, 'nlread.c'), '-o', out], { stdio });
   return r.status === 0 && existsSync(out);
 }
 
@@ -67,7 +67,7 @@ let ok = false;
 if (gyp() || cc()) {
   try {
     const m = createRequire(import.meta.url)(out);
-    ok = typeof m.open === 'function' && typeof m.tcpListen === 'function';
+    ok = typeof m.open === 'function' && typeof m.tcpListen === 'function' && typeof m.dump === 'function';
   } catch (e) {
     say(`built but does not load: ${e.message}`);
   }

@@ -8,7 +8,8 @@
  *                                      sequence number, its errno and (extended ack) the kernel's message
  *   ifindex(fd, name)   -> number      SIOCGIFINDEX in the socket's namespace (0: no such device)
  *   close(fd)
- * The same addon carries the namespace TCP sockets of nssock.c (tcpSocket, tcpListen, localPort).
+ * The same addon carries the namespace TCP sockets of nssock.c (tcpSocket, tcpListen, localPort) and the
+ * route reading of nlread.c (dump, subscribe, poll, ifname).
  * errors: an array of [seq, errno, message]; seq -1 means the receive buffer overflowed (ENOBUFS) and some
  * failures were lost.
  */
@@ -205,6 +206,7 @@ static napi_value Close(napi_env env, napi_callback_info info) {
 }
 
 void nssock_register(napi_env env, napi_value exports);
+void nlread_register(napi_env env, napi_value exports);
 
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
@@ -215,6 +217,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);
   nssock_register(env, exports);
+  nlread_register(env, exports);
   return exports;
 }
 

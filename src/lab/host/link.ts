@@ -47,7 +47,9 @@ export class RouterHostLink {
   private async findOrStart(registry: ResourceRegistry | undefined, unref: boolean): Promise<number> {
     const running = await hostApi(this.socket, 'GET', '/v1/routers', undefined, 2000).then((v) => v, () => null);
     if (running !== null) return (this.pidNow = (running.pid as number | undefined) ?? 0);
-    const argv = [process.execPath, MAIN, '--socket', this.socket];
+    // ANYCAST_ROUTER_HOST_PROFILE=DIR: a V8 CPU profile of the host is written there when it exits.
+    const prof = process.env.ANYCAST_ROUTER_HOST_PROFILE;
+    const argv = [process.execPath, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), MAIN, '--socket', this.socket];
     const fd = openSync(this.logFile, 'a');
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
