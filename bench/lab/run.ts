@@ -2,7 +2,7 @@
 // each brought up (namespaces and links in batches, every speaker started, site services, convergence to the
 // predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router is
 // the anchor; our speaker runs side by side once its daemon exists (reported as unavailable until then).
-//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast,anycast-process] [--json]
+//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast,anycast-process] [--timeout S] [--json]
 // `anycast` runs our speakers in the lab's router host process (src/lab/host); `anycast-process` one process each.
 // Needs root. Target: 100 routers up and converged in <= 10 s.
 
@@ -16,7 +16,8 @@ import { recordedProcesses } from '../../src/lab/state.js';
 import { topologyFromObject } from '../../src/lab/topology/parse.js';
 import type { RouterImpl } from '../../src/lab/topology/types.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' }, timeout: { type: 'string' } } });
+const failures: string[] = [];
 const sizes = values.sizes!.split(',').map(Number);
 const rounds = Number(values.rounds);
 const impls = values.impl!.split(',');
@@ -57,7 +58,16 @@ for (const impl of impls) {
       // Let the previous round's processes be reaped first: their CPU would land in this round's children total.
       await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = cpuOf('self', true);
-      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}`, routers });
+      let up: Awaited<ReturnType<typeof NetnsLab.up>>;
+      try {
+        up = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}`, routers, ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}) });
+      } catch (e) {
+        // A round that did not converge is reported as such (up() has taken the lab down) and the run goes on.
+        failures.push(`${impl} ${n} routers, round ${r + 1}: ${(e as Error).message.slice(0, 300)}`);
+        process.stderr.write(`${failures.at(-1)}\n`);
+        continue;
+      }
+      const { lab, report } = up;
       // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
       // agent and service still running. On an idle machine with C cores the wall time is at least cpu / C.
       const selfMs = cpuOf('self', true) - cpu0;
@@ -75,17 +85,22 @@ for (const impl of impls) {
         downMs: down.ms, sessions: report.sessions, namespaces: report.namespaces, cpuMs });
       process.stderr.write(`${impl} ${n} routers, round ${r + 1}: up ${(tm.totalMs / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s), down ${(down.ms / 1000).toFixed(2)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
     }
+    if (rs.length === 0) {
+      results.push({ impl, routers: n, available: false, reason: 'no round converged', rounds: [] });
+      continue;
+    }
     const med = Object.fromEntries(Object.keys(rs[0]!).map((k) => [k, median(rs.map((x) => x[k as keyof Round]))])) as unknown as Round;
     results.push({ impl, routers: n, available: true, rounds: rs, median: med });
   }
 }
 
+if (failures.length) process.stdout.write(`rounds that did not converge:\n${failures.map((f) => `- ${f}`).join('\n')}\n\n`);
 const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadavg: loadavg().map((x) => Math.round(x * 10) / 10) };
 if (values.json) {
-  process.stdout.write(JSON.stringify({ machine, rounds, results }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ machine, rounds, results, failures }, null, 2) + '\n');
 } else {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of ${rounds} rounds\n\n`);
+  process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of the converged rounds (of ${rounds})\n\n`);
   process.stdout.write('| routers | speaker | namespaces | sessions | namespaces + links | speakers started | site services | converged after | **up + converged** | CPU used | teardown |\n');
   process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
   for (const r of results) {
@@ -94,6 +109,6 @@ if (values.json) {
       continue;
     }
     const m = r.median!;
-    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
+    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} (${r.rounds.length}/${rounds} rounds) | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
   }
 }
