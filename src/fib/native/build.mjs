@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the optional rtnetlink addon of the kernel FIB (rtnl.c → build/Release/anycast_rtnl.node) with
+// Builds the optional rtnetlink addon of the kernel FIB (rtnl.c, with nlread.c for in-process route reads and
+// nssock.c for TCP sockets inside other network namespaces → build/Release/anycast_rtnl.node) with
 // node-gyp against Node's own headers (nodedir from npm's config, /usr on a Debian Node, or the running Node's
 // prefix), using the node-gyp that ships with npm — nothing is downloaded. Without node-gyp it falls back to
 // one C compiler call (an N-API addon links against nothing). Plain JavaScript so that setup can run it before

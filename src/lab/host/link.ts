@@ -7,6 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceRegistry } from '../../netns/registry.js';
+import { loadNetnsSockets } from '../../bgp/transport/netns.js';
 import { hostApi } from './control.js';
 import { HostUnreachableError } from './errors.js';
 
@@ -15,9 +16,19 @@ const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 /** How a lab runs this project's routers: all in one router host process (default), or one process each. */
 export type RouterRunner = 'host' | 'process';
 
-/** The runner asked for in the environment (ANYCAST_LAB_ROUTERS=process|host), else the default: host. */
+/**
+ * The runner asked for in the environment (ANYCAST_LAB_ROUTERS=process|host), else the default: host when the
+ * native addon that makes sockets in other namespaces is built, a process per router otherwise.
+ */
 export function defaultRouterRunner(): RouterRunner {
-  return process.env.ANYCAST_LAB_ROUTERS === 'process' ? 'process' : 'host';
+  const asked = process.env.ANYCAST_LAB_ROUTERS;
+  if (asked === 'process' || asked === 'host') return asked;
+  try {
+    loadNetnsSockets();
+    return 'host';
+  } catch {
+    return 'process';
+  }
 }
 
 export class RouterHostLink {
