@@ -1,9 +1,10 @@
 // Lab bring-up benchmark: generated topologies of 20, 50 and 100 routers (tiered ASes, `anycast lab generate`),
 // each brought up (namespaces and links in batches, every speaker started, site services, convergence to the
-// predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router is
-// the anchor; our speaker runs side by side once its daemon exists (reported as unavailable until then).
+// predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router (and
+// BIRD driven by the agent at the sites) is the anchor; our speaker on every router (and the agent's embedded
+// speaker at the sites) runs side by side in the same run.
 //   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast,anycast-process] [--timeout S] [--json]
-// `anycast` runs our speakers in the lab's router host process (src/lab/host); `anycast-process` one process each.
+// `anycast` runs our routers in the lab's router host process (src/lab/host); `anycast-process` one process each.
 // Needs root. Target: 100 routers up and converged in <= 10 s.
 
 import { readFileSync } from 'node:fs';
@@ -60,7 +61,7 @@ for (const impl of impls) {
       const cpu0 = cpuOf('self', true);
       let up: Awaited<ReturnType<typeof NetnsLab.up>>;
       try {
-        up = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${n}`, routers, ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}) });
+        up = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${process.pid}n${n}`, routers, ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}) });
       } catch (e) {
         // A round that did not converge is reported as such (up() has taken the lab down) and the run goes on.
         failures.push(`${impl} ${n} routers, round ${r + 1}: ${(e as Error).message.slice(0, 300)}`);
@@ -109,6 +110,6 @@ if (values.json) {
       continue;
     }
     const m = r.median!;
-    process.stdout.write(`| ${r.routers} | ${r.impl} | ${m.namespaces} | ${m.sessions} (${r.rounds.length}/${rounds} rounds) | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
+    process.stdout.write(`| ${r.routers} | ${r.impl === 'anycast' ? 'anycast (ours, router host; sites: agent\'s speaker)' : r.impl === 'anycast-process' ? 'anycast (ours, a process each; sites: agent\'s speaker)' : `${r.impl} (sites: BIRD + agent)`} | ${m.namespaces} | ${m.sessions} (${r.rounds.length}/${rounds} rounds) | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
   }
 }

@@ -7,6 +7,7 @@
 //   propagation  100k routes from one tester peer through the device to a sink peer: time until the sink has
 //                them all.
 // Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,bird,gobgp]
+//   [--phase load,propagation]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,11 +17,12 @@ import { createDaemon, type BirdDaemon, type Daemon, type GobgpDaemon } from '..
 import { createTopology, makeTempDir, nsSpawn, ResourceRegistry, type NsProcess } from '../../src/netns/index.js';
 import { peerAddress, type TesterSpec } from './tester.js';
 
-const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, phase: { type: 'string' } } });
+const PHASE = values.phase ?? 'load,propagation';
 const PEERS = Number(values.peers ?? 10), PREFIXES = Number(values.prefixes ?? 100_000), ROUNDS = Number(values.rounds ?? 1);
 const KINDS = (values.only ?? 'ours,bird,gobgp').split(',') as ('ours' | 'bird' | 'gobgp')[];
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const P = `acx-${process.pid}-b`;
+const P = `acs-${process.pid}-b`;
 const DUT = `${P}-dut`, TST = `${P}-tst`;
 const DUT_ADDR = '10.96.0.1', TPL = '10.96.0.%';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,10 +32,20 @@ function procStatus(pid: number, key: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * CPU seconds (user + system, all threads) the process has used: on a shared machine the wall-clock time of a
+ * run depends on the other jobs, the CPU time much less.
+ */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14 and 15) in USER_HZ ticks
+}
+
 interface Dut { pid(): number; count(): Promise<number>; stop(): Promise<void>; note?(): Promise<string> }
 
 async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, peers: number, sink: boolean): Promise<Dut> {
-  const dir = makeTempDir(reg, `acx-bench-${kind}`);
+  const dir = makeTempDir(reg, `acs-bench-${kind}`);
   const total = peers + (sink ? 1 : 0);
   const exportFor = (p: number) => sink && p === peers;
   if (kind === 'ours') {
@@ -112,14 +124,15 @@ async function testerEvent(log: string, event: string, timeoutMs: number): Promi
   throw new Error(`tester: no ${event} within ${timeoutMs} ms`);
 }
 
-interface LoadResult { kind: string; seconds: number; peakRss: number; perRoute: number; routes: number }
-interface PropResult { kind: string; seconds: number }
+interface LoadResult { kind: string; seconds: number; cpu: number; peakRss: number; perRoute: number; routes: number }
+interface PropResult { kind: string; seconds: number; cpu: number }
 
 async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Promise<LoadResult> {
   const dut = await startDut(kind, reg, PEERS, false);
   await sleep(500);
   const rss0 = procStatus(dut.pid(), 'VmRSS');
-  const dir = makeTempDir(reg, 'acx-bench-tester');
+  const cpu0 = cpuSeconds(dut.pid());
+  const dir = makeTempDir(reg, 'acs-bench-tester');
   const log = join(dir, 'tester.log');
   const tester = startTester(reg, { dut: { address: DUT_ADDR, port: 179, asn: 65000 }, peers: PEERS, prefixes: PREFIXES, addressOf: TPL }, log);
   try {
@@ -131,9 +144,10 @@ async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Pro
       await sleep(100);
     }
     if (t1 === 0) throw new Error(`${kind}: the table never completed`);
+    const cpu = cpuSeconds(dut.pid()) - cpu0;
     const peak = procStatus(dut.pid(), 'VmHWM'), rss = procStatus(dut.pid(), 'VmRSS');
     if (dut.note) console.log(`  ${kind}: ${await dut.note()}`);
-    return { kind, seconds: (t1 - t0) / 1000, peakRss: peak, perRoute: (rss - rss0) / want, routes: want };
+    return { kind, seconds: (t1 - t0) / 1000, cpu, peakRss: peak, perRoute: (rss - rss0) / want, routes: want };
   } finally {
     await tester.stop(2000);
     await dut.stop();
@@ -142,20 +156,22 @@ async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Pro
 
 async function propagation(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Promise<PropResult> {
   const dut = await startDut(kind, reg, 1, true);
-  const dir = makeTempDir(reg, 'acx-bench-tester');
+  await sleep(500);
+  const cpu0 = cpuSeconds(dut.pid());
+  const dir = makeTempDir(reg, 'acs-bench-tester');
   const log = join(dir, 'tester.log');
   const tester = startTester(reg, { dut: { address: DUT_ADDR, port: 179, asn: 65000 }, peers: 1, prefixes: PREFIXES, addressOf: TPL, sink: true }, log);
   try {
     const t0 = (await testerEvent(log, 'sending', 120_000)).t;
     const t1 = (await testerEvent(log, 'sink-done', 600_000)).t;
-    return { kind, seconds: (t1 - t0) / 1000 };
+    return { kind, seconds: (t1 - t0) / 1000, cpu: cpuSeconds(dut.pid()) - cpu0 };
   } finally {
     await tester.stop(2000);
     await dut.stop();
   }
 }
 
-const reg = new ResourceRegistry({ label: 'acx-bench-speaker' });
+const reg = new ResourceRegistry({ label: 'acs-bench-speaker' });
 try {
   await createTopology({
     namespaces: [{ name: DUT }, { name: TST }],
@@ -165,22 +181,31 @@ try {
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
   const loads: LoadResult[] = [], props: PropResult[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    for (const k of KINDS) {
+    for (const k of PHASE.includes('load') ? KINDS : []) {
       const x = await load(k, reg);
       loads.push(x);
-      console.log(`load ${k}: ${x.routes} routes in ${x.seconds.toFixed(2)} s, peak RSS ${(x.peakRss / 1e6).toFixed(0)} MB, ${x.perRoute.toFixed(0)} B/route`);
+      console.log(`load ${k}: ${x.routes} routes in ${x.seconds.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s), peak RSS ${(x.peakRss / 1e6).toFixed(0)} MB, ${x.perRoute.toFixed(0)} B/route`);
     }
-    for (const k of KINDS) {
+    for (const k of PHASE.includes('propagation') ? KINDS : []) {
       const x = await propagation(k, reg);
       props.push(x);
-      console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s`);
+      console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s)`);
     }
   }
   const best = (l: { kind: string; seconds: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.seconds));
+  const bestCpu = (l: { kind: string; cpu: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.cpu));
   if (KINDS.includes('bird') && KINDS.includes('ours')) {
-    console.log(`ratios (best of ${ROUNDS}): load time ours/BIRD ${(best(loads, 'ours') / best(loads, 'bird')).toFixed(2)}` +
-      (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(loads, 'ours') / best(loads, 'gobgp')).toFixed(2)}` : '') +
-      `; propagation ours/BIRD ${(best(props, 'ours') / best(props, 'bird')).toFixed(2)}`);
+    const parts: string[] = [];
+    if (loads.length > 0) {
+      parts.push(`load time ours/BIRD ${(best(loads, 'ours') / best(loads, 'bird')).toFixed(2)}` +
+        (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(loads, 'ours') / best(loads, 'gobgp')).toFixed(2)}` : '') +
+        ` (CPU ours/BIRD ${(bestCpu(loads, 'ours') / bestCpu(loads, 'bird')).toFixed(2)})`);
+    }
+    if (props.length > 0) {
+      parts.push(`propagation ours/BIRD ${(best(props, 'ours') / best(props, 'bird')).toFixed(2)}` +
+        ` (CPU ${(bestCpu(props, 'ours') / bestCpu(props, 'bird')).toFixed(2)})`);
+    }
+    console.log(`ratios (best of ${ROUNDS}): ${parts.join('; ')}`);
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 } finally {

@@ -31,11 +31,19 @@ export async function runCommand(config: string): Promise<number> {
   return code;
 }
 
+/** Where a peer's next hops come from when none is configured (see backends/speaker-config.ts). */
+function nextHopText(p: { address: string; families: string[] }): string {
+  const v6 = p.address.includes(':');
+  const other = v6 ? 'ipv4-unicast' : 'ipv6-unicast';
+  return p.families.includes(other) ? `session address; ${v6 ? 'IPv4' : 'IPv6'}: host address` : 'session address';
+}
+
 export async function checkCommand(file: string, json: boolean, out: Out): Promise<number> {
   const { config, hash } = loadConfigFile(file);
   await assertAvailable(config);
   if (json) {
     out(JSON.stringify({ ok: true, file, hash, name: config.name, backend: config.backend.type,
+      ...(config.backend.type === 'speaker' ? { speaker: config.backend.speaker } : {}),
       services: config.services.map((s) => ({ name: s.name, prefixes: s.prefixes, checks: s.checks.map((c) => c.name),
         require: describeTree(s.require), mode: s.degrade.mode })) }, null, 2));
     return 0;
@@ -59,6 +67,15 @@ export async function checkCommand(file: string, json: boolean, out: Out): Promi
     }
   }
   out(table(checks).join('\n'));
+  const sp = config.backend.type === 'speaker' ? config.backend.speaker : null;
+  if (sp !== null) {
+    out(`Speaker AS${sp.localAs}, router id ${sp.routerId}, graceful restart ${sp.gracefulRestart ? `on (restart time ${sp.restartTimeS}s)` : 'off'}`);
+    out(table([['Peer', 'Address', 'AS', 'Families', 'Mode', 'Hold', 'Local address', 'Next hop'],
+      ...sp.peers.map((p) => [p.name, `${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`, String(p.as),
+        p.families.join(','), p.passive ? 'passive' : 'active', `${p.holdTimeS}s`, p.localAddress ?? 'auto',
+        p.nextHop ?? nextHopText(p)]),
+    ]).join('\n'));
+  }
   return 0;
 }
 

@@ -70,9 +70,11 @@ export function formatStatus(s: AgentStatusJson): string {
     `${b.failures} failed${b.lastApply ? `, last ${time(new Date(b.lastApply.wallAt).toISOString())} ${b.lastApply.ok ? `ok in ${b.lastApply.durationMs.toFixed(1)} ms` : `FAILED: ${b.lastApply.error}`}` : ''}` +
     `${b.pending ? ', change pending' : ''}`);
   if (b.peers.length) {
+    // The session's own details (address, uptime, last error) when the backend has more to say than the state.
+    const info = b.peers.some((p) => p.info !== '' && p.info !== p.state);
     out.push(...table([
-      ['Peer', 'State', 'Exported'],
-      ...b.peers.map((p) => [p.name, p.state, p.exported === null ? '?' : p.exported.join(' ') || '-']),
+      ['Peer', 'State', 'Exported', ...(info ? ['Info'] : [])],
+      ...b.peers.map((p) => [p.name, p.state, p.exported === null ? '?' : p.exported.join(' ') || '-', ...(info ? [p.info] : [])]),
     ], '  '));
   }
   return out.join('\n');

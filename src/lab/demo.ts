@@ -36,6 +36,16 @@ export interface DemoReport {
   totalMs: number;
 }
 
+/** "anycast speaker on the 24 routers, the agent's embedded speaker at the 7 sites" (counts per implementation). */
+function speakersInWords(t: Topology): string {
+  const count = (xs: string[]) => [...new Set(xs)].map((x) => ({ x, n: xs.filter((y) => y === x).length }));
+  const router = (i: string) => (i === 'anycast' ? 'anycast speaker' : i);
+  const site = (i: string) => (i === 'anycast' ? 'the agent\'s embedded speaker' : i === 'bird' ? 'BIRD driven by the agent' : i);
+  const r = count(t.routers.map((x) => x.implementation)).map(({ x, n }) => `${router(x)} on ${n === t.routers.length ? `the ${n}` : n} routers`);
+  const s = count(t.sites.map((x) => x.implementation)).map(({ x, n }) => `${site(x)} at ${n === t.sites.length ? `the ${n}` : n} sites`);
+  return [...r, ...s].join(', ');
+}
+
 const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
 export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> {
@@ -47,7 +57,7 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
     `${sites.length} sites: ${list(sites.map((s) => s.city ?? s.name))}. ${t.clients.length} clients around the world ask it ` +
     `"who are you?" (a DNS hostname.bind query) and the routing system alone decides which site answers.\n`);
   const inproc = o.runtime === 'inproc';
-  if (inproc) w('IN-PROCESS: no network namespaces here, so the same world runs in this one process — our BGP speakers over in-memory connections, packets forwarded by FIB lookups hop by hop, round-trip times modeled from the link delays.\n');
+  if (inproc) w('IN-PROCESS: the same world runs in this one process — our BGP speakers over in-memory connections, packets forwarded by FIB lookups hop by hop, round-trip times modeled from the link delays.\n');
   w(`[1/5] Building the world from ${t.file}: ${t.ases.length} autonomous systems, ${t.routers.length} routers, ` +
     `${t.sites.length} sites and ${t.clients.length} clients, ${inproc ? 'all in this process' : 'each in its own network namespace, joined by veth links'}.`);
   let lab: LabRuntime & { down(): Promise<DownReport> };
@@ -66,7 +76,7 @@ export async function runDemo(t: Topology, o: DemoOptions): Promise<DemoReport> 
   }
   let down: DownReport | null = null;
   try {
-    const impls = inproc ? 'this project\'s speaker, in process' : [...new Set(t.routers.map((r) => r.implementation))].join(', ');
+    const impls = inproc ? 'this project\'s speaker, in process' : speakersInWords(t);
     w(`      Up in ${(up.timings.totalMs / 1000).toFixed(1)} s: ${up.speakers} BGP speakers (${impls}) with ${up.sessions} sessions; ` +
       `routing converged ${(up.timings.convergeMs / 1000).toFixed(1)} s after the last daemon started, to exactly what the ` +
       `AS relationships predict (customers preferred over peers over providers, then shorter AS paths).`);

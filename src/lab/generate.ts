@@ -90,7 +90,8 @@ export function generateTopology(o: GenerateOptions): Record<string, unknown> {
   for (let i = 0; i < siteCount; i++) {
     const up = i < tier1 ? t1[i]![0]! : pick([...t2, ...stubRouters]);
     const upAs = Number(Object.entries(ases).find(([, a]) => up in a.routers)![0]);
-    sites[`site${i}`] = { as: 65000, upstreams: [up] };
+    // Sites: the agent with its embedded speaker beside our routers, BIRD driven by the agent beside the others.
+    sites[`site${i}`] = { as: 65000, upstreams: [up], implementation: impl === 'anycast' ? 'anycast' : 'bird' };
     relationships.push({ provider: upAs, customer: 65000 });
   }
   // One relationship per AS pair: a site AS with several sites under the same AS needs it once.

@@ -144,8 +144,16 @@ export function buildModel(t: Topology, prefix = defaultPrefix(t), plan: Address
     nodes.push(node);
   }
   for (const s of t.sites) {
+    const ifs = ifacesOf(s.name);
+    // A site whose sessions the agent's embedded speaker holds (`anycast`) learns no route: its replies leave by
+    // a default route to its first upstream (BIRD at a `bird` site installs what it learns instead).
+    const up = ifs[0];
+    const routes: RouteSpec[] = s.implementation === 'anycast' && up ? [
+      { dst: 'default', via: hostOf(up.peer4), dev: up.name, family: 'ipv4' },
+      { dst: 'default', via: hostOf(up.peer6), dev: up.name, family: 'ipv6' },
+    ] : [];
     const node: LabNode = { name: s.name, kind: 'site', ns: nsName(prefix, s.name), asn: s.asn, implementation: s.implementation,
-      loopback4: plan.siteIds[s.name]!, interfaces: ifacesOf(s.name), routes: [] };
+      loopback4: plan.siteIds[s.name]!, interfaces: ifs, routes };
     if (s.city) node.city = s.city;
     if (s.coords) node.coords = s.coords;
     nodes.push(node);

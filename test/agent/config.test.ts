@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/util/errors.js';
 import { loadConfigFile, parseConfigText } from '../../src/agent/config/parse.js';
 import { DEFAULT_CHECK_TIMING } from '../../src/agent/config/defaults.js';
 import { formatDuration, parseCommunity, parseDuration } from '../../src/agent/config/units.js';
+import { speakerConfigFor } from '../../src/agent/backends/speaker-config.js';
 import { assertAvailable } from '../../src/agent/backends/index.js';
 
 const base = `
@@ -32,11 +33,13 @@ test('every shipped example parses', () => {
   const dir = join(process.cwd(), 'examples', 'agent');
   // Agent configurations (dns.yaml there is the hosted responder's own file, validated through hosted-dns.yaml).
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && /^services:/m.test(readFileSync(join(dir, f), 'utf8')));
-  assert.deepEqual(files.sort(), ['agent.yaml', 'hosted-dns.yaml']);
+  assert.deepEqual(files.sort(), ['agent.yaml', 'hosted-dns.yaml', 'speaker.yaml']);
   for (const f of files) {
     const { config, hash } = loadConfigFile(join(dir, f));
     assert.ok(config.services.length > 0, f);
     assert.match(hash, /^[0-9a-f]{16}$/);
+    // The speaker's own loader accepts what the agent's section becomes (next hops from a fixed interface list).
+    if (config.backend.type === 'speaker') assert.ok(speakerConfigFor(config.backend.speaker!, {}).neighbors.length > 0, f);
   }
 });
 

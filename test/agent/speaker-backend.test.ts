@@ -11,7 +11,7 @@ import { MemoryNetwork } from '../../src/bgp/transport/index.js';
 import { MemoryFib } from '../../src/fib/memory.js';
 import { SystemClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/log.js';
-import { SpeakerBackend } from '../../src/agent/backends/speaker.js';
+import { SpeakerBackend, uptimeText } from '../../src/agent/backends/speaker.js';
 import { pickNextHop, speakerConfigFor, type Interfaces } from '../../src/agent/backends/speaker-config.js';
 import type { RouteAttributes } from '../../src/agent/desired.js';
 import type { SpeakerBackendConfig, SpeakerPeerConfig } from '../../src/agent/config/types.js';
@@ -249,6 +249,10 @@ test('speaker configuration: originate-only, no FIB, GR off by default, listener
   assert.equal(gr.gracefulRestart.restartTime, 30);
   assert.deepEqual(gr.listen, [{ host: '2001:db8::1', port: 1179 }]);
   assert.deepEqual(gr.neighbors[0]!.nextHop, { ipv6: '2001:db8::99' });
+});
+
+test('session uptime text', () => {
+  assert.deepEqual([42, 125, 3723, 90061].map(uptimeText), ['42s', '2m5s', '1h2m3s', '1d1h']);
 });
 
 test('next hop of the other family: global IPv6 first, link-local only if nothing else, loopback never', () => {

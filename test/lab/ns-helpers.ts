@@ -3,7 +3,7 @@
 // directory), no interface of it in the root namespace.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,11 @@ export function useStateDir(tag: string): string {
   // Daemons that drop privileges (FRR's zebra runs as user frr) must reach their directory below it.
   chmodSync(d, 0o755);
   process.env.ANYCAST_STATE_DIR = d;
+  // Removed at exit when no lab is recorded in it any more (a lab left behind keeps its records for `lab down`).
+  process.once('exit', () => {
+    const labs = join(d, 'labs');
+    if (!existsSync(labs) || readdirSync(labs).length === 0) rmSync(d, { recursive: true, force: true });
+  });
   return d;
 }
 

@@ -13,6 +13,7 @@ import { siteAgentConfig, siteAgentPaths, siteBirdConfig } from '../../src/lab/r
 import { parseTopology, topologyFromObject } from '../../src/lab/topology/parse.js';
 import { WORLD } from './helpers.js';
 import { parse as parseYaml } from 'yaml';
+import { parseConfigText } from '../../src/agent/config/parse.js';
 
 const world = () => buildModel(parseTopology(readFileSync(WORLD, 'utf8'), WORLD));
 
@@ -122,4 +123,24 @@ test('a site\'s BIRD includes the agent\'s file and exports only through its fil
   assert.deepEqual(cfg.services.dns.checks[0], { name: 'hostname-bind', type: 'dns', server: '192.0.2.53', port: 53, 'expect-hostname-bind': 'tokyo' });
   assert.equal(cfg.defaults.check.interval, '200ms');
   assert.equal(cfg['maintenance-file'], p.maintenance);
+});
+
+test('a site with the agent\'s embedded speaker: one peer per session of the site, accepted by the agent\'s own parser; replies leave by default routes', () => {
+  const m = world();
+  const p = siteAgentPaths('/tmp/site');
+  const text = siteAgentConfig(m, 'tokyo', p, 'speaker');
+  const loaded = parseConfigText(text, 'tokyo-agent.yaml');
+  assert.equal(loaded.config.backend.type, 'speaker');
+  const sp = loaded.config.backend.speaker!;
+  assert.equal(sp.localAs, 65000);
+  const spec = resolveRouter(m.speakers['tokyo']!);
+  assert.deepEqual(sp.peers.map((x) => [x.name, x.address, x.as, x.families.join(','), x.localAddress]),
+    spec.neighbors.map((n) => [n.name, n.address, n.remoteAs, n.families.map((f) => `${f}-unicast`).join(','), n.localAddress]));
+  assert.deepEqual(sp.peers.map((x) => x.families.join(',')).sort(), ['ipv4-unicast', 'ipv6-unicast']);
+  const site = m.nodes.find((n) => n.name === 'tokyo')!;
+  assert.equal(site.implementation, 'anycast', 'sites run the agent\'s embedded speaker by default');
+  assert.deepEqual(site.routes.map((r) => [r.dst, r.via, r.family ?? 'ipv4']), [
+    ['default', spec.neighbors.find((n) => n.families[0] === 'ipv4')!.address, 'ipv4'],
+    ['default', spec.neighbors.find((n) => n.families[0] === 'ipv6')!.address, 'ipv6'],
+  ]);
 });

@@ -1,9 +1,11 @@
 // The default scenario end to end, as root, with real daemons and real packets (what `npm start` shows): the
-// world comes up and converges; every client's queries (IPv4 and IPv6, DNS and HTTP) are answered by a site
+// world comes up with this project's speaker on every router and the agent's embedded speaker at every site, and
+// converges; every client's queries (IPv4 and IPv6, DNS and HTTP) are answered by a site
 // the topology predicts from its relationships and path lengths, over the path traceroute measures; Tokyo's
 // service is killed and exactly Tokyo's clients move (to the sites predicted without Tokyo) while no other
 // client loses a query; the restore brings them back; teardown leaves no namespace, interface or process.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCatchment } from '../../src/lab/experiments/catchment.js';
 import { runFailover } from '../../src/lab/experiments/failover.js';
@@ -12,7 +14,7 @@ import { NetnsLab } from '../../src/lab/runtime/netns/lab.js';
 import { labDir } from '../../src/lab/state.js';
 import { loadTopology } from '../../src/lab/topology/parse.js';
 import { WORLD } from './helpers.js';
-import { assertNothingLeft, skip, useStateDir } from './ns-helpers.js';
+import { assertNothingLeft, processesMentioning, skip, useStateDir } from './ns-helpers.js';
 
 test('the world: catchment as predicted, failover moves exactly the failed site\'s clients, restore, clean teardown', { skip, timeout: 300_000 }, async (t) => {
   useStateDir('world');
@@ -29,6 +31,17 @@ test('the world: catchment as predicted, failover moves exactly the failed site\
   assert.equal(report.namespaces, 51);
   assert.equal(report.convergence.speakers, 31);
   assert.ok(report.sessions >= 2 * 90, `sessions ${report.sessions}`);
+  // Ours everywhere: every router runs `anycast speaker`, every site the agent with its embedded speaker (no BIRD).
+  const cmdlines = processesMentioning(dir).map((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return [];
+    }
+  });
+  assert.equal(cmdlines.filter((c) => c.includes('speaker')).length, 24, 'one anycast speaker per router');
+  assert.equal(cmdlines.filter((c) => c.includes('agent')).length, 7, 'one agent per site');
+  assert.deepEqual(cmdlines.filter((c) => /(^|\/)bird$/.test(c[0] ?? '')), [], 'no BIRD anywhere');
 
   // Catchment: answered everywhere, by a predicted site, consistently (DNS, HTTP, measured path).
   const c = await runCatchment(lab);

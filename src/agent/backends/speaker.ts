@@ -48,6 +48,15 @@ export function networkFor(prefix: string, a: RouteAttributes): NetworkConfig {
   };
 }
 
+/** "3d4h", "1h2m3s", "42s": a session's uptime for the status line. */
+export function uptimeText(seconds: number): string {
+  const d = Math.floor(seconds / 86400), h = Math.floor(seconds / 3600) % 24, m = Math.floor(seconds / 60) % 60, sec = seconds % 60;
+  if (d > 0) return `${d}d${h}h`;
+  if (h > 0) return `${h}h${m}m${sec}s`;
+  if (m > 0) return `${m}m${sec}s`;
+  return `${sec}s`;
+}
+
 const attrKey = (a: RouteAttributes) => JSON.stringify([a.prepend, a.med, a.communities, a.largeCommunities]);
 
 export class SpeakerBackend implements AnnouncementBackend {
@@ -140,7 +149,7 @@ export class SpeakerBackend implements AnnouncementBackend {
         const remote = st.remote.address.includes(':') ? `[${st.remote.address}]:${st.remote.port}` : `${st.remote.address}:${st.remote.port}`;
         const parts = [`AS${st.peerAs ?? n.peer.config.peerAs} ${remote}`];
         if (st.localAddress !== null) parts.push(`local ${st.localAddress}`);
-        if (st.uptime !== null) parts.push(`up ${st.uptime}s`);
+        if (st.uptime !== null) parts.push(`up ${uptimeText(st.uptime)}`);
         if (st.state !== 'Established' && st.lastDown !== null) parts.push(`last error: ${st.lastDown.text}`);
         peers.push({ name: n.name, state: st.state, info: parts.join(', '), exported });
       }

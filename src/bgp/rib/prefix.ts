@@ -31,7 +31,11 @@ export function maskV4(len: number): number {
 }
 
 export function v4Key(addr: number, len: number): number {
-  return len === 0 ? 1 : 2 ** len + Math.floor((addr >>> 0) / 2 ** (32 - len));
+  if (len === 0) return 1;
+  // Up to /30 the key is below 2^31: integer shifts give the same value without floating-point division (this
+  // runs once per received prefix).
+  if (len <= 30) return (1 << len) + (addr >>> (32 - len));
+  return 2 ** len + Math.floor((addr >>> 0) / 2 ** (32 - len));
 }
 export function v4KeyLen(key: number): number {
   return key >= 4294967296 ? 32 : 31 - Math.clz32(key);

@@ -400,8 +400,12 @@ export class Speaker implements NeighborHost {
     n.settings = s;
   }
 
-  /** Wait until the FIB has applied everything (tests, shutdown). */
+  /**
+   * Wait until the FIB has applied everything received so far (tests, shutdown). A flush still scheduled runs now:
+   * a lookup already shows the decided best path, and the FIB must not lag behind what it shows.
+   */
   async settled(): Promise<void> {
+    if (this.pending > 0 && this.deferral === null) this.flush();
     await this.fibSync.idle();
   }
 }

@@ -12,18 +12,24 @@ export function ipv4TextU32(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
-/** Parse dotted-quad text to a uint32, or null. */
+/** Parse dotted-quad text to a uint32, or null: four groups of 1-3 decimal digits, each at most 255. */
 export function parseIpv4U32(s: string): number | null {
-  const p = s.split('.');
-  if (p.length !== 4) return null;
-  let v = 0;
-  for (const x of p) {
-    if (!/^\d{1,3}$/.test(x)) return null;
-    const n = Number(x);
-    if (n > 255) return null;
-    v = v * 256 + n;
+  // A scan without split() or a regular expression: this runs for every NEXT_HOP received.
+  let v = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return null;
+      v = v * 256 + part;
+      part = 0; digits = 0; dots++;
+      if (dots > 3) return null;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else return null;
   }
-  return v;
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return v * 256 + part;
 }
 
 export function parseIpv4(s: string): Uint8Array | null {

@@ -15,7 +15,7 @@ import type { DaemonKind, Family, NeighborStatus, OriginatedRoute, RouteEntry, R
 import { networkOf, speakerConfig } from './config.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-/** The speaker's command module: present in builds that include the speaker daemon. */
+/** The speaker's command module (dist/src/cli/commands/speaker.js once built): its presence is checked before a lab starts. */
 export const SPEAKER_COMMAND = fileURLToPath(new URL('../../cli/commands/speaker.js', import.meta.url));
 
 /** One request to the speaker's control API (HTTP/1.1 on its unix socket, JSON both ways; docs of `anycast speaker`). */

@@ -223,7 +223,7 @@ function parseSites(r: Reader, v: unknown, d: Defaults, anycast: Topology['anyca
       name, asn: asn(r, o.as, join(key, 'as')), upstreams, prefixes, service, services: [...new Set(services)],
       announce: o.announce === undefined ? true : r.bool(o.announce, join(key, 'announce')),
       scope: o.scope === undefined ? 'global' : r.oneOf(o.scope, join(key, 'scope'), ['global', 'local'] as const),
-      implementation: o.implementation === undefined ? 'bird' : r.oneOf(o.implementation, join(key, 'implementation'), ROUTER_IMPLS),
+      implementation: o.implementation === undefined ? DEFAULTS.siteImplementation : r.oneOf(o.implementation, join(key, 'implementation'), ROUTER_IMPLS),
       check: o.check === undefined ? { ...d.check } : check(r, o.check, join(key, 'check'), d.check),
     };
     if (o.city !== undefined) site.city = r.str(o.city, join(key, 'city'));

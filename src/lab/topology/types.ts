@@ -118,6 +118,8 @@ export interface Topology {
 
 export const DEFAULTS = {
   implementation: 'anycast' as RouterImpl,
+  /** Sites: the anycast agent with its embedded speaker (`bird`: BIRD driven by the agent; others: no agent). */
+  siteImplementation: 'anycast' as RouterImpl,
   coreDelayMs: 2,
   accessDelayMs: 1,
   anycast4: '192.0.2.0/24',

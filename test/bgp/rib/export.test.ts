@@ -183,3 +183,13 @@ test('resend(): a route refresh request re-sends the whole Adj-RIB-Out', () => {
   const ch = rib.flush();
   assert.deepEqual(ch.out.map((o) => [o.peer.name, o.prefix]), [['ext', P]]);
 });
+
+test('one attribute set exported as IPv4 and as IPv6 routes gets each family\'s own next hop (the export cache is per family)', () => {
+  const { rib } = setup();
+  const attrs = rib.store.intern({ communities: ['65000:1'] });
+  rib.originate('ipv6', P6, attrs);
+  rib.originate('ipv4', P, attrs);
+  const out = rib.flush().out.filter((o) => o.peer.name === 'ext');
+  const nh = Object.fromEntries(out.map((o) => [o.afi, o.attrs?.nextHop?.address]));
+  assert.deepEqual(nh, { ipv4: '192.0.2.254', ipv6: '2001:db8::fe' });
+});

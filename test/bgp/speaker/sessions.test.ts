@@ -57,6 +57,8 @@ test('graceful restart helper: a neighbor that does not come back within its res
   await a.speaker.stop({ graceful: true });
   await waitFor(() => best(b.speaker, '203.0.113.0/24')?.stale === true, 'stale');
   await waitFor(() => best(b.speaker, '203.0.113.0/24') === null, 'flushed after the restart time', 5000);
+  // A lookup decides on demand; the FIB follows at the next flush, applied asynchronously.
+  await b.speaker.settled();
   assert.equal(b.fib.size, 0);
 });
 

@@ -93,7 +93,8 @@ export function reducedModel(m: LabModel, linksDown: readonly number[], nodesDow
   };
 }
 
-export function expectations(m: LabModel, announcing: readonly string[]): Map<string, Expect> {
+/** `originateOnly`: sites whose speaker learns nothing (the agent's embedded speaker): they hold their own prefixes only. */
+export function expectations(m: LabModel, announcing: readonly string[], originateOnly: ReadonlySet<string> = new Set()): Map<string, Expect> {
   const preds = predictAll(m, announcing, undefined, false);
   const universe = new Set(preds.map((p) => p.prefix));
   const out = new Map<string, Expect>();
@@ -108,7 +109,7 @@ export function expectations(m: LabModel, announcing: readonly string[]): Map<st
     const want = new Map<string, number | 'local'>();
     for (const p of preds) {
       if (originated.has(p.prefix)) want.set(p.prefix, 'local');
-      else {
+      else if (!originateOnly.has(node)) {
         // Learned from outside at the predicted length; or, from another router of our own AS (over iBGP), with
         // an empty AS path.
         const r = p.byNode.get(viewOf(m, node));
@@ -138,11 +139,11 @@ const fingerprint = (routes: RouteEntry[], universe: Set<string>) => routes.filt
   .map((r) => `${r.prefix} ${r.nextHop} ${r.asPath.join(' ')}`).sort().join('\n');
 
 export async function waitConverged(m: LabModel, speakers: SpeakerHandle[], announcing: readonly string[],
-  opts: { timeoutMs?: number; quietMs?: number; intervalMs?: number; onRound?: (pending: number, sample: string) => void } = {}): Promise<ConvergenceReport> {
+  opts: { timeoutMs?: number; quietMs?: number; intervalMs?: number; originateOnly?: ReadonlySet<string>; onRound?: (pending: number, sample: string) => void } = {}): Promise<ConvergenceReport> {
   const t0 = Date.now();
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const quietMs = opts.quietMs ?? 250;
-  const exp = expectations(m, announcing);
+  const exp = expectations(m, announcing, opts.originateOnly);
   const all = speakers.filter((s) => exp.has(s.node));
   const neighbors = expectedNeighbors(m);
   let pending = all;

@@ -41,6 +41,7 @@ import { HostedSpeakerDaemon } from '../../host/daemon.js';
 import { defaultRouterRunner, RouterHostLink, type RouterRunner } from '../../host/link.js';
 import { birdCommand } from './birdctl.js';
 import { siteAgentPaths, writeSiteAgentFiles } from './site-agent.js';
+import { AgentSiteDaemon } from './agent-site.js';
 
 const SERVICE_MAIN = fileURLToPath(new URL('../../service/main.js', import.meta.url));
 const CLI_MAIN = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
@@ -143,12 +144,13 @@ export class NetnsLab implements LabRuntime {
     if (!caps.netem) {
       notes.push('netem is not available in this kernel: link delays are not applied to packets; reports show modeled latency (the sum of the link delays along the path the packets took) beside the measured RTT');
     }
-    // Sites run the anycast agent where it can drive their speaker (its BIRD backend; the embedded-speaker
-    // backend is for later); otherwise the lab itself withdraws a failed site.
-    const announcer: 'lab' | 'agent' = t.sites.every((s) => s.implementation === 'bird') ? 'agent' : 'lab';
+    // Sites run the anycast agent where it drives their announcement: its embedded speaker (`anycast`, the
+    // default) or BIRD through its include file (`bird`); otherwise the lab itself withdraws a failed site.
+    const announcer: 'lab' | 'agent' = t.sites.every((s) => s.implementation === 'anycast' || s.implementation === 'bird') ? 'agent' : 'lab';
     if (announcer === 'agent') {
       const c = t.sites[0]?.check;
-      notes.push(`every site runs the anycast agent (BIRD backend): a DNS hostname.bind check${c ? ` every ${c.intervalMs} ms (fall ${c.fall}, rise ${c.rise})` : ''} drives the announcement; \`site fail\` only kills the service and the agent withdraws`);
+      const backends = [...new Set(t.sites.map((s) => (s.implementation === 'bird' ? 'BIRD backend' : 'embedded BGP speaker')))].join(' or ');
+      notes.push(`every site runs the anycast agent (${backends}): a DNS hostname.bind check${c ? ` every ${c.intervalMs} ms (fall ${c.fall}, rise ${c.rise})` : ''} drives the announcement; \`site fail\` only kills the service and the agent withdraws`);
     } else {
       notes.push('sites announce through their BGP speaker; on `site fail` the lab kills the service and withdraws the prefixes itself (the agent drives only BIRD sites, and not every site here runs BIRD)');
     }
@@ -220,8 +222,11 @@ export class NetnsLab implements LabRuntime {
     if (!n?.implementation) throw new UsageError(`"${node}" is not a router or a site`);
     let spec = this.model.speakers[node]!;
     if (n.kind === 'site') spec = { ...spec, originate: this.st.sites[node]!.announced ? siteRoutes(this.model.topology, node) : [] };
+    const ctx = { ns: n.ns, dir: this.st.dirs[node]!, ...(registry ? { registry } : {}), unref };
     const host = this.st.routers === 'host' ? (this.hostLink ??= new RouterHostLink(labDir(this.st.name))) : undefined;
-    const d = createSpeaker(n.implementation, spec, { ns: n.ns, dir: this.st.dirs[node]!, ...(registry ? { registry } : {}), unref }, host);
+    const d = n.kind === 'site' && n.implementation === 'anycast' && this.announcer === 'agent'
+      ? new AgentSiteDaemon(node, spec, ctx, this.model, () => this.st.sites[node]!.announced)
+      : createSpeaker(n.implementation, spec, ctx, host);
     this.daemons.set(node, d);
     return d;
   }
@@ -229,7 +234,7 @@ export class NetnsLab implements LabRuntime {
   /** Starts a node's speaker: its daemon, or for a site with the agent, BIRD and the agent. */
   async startSpeaker(node: string, registry: ResourceRegistry, unref: boolean): Promise<number[]> {
     const n = nodeOf(this.model, node)!;
-    if (n.kind !== 'site' || this.announcer !== 'agent') {
+    if (n.kind !== 'site' || this.announcer !== 'agent' || n.implementation === 'anycast') {
       const d = this.daemon(node, registry, unref);
       await d.start({ timeoutMs: 30_000 });
       return d.pids();
@@ -266,7 +271,8 @@ export class NetnsLab implements LabRuntime {
   async waitConverged(opts: { timeoutMs?: number } = {}): Promise<ConvergenceReport> {
     const m = this.routingModel();
     const debug = process.env.ANYCAST_LAB_DEBUG ? (n: number, s: string) => process.stderr.write(`converge: ${n} pending ${s}\n`) : undefined;
-    return waitConverged(m, this.speakerHandles(), this.announcing(), { timeoutMs: opts.timeoutMs ?? 60_000, ...(debug ? { onRound: debug } : {}) });
+    const originateOnly = new Set(this.announcer === 'agent' ? m.nodes.filter((n) => n.kind === 'site' && n.implementation === 'anycast').map((n) => n.name) : []);
+    return waitConverged(m, this.speakerHandles(), this.announcing(), { timeoutMs: opts.timeoutMs ?? 60_000, originateOnly, ...(debug ? { onRound: debug } : {}) });
   }
 
   private statsFile(site: string): string {
