@@ -1,36 +1,21 @@
 // Address and byte text helpers shared by the codec: IPv4/IPv6 text <-> bytes (RFC 4291 §2.2, RFC 5952 canonical
 // output), hex dumps. Pure functions; parse functions return null on bad input rather than throwing, because the
 // codec never throws on input it is given.
+import { formatIPv4, parseIPv4 } from '../../util/ip.js';
 
 /** Dotted-quad text of 4 bytes at `off`. */
 export function ipv4Text(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
-/** Dotted-quad text of a uint32 address. */
-export function ipv4TextU32(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
+/** Dotted-quad text of a uint32 address (the project's one formatter, src/util/ip.ts). */
+export const ipv4TextU32: (a: number) => string = formatIPv4;
 
-/** Parse dotted-quad text to a uint32, or null: four groups of 1-3 decimal digits, each at most 255. */
-export function parseIpv4U32(s: string): number | null {
-  // A scan without split() or a regular expression: this runs for every NEXT_HOP received.
-  let v = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part > 255) return null;
-      v = v * 256 + part;
-      part = 0; digits = 0; dots++;
-      if (dots > 3) return null;
-    } else if (c >= 48 && c <= 57) {
-      if (++digits > 3) return null;
-      part = part * 10 + (c - 48);
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return null;
-  return v * 256 + part;
-}
+/**
+ * Parse dotted-quad text to a uint32, or null: the project's one parser (src/util/ip.ts; no regular expression, no
+ * split, and leading zeros refused as inet_pton(3) refuses them).
+ */
+export const parseIpv4U32: (s: string) => number | null = parseIPv4;
 
 export function parseIpv4(s: string): Uint8Array | null {
   const v = parseIpv4U32(s);

@@ -1,37 +1,34 @@
-// Path attribute section decoding (RFC 4271 §4.3/§5, RFC 4760 §3-4, RFC 6793, RFC 1997, RFC 4360, RFC 8092,
-// RFC 9234 §5, RFC 6396 §4.3.4) with the per-attribute error handling of RFC 7606 §3-§7:
-//   flags with wrong O/T bits            -> the attribute's "malformed" action (§3(c))
-//   wrong length / bad content           -> treat-as-withdraw for ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF,
-//                                           COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, EXT/LARGE COMMUNITIES, OTC;
-//                                           attribute discard for ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH,
-//                                           AS4_AGGREGATOR (§7.6, §7.7, RFC 6793 §6)
-//   MP_REACH/MP_UNREACH unreadable AFI   -> session reset; bad next hop length or NLRI -> AFI/SAFI disable (§7.11, §5.3)
-//   duplicate MP_REACH/MP_UNREACH        -> session reset (3/1); other duplicates are discarded (§3(g))
-//   attribute header/length past the end -> treat-as-withdraw, NLRI located by the Total Attribute Length (§4)
-//   unknown attribute, Optional bit 0    -> session reset (RFC 4271 §6.3, 3/2)
-// A rejected attribute stays in the list as INVALID (value bytes + reason) so that encoding reproduces the input.
-// Values kept in an attribute set are copies, not views: a cached set must not keep a whole input buffer alive.
-// Semantic checks that need the session (missing well-known attributes, eBGP rules, next-hop sanity, AS4 from a
-// NEW speaker) are in validate.ts.
+// Path attribute section decoding (RFC 4271 §4.3/§5, RFC 4760 §3-4, RFC 6396 §4.3.4): the attribute set of an
+// UPDATE (attr-values.ts decodes each attribute, with the RFC 7606 error handling) and its MP_REACH_NLRI /
+// MP_UNREACH_NLRI NLRI, which stay per message so that sets can be shared.
 //
-// Speed: decodeUpdate() interns attribute sets through an AttrCache keyed by attrKey(); a set already seen is not
-// decoded again. The decoders below avoid intermediate copies: values are read straight out of the input.
-import { bytesKey, ipv4Text, ipv6Text } from './addr.js';
-import { AS_CONFED_SET, type AsSegment } from './as-path.js';
-import {
-  ATTR, ATTR_NAMES, EXPECTED_FLAGS, type ExtCommunity, FLAG, type LargeCommunity, type PathAttribute,
-} from './attributes.js';
-import { AFI_IPV4, AFI_IPV6, type CodecContext, family, SAFI_MULTICAST, SAFI_UNICAST } from './context.js';
-import type { Action, WireError } from './errors.js';
+// Speed: with an AttrCache, decodeAttributes() interns sets. One allocation-free pass (attr-scan.ts) checks the
+// section, normalises it (MP NLRI cut out) into a scratch buffer, and extracts the decision's hot fields; the
+// cache finds an equal set by a hash of those bytes and a byte comparison. A new error-free set is kept packed
+// (attr-set.ts: header words + its own copy of the bytes in a slab) and its attribute objects are built on first
+// use of `list`; a set with errors is decoded at once, because its errors are needed now. Without a cache every
+// set is decoded at once into a plain AttrSet, as before.
+import { bytesKey } from './addr.js';
+import { AttrCache } from './attr-cache.js';
+import { PackedAttrSet } from './attr-set.js';
+import { BIT_MP_MRT, SCAN_LAZY, SCAN_UNCLEAN, SCANNED, scanSection } from './attr-scan.js';
+import { decodeList, isPrefixFamily, type MrtFamily } from './attr-values.js';
+import { ATTR, FLAG, type PathAttribute } from './attributes.js';
+import { type CodecContext, family } from './context.js';
+import type { WireError } from './errors.js';
 import type { AttrSet, MpNlri } from './messages.js';
 import { decodePrefixes, PrefixList } from './prefix.js';
+
+export { AttrCache, type AttrCacheOptions } from './attr-cache.js';
+export { PackedAttrSet } from './attr-set.js';
+export { decodeList, type DecodedList, isPrefixFamily, malformedAction, type MrtFamily } from './attr-values.js';
 
 export interface DecodeAttrsOptions {
   /**
    * The attributes come from an MRT TABLE_DUMP_V2 RIB entry of this family (RFC 6396 §4.3.4): MP_REACH_NLRI may be
    * abbreviated to next-hop length + next hop. The full form is still accepted (some writers use it).
    */
-  readonly mrt?: { readonly afi: number; readonly safi: number };
+  readonly mrt?: MrtFamily;
 }
 
 export interface DecodedAttrs {
@@ -45,21 +42,6 @@ export interface DecodedAttrs {
 }
 
 const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-
-/** Whether the codec parses NLRI of this family as prefixes (IPv4/IPv6 unicast and multicast). */
-export function isPrefixFamily(afi: number, safi: number): boolean {
-  return (afi === AFI_IPV4 || afi === AFI_IPV6) && (safi === SAFI_UNICAST || safi === SAFI_MULTICAST);
-}
-
-/** RFC 7606 action for a malformed attribute of this type (§7; RFC 6793 §6 for AS4_*). */
-export function malformedAction(type: number): Action {
-  switch (type) {
-    case ATTR.ATOMIC_AGGREGATE: case ATTR.AGGREGATOR: case ATTR.AS4_PATH: case ATTR.AS4_AGGREGATOR: return 'discard';
-    case ATTR.MP_REACH_NLRI: case ATTR.MP_UNREACH_NLRI: return 'afi-safi-disable';
-    default: return 'withdraw';
-  }
-}
 
 /** Where the MP attributes sit in a section, found by scanAttrs(). */
 interface Scan {
@@ -108,189 +90,92 @@ export function scanAttrs(b: Uint8Array, start: number, end: number, mrt: boolea
   return s;
 }
 
-function attrBytes(b: Uint8Array, p: number, ve: number): Uint8Array {
-  return b.slice(p, ve);
-}
 
-function invalid(flags: number, type: number, b: Uint8Array, vs: number, ve: number, error: WireError): PathAttribute {
-  return { name: 'INVALID', typeCode: type, flags, value: b.slice(vs, ve), error: error.kind };
-}
+const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 
-function decodeSegments(b: Uint8Array, vs: number, ve: number, width: number): AsSegment[] | string {
-  const out: AsSegment[] = [];
-  let p = vs;
-  while (p < ve) {
-    if (p + 2 > ve) return 'one octet left after the last segment';
-    const type = b[p]!, n = b[p + 1]!;
-    if (type < 1 || type > AS_CONFED_SET) return `unknown segment type ${type}`;
-    if (n === 0) return 'segment of length zero';
-    p += 2;
-    if (p + n * width > ve) return 'segment overruns the attribute';
-    const asns = new Array<number>(n);
-    if (width === 4) for (let i = 0; i < n; i++, p += 4) asns[i] = u32(b, p);
-    else for (let i = 0; i < n; i++, p += 2) asns[i] = u16(b, p);
-    out.push({ type, asns });
-  }
-  return out;
-}
-
-/** Next-hop text for a unicast/multicast family, or a reason it has the wrong length (RFC 7606 §7.11). */
-function mpNextHop(afi: number, b: Uint8Array, s: number, len: number): string[] | string {
-  if (afi === AFI_IPV4 && len === 4) return [ipv4Text(b, s)];
-  // IPv6 global, or global + link-local (RFC 2545 §3); for AFI 1 the RFC 8950 extended next hop.
-  if (len === 16) return [ipv6Text(b, s)];
-  if (len === 32) return [ipv6Text(b, s), ipv6Text(b, s + 16)];
-  return `next hop length ${len} is not valid for AFI ${afi}`;
-}
-
-interface Ctx {
-  readonly b: Uint8Array;
-  readonly ctx: CodecContext;
-  readonly mrt: DecodeAttrsOptions['mrt'];
-  readonly errors: WireError[];
-}
-
-/** Decode one attribute; pushes non-fatal errors to c.errors, returns a fatal error as WireError. */
-type FailKind = 'attr-flags' | 'attr-length' | 'attr-optional' | 'as-path-malformed' | 'origin-invalid';
-
-/** Record a non-fatal error for the attribute at b[p, ve) and return it as INVALID. */
-function failAttr(c: Ctx, flags: number, type: number, p: number, vs: number, ve: number, kind: FailKind, reason: string,
-  action: Action = malformedAction(type), fam?: { afi: number; safi: number }): PathAttribute {
-  const e = { kind, action, reason: `${ATTR_NAMES[type] ?? `attribute ${type}`}: ${reason}`, typeCode: type,
-    attr: attrBytes(c.b, p, ve), ...(fam ?? {}) } as WireError;
-  c.errors.push(e);
-  return invalid(flags, type, c.b, vs, ve, e);
-}
-
-function decodeOne(c: Ctx, flags: number, type: number, p: number, vs: number, ve: number): PathAttribute | WireError {
-  const b = c.b;
-  const len = ve - vs;
-  const expected = EXPECTED_FLAGS[type];
-  if (expected === undefined) {
-    if ((flags & FLAG.OPTIONAL) === 0) {
-      return { kind: 'attr-unrecognized-well-known', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
-        reason: `unrecognized well-known attribute type ${type}` };
-    }
-    return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
-  }
-  if ((flags & 0xc0) !== expected) {
-    if (type === ATTR.MP_REACH_NLRI || type === ATTR.MP_UNREACH_NLRI) {
-      if (len < 3) return { kind: 'attr-flags', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
-        reason: `${ATTR_NAMES[type]}: wrong flags 0x${flags.toString(16)} and no AFI/SAFI` };
-      return failAttr(c, flags, type, p, vs, ve, 'attr-flags', `flags 0x${flags.toString(16)}, expected 0x${expected.toString(16)}`,
-        'afi-safi-disable', { afi: u16(b, vs), safi: b[vs + 2]! });
-    }
-    return failAttr(c, flags, type, p, vs, ve, 'attr-flags', `flags 0x${flags.toString(16)}, expected optional/transitive 0x${expected.toString(16)}`);
-  }
-  switch (type) {
-    case ATTR.ORIGIN:
-      if (len !== 1) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 1`);
-      if (b[vs]! > 2) return failAttr(c, flags, type, p, vs, ve, 'origin-invalid', `undefined value ${b[vs]}`);
-      return flags === 0x40 ? ORIGINS[b[vs]!]! : { name: 'ORIGIN', typeCode: 1, flags, origin: b[vs]! };
-    case ATTR.AS_PATH: case ATTR.AS4_PATH: {
-      const segs = decodeSegments(b, vs, ve, type === ATTR.AS4_PATH || c.ctx.as4 ? 4 : 2);
-      if (typeof segs === 'string') return failAttr(c, flags, type, p, vs, ve, 'as-path-malformed', segs);
-      if (type === ATTR.AS4_PATH) {
-        if (len === 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', 'length 0');
-        return { name: 'AS4_PATH', typeCode: 17, flags, segments: segs };
-      }
-      return { name: 'AS_PATH', typeCode: 2, flags, segments: segs };
-    }
-    case ATTR.NEXT_HOP:
-      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
-      return { name: 'NEXT_HOP', typeCode: 3, flags, nextHop: ipv4Text(b, vs) };
-    case ATTR.MULTI_EXIT_DISC:
-      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
-      return { name: 'MULTI_EXIT_DISC', typeCode: 4, flags, med: u32(b, vs) };
-    case ATTR.LOCAL_PREF:
-      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
-      return { name: 'LOCAL_PREF', typeCode: 5, flags, localPref: u32(b, vs) };
-    case ATTR.ATOMIC_AGGREGATE:
-      if (len !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 0`);
-      return { name: 'ATOMIC_AGGREGATE', typeCode: 6, flags };
-    case ATTR.AGGREGATOR: {
-      const want = c.ctx.as4 ? 8 : 6;
-      if (len !== want) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected ${want}`);
-      return want === 8 ? { name: 'AGGREGATOR', typeCode: 7, flags, asn: u32(b, vs), address: ipv4Text(b, vs + 4) }
-        : { name: 'AGGREGATOR', typeCode: 7, flags, asn: u16(b, vs), address: ipv4Text(b, vs + 2) };
-    }
-    case ATTR.AS4_AGGREGATOR:
-      if (len !== 8) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 8`);
-      return { name: 'AS4_AGGREGATOR', typeCode: 18, flags, asn: u32(b, vs), address: ipv4Text(b, vs + 4) };
-    case ATTR.COMMUNITIES: {
-      if (len === 0 || len % 4 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 4`);
-      const communities = new Array<number>(len >> 2);
-      for (let i = 0, q = vs; q < ve; i++, q += 4) communities[i] = u32(b, q);
-      return { name: 'COMMUNITIES', typeCode: 8, flags, communities };
-    }
-    case ATTR.ORIGINATOR_ID:
-      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
-      return { name: 'ORIGINATOR_ID', typeCode: 9, flags, originatorId: ipv4Text(b, vs) };
-    case ATTR.CLUSTER_LIST: {
-      if (len === 0 || len % 4 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 4`);
-      const clusterList: string[] = [];
-      for (let q = vs; q < ve; q += 4) clusterList.push(ipv4Text(b, q));
-      return { name: 'CLUSTER_LIST', typeCode: 10, flags, clusterList };
-    }
-    case ATTR.EXTENDED_COMMUNITIES: {
-      if (len === 0 || len % 8 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 8`);
-      const communities: ExtCommunity[] = [];
-      for (let q = vs; q < ve; q += 8) communities.push({ hi: u32(b, q), lo: u32(b, q + 4) });
-      return { name: 'EXTENDED_COMMUNITIES', typeCode: 16, flags, communities };
-    }
-    case ATTR.LARGE_COMMUNITY: {
-      if (len === 0 || len % 12 !== 0) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected a non-zero multiple of 12`);
-      const communities: LargeCommunity[] = [];
-      for (let q = vs; q < ve; q += 12) communities.push({ global: u32(b, q), local1: u32(b, q + 4), local2: u32(b, q + 8) });
-      return { name: 'LARGE_COMMUNITY', typeCode: 32, flags, communities };
-    }
-    case ATTR.ONLY_TO_CUSTOMER:
-      if (len !== 4) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len}, expected 4`);
-      return { name: 'ONLY_TO_CUSTOMER', typeCode: 35, flags, asn: u32(b, vs) };
-    case ATTR.MP_REACH_NLRI: {
-      if (c.mrt !== undefined && len >= 1 && b[vs]! + 1 === len) {
-        // RFC 6396 §4.3.4: only next-hop length and next hop; AFI/SAFI come from the RIB entry.
-        const { afi, safi } = c.mrt;
-        const nhBytes = b.slice(vs + 1, ve);
-        let nextHop: string[] = [];
-        if (isPrefixFamily(afi, safi)) {
-          const nh = mpNextHop(afi, b, vs + 1, len - 1);
-          if (typeof nh === 'string') return failAttr(c, flags, type, p, vs, ve, 'attr-optional', nh, 'afi-safi-disable', { afi, safi });
-          nextHop = nh;
+/**
+ * Decode a path attribute section b[start, end). With a cache, a section equal to one seen before returns the
+ * cached AttrSet (same object) and only its MP NLRI are decoded.
+ */
+export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx: CodecContext,
+  opts: DecodeAttrsOptions = {}, cache?: AttrCache): DecodedAttrs {
+  const mrt = opts.mrt;
+  if (cache !== undefined) {
+    const status = scanSection(b, start, end, ctx.as4, mrt);
+    // An unclean section (overruns, a second MP attribute) is not cached: decoded below, as without a cache.
+    if (status !== SCAN_UNCLEAN) {
+      let set: AttrSet | undefined = cache.lookup();
+      let fatal: WireError | null = null;
+      if (set !== undefined) {
+        cache.hits++;
+      } else {
+        cache.misses++;
+        if (status === SCAN_LAZY) {
+          set = cache.addLazy(ctx, mrt);
+        } else {
+          const d = decodeList(b, start, end, ctx, mrt);
+          fatal = d.fatal;
+          const errors = d.errors.length === 0 ? NO_ERRORS : d.errors;
+          // A rejected MP attribute keeps its NLRI bytes in the set, so such a set is specific to this UPDATE.
+          set = fatal === null && !invalidMp(d.list) ? cache.addDecoded(d.list, errors, ctx, mrt)
+            : { list: d.list, key: scanAttrs(b, start, end, mrt !== undefined).key, errors };
         }
-        return { name: 'MP_REACH_NLRI', typeCode: 14, flags, afi, safi, nextHop, nextHopBytes: nhBytes, reserved: 0,
-          mrt: true };
       }
-      if (len < 3) {
-        return { kind: 'attr-length', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
-          reason: `MP_REACH_NLRI: length ${len}, AFI/SAFI cannot be read` };
+      const reachVs = SCANNED.reachVs, reachVe = SCANNED.reachVe;
+      const unreachVs = SCANNED.unreachVs, unreachVe = SCANNED.unreachVe;
+      if (set instanceof PackedAttrSet) {
+        if (reachVs < 0 && unreachVs < 0) return { attrs: set, mpReach: null, mpUnreach: null, nlriErrors: NO_ERRORS, fatal };
+        return packedMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, fatal);
       }
-      const afi = u16(b, vs), safi = b[vs + 2]!;
-      const fam = { afi, safi };
-      if (len < 5) return failAttr(c, flags, type, p, vs, ve, 'attr-length', `length ${len} leaves no room for the next hop`, 'afi-safi-disable', fam);
-      const nhLen = b[vs + 3]!;
-      if (vs + 4 + nhLen + 1 > ve) {
-        return failAttr(c, flags, type, p, vs, ve, 'attr-optional', `next hop length ${nhLen} overruns the attribute`, 'afi-safi-disable', fam);
-      }
-      let nextHop: string[] = [];
-      if (isPrefixFamily(afi, safi)) {
-        const nh = mpNextHop(afi, b, vs + 4, nhLen);
-        if (typeof nh === 'string') return failAttr(c, flags, type, p, vs, ve, 'attr-optional', nh, 'afi-safi-disable', fam);
-        nextHop = nh;
-      }
-      return { name: 'MP_REACH_NLRI', typeCode: 14, flags, afi, safi, nextHop,
-        nextHopBytes: b.slice(vs + 4, vs + 4 + nhLen), reserved: b[vs + 4 + nhLen]! };
+      return listMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, fatal);
     }
-    case ATTR.MP_UNREACH_NLRI: {
-      if (len < 3) {
-        return { kind: 'attr-length', action: 'reset', typeCode: type, attr: attrBytes(b, p, ve),
-          reason: `MP_UNREACH_NLRI: length ${len}, AFI/SAFI cannot be read` };
-      }
-      return { name: 'MP_UNREACH_NLRI', typeCode: 15, flags, afi: u16(b, vs), safi: b[vs + 2]! };
-    }
-    default:
-      return { name: 'UNKNOWN', typeCode: type, flags, value: b.slice(vs, ve) };
   }
+  const scan = scanAttrs(b, start, end, mrt !== undefined);
+  const d = decodeList(b, start, end, ctx, mrt);
+  const attrs: AttrSet = { list: d.list, key: scan.key, errors: d.errors.length === 0 ? NO_ERRORS : d.errors };
+  return listMp(b, attrs, scan.reachVs, scan.reachVe, scan.unreachVs, scan.unreachVe, ctx, d.fatal);
+}
+
+function invalidMp(list: readonly PathAttribute[]): boolean {
+  for (const a of list) {
+    if (a.name === 'INVALID' && (a.typeCode === ATTR.MP_REACH_NLRI || a.typeCode === ATTR.MP_UNREACH_NLRI)) return true;
+  }
+  return false;
+}
+
+/** The MP NLRI of a message whose set is an eagerly decoded list: located by the set's valid MP attributes. */
+function listMp(b: Uint8Array, set: AttrSet, reachVs: number, reachVe: number, unreachVs: number, unreachVe: number,
+  ctx: CodecContext, fatal: WireError | null): DecodedAttrs {
+  let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
+  const errors: WireError[] = [];
+  if (reachVs < 0 && unreachVs < 0) return { attrs: set, mpReach, mpUnreach, nlriErrors: NO_ERRORS, fatal };
+  for (const a of set.list) {
+    if (a.name === 'MP_REACH_NLRI' && reachVs >= 0 && a.mrt !== true) {
+      mpReach = mpNlri(b, reachVs + 5 + a.nextHopBytes.length, reachVe, a.afi, a.safi, ctx, 'mp-reach', errors);
+    } else if (a.name === 'MP_UNREACH_NLRI' && unreachVs >= 0) {
+      mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, a.afi, a.safi, ctx, 'mp-unreach', errors);
+    }
+  }
+  return { attrs: set, mpReach, mpUnreach, nlriErrors: errors.length === 0 ? NO_ERRORS : errors, fatal };
+}
+
+/**
+ * The MP NLRI of a message whose set is packed: the set holds valid MP attributes exactly where the message has
+ * them (its bytes are the message's, NLRI less), so AFI, SAFI and next-hop length are read from the message.
+ */
+function packedMp(b: Uint8Array, set: PackedAttrSet, reachVs: number, reachVe: number, unreachVs: number,
+  unreachVe: number, ctx: CodecContext, fatal: WireError | null): DecodedAttrs {
+  const bits = set.bits;
+  let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
+  const errors: WireError[] = [];
+  const reach = reachVs >= 0 && (bits & (1 << ATTR.MP_REACH_NLRI)) !== 0 && (bits & BIT_MP_MRT) === 0;
+  const unreach = unreachVs >= 0 && (bits & (1 << ATTR.MP_UNREACH_NLRI)) !== 0;
+  // In wire order, as the errors would be reported from the list.
+  const unreachFirst = unreach && reach && unreachVs < reachVs;
+  if (unreachFirst) mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', errors);
+  if (reach) mpReach = mpNlri(b, reachVs + 5 + b[reachVs + 3]!, reachVe, u16(b, reachVs), b[reachVs + 2]!, ctx, 'mp-reach', errors);
+  if (unreach && !unreachFirst) mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', errors);
+  return { attrs: set, mpReach, mpUnreach, nlriErrors: errors.length === 0 ? NO_ERRORS : errors, fatal };
 }
 
 /** Decode the NLRI part of an MP attribute; a fault gives opaque bytes plus an 'afi-safi-disable' error. */
@@ -304,121 +189,3 @@ function mpNlri(b: Uint8Array, s: number, e: number, afi: number, safi: number, 
   return { opaque: true, afi, safi, bytes: b.subarray(s, e) };
 }
 
-const NO_ERRORS: readonly WireError[] = Object.freeze([]);
-/** Shared ORIGIN values with the usual flags: attribute objects are immutable, and most sets carry one of these. */
-const ORIGINS: readonly PathAttribute[] = [0, 1, 2].map((origin) => Object.freeze({ name: 'ORIGIN', typeCode: 1, flags: 0x40,
-  origin }) as PathAttribute);
-
-const SEEN = new Float64Array(256);
-let generation = 0;
-function nextGeneration(): number {
-  return ++generation;
-}
-
-/** Interns attribute sets by key. One cache per session and direction (decoding depends on its context). */
-export class AttrCache {
-  private readonly map = new Map<string, AttrSet>();
-  readonly maxEntries: number;
-  hits = 0;
-  misses = 0;
-  constructor(maxEntries = 1_000_000) {
-    this.maxEntries = maxEntries;
-  }
-  get size(): number {
-    return this.map.size;
-  }
-  get(key: string): AttrSet | undefined {
-    return this.map.get(key);
-  }
-  set(set: AttrSet): void {
-    // Bounded: a peer sending endless distinct sets must not grow memory without limit.
-    if (this.map.size >= this.maxEntries) this.map.clear();
-    this.map.set(set.key, set);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
-
-/**
- * Decode a path attribute section b[start, end). With a cache, a section whose key was seen before returns the
- * cached AttrSet (same object) and only its MP NLRI are decoded.
- */
-export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx: CodecContext,
-  opts: DecodeAttrsOptions = {}, cache?: AttrCache): DecodedAttrs {
-  const scan = scanAttrs(b, start, end, opts.mrt !== undefined);
-  const nlriErrors: WireError[] = [];
-  if (cache !== undefined && scan.clean) {
-    const hit = cache.get(scan.key);
-    if (hit !== undefined) {
-      cache.hits++;
-      return { attrs: hit, ...mpFromSet(b, hit, scan, ctx, nlriErrors), nlriErrors, fatal: null };
-    }
-    cache.misses++;
-  }
-  const errors: WireError[] = [];
-  const c: Ctx = { b, ctx, mrt: opts.mrt, errors };
-  const list: PathAttribute[] = [];
-  // Duplicate detection without allocating: a shared stamp array and a generation number per call.
-  const gen = nextGeneration();
-  let fatal: WireError | null = null;
-  let p = start;
-  while (p < end) {
-    const remain = end - p;
-    const ext = (b[p]! & FLAG.EXTENDED) !== 0;
-    if (remain < 3 || (ext && remain < 4)) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
-      errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
-        reason: `${remain} octet(s) left in the attribute section, too few for an attribute header` });
-      break;
-    }
-    const flags = b[p]!, type = b[p + 1]!;
-    const len = ext ? u16(b, p + 2) : b[p + 2]!;
-    const vs = p + (ext ? 4 : 3), ve = vs + len;
-    if (ve > end) {
-      list.push({ name: 'UNPARSED', typeCode: -1, flags: 0, bytes: b.slice(p, end) });
-      errors.push({ kind: 'attr-list-malformed', action: 'withdraw',
-        reason: `attribute type ${type} of length ${len} overruns the attribute section by ${ve - end} octets` });
-      break;
-    }
-    if (SEEN[type] === gen) {
-      if (type === ATTR.MP_REACH_NLRI || type === ATTR.MP_UNREACH_NLRI) {
-        fatal ??= { kind: 'mp-duplicate', action: 'reset', typeCode: type, reason: `${ATTR_NAMES[type]} appears twice` };
-      } else {
-        const e: WireError = { kind: 'attr-duplicate', action: 'discard', typeCode: type, attr: attrBytes(b, p, ve),
-          reason: `${ATTR_NAMES[type] ?? `attribute ${type}`} appears more than once; the copy is discarded` };
-        errors.push(e);
-        list.push(invalid(flags, type, b, vs, ve, e));
-      }
-      p = ve;
-      continue;
-    }
-    SEEN[type] = gen;
-    const a = decodeOne(c, flags, type, p, vs, ve);
-    if ('kind' in a) { fatal ??= a; p = ve; continue; }
-    list.push(a);
-    p = ve;
-  }
-  const attrs: AttrSet = { list, key: scan.key, errors: errors.length === 0 ? NO_ERRORS : errors };
-  // A rejected MP attribute keeps its NLRI bytes in the set, so such a set is specific to this UPDATE: not cached.
-  let mpInvalid = false;
-  for (const a of list) {
-    if (a.name === 'INVALID' && (a.typeCode === ATTR.MP_REACH_NLRI || a.typeCode === ATTR.MP_UNREACH_NLRI)) mpInvalid = true;
-  }
-  if (cache !== undefined && scan.clean && fatal === null && !mpInvalid) cache.set(attrs);
-  return { attrs, ...mpFromSet(b, attrs, scan, ctx, nlriErrors), nlriErrors, fatal };
-}
-
-function mpFromSet(b: Uint8Array, set: AttrSet, scan: Scan, ctx: CodecContext, errors: WireError[]):
-  { mpReach: MpNlri | null; mpUnreach: MpNlri | null } {
-  let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
-  for (const a of set.list) {
-    if (a.name === 'MP_REACH_NLRI' && scan.reachVs >= 0 && a.mrt !== true) {
-      const s = scan.reachVs + 5 + a.nextHopBytes.length;
-      mpReach = mpNlri(b, s, scan.reachVe, a.afi, a.safi, ctx, 'mp-reach', errors);
-    } else if (a.name === 'MP_UNREACH_NLRI' && scan.unreachVs >= 0) {
-      mpUnreach = mpNlri(b, scan.unreachVs + 3, scan.unreachVe, a.afi, a.safi, ctx, 'mp-unreach', errors);
-    }
-  }
-  return { mpReach, mpUnreach };
-}

@@ -16,6 +16,11 @@ const MIN_LENGTH: Readonly<Record<number, number>> = {
   [MSG_OPEN]: 29, [MSG_UPDATE]: 23, [MSG_NOTIFICATION]: 21, [MSG_KEEPALIVE]: 19, [MSG_ROUTE_REFRESH]: 23,
 };
 
+function markerOk(b: Uint8Array, off: number): boolean {
+  for (let i = off; i < off + 16; i++) if (b[i] !== 0xff) return false;
+  return true;
+}
+
 /** Check the header at b[off, end) and locate one message. */
 export function nextFrame(b: Uint8Array, off: number, end: number, ctx: CodecContext): FrameResult {
   const have = end - off;
@@ -85,7 +90,19 @@ export class FrameReader {
   next(): { kind: 'incomplete'; need: number } | { kind: 'frame'; type: number; bytes: Uint8Array } |
     { kind: 'error'; error: WireError } {
     if (this.failed !== null) return { kind: 'error', error: this.failed };
-    const r = nextFrame(this.buf, this.start, this.end, this.ctx());
+    const buf = this.buf, off = this.start;
+    // The common case without the result object of nextFrame(): a whole message with a good marker, a length
+    // within the limit and a known type at least as long as the type's minimum.
+    if (this.end - off >= HEADER_LENGTH) {
+      const length = (buf[off + 16]! << 8) | buf[off + 17]!, type = buf[off + 18]!;
+      const min = MIN_LENGTH[type];
+      if (min !== undefined && length >= min && length <= this.end - off && (type !== MSG_KEEPALIVE || length === HEADER_LENGTH) &&
+        length <= maxLength(this.ctx(), type) && markerOk(buf, off)) {
+        this.start = off + length;
+        return { kind: 'frame', type, bytes: buf.subarray(off, off + length) };
+      }
+    }
+    const r = nextFrame(buf, off, this.end, this.ctx());
     if (r.kind === 'error') { this.failed = r.error; return r; }
     if (r.kind === 'incomplete') return r;
     this.start = r.end;

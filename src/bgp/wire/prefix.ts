@@ -160,6 +160,26 @@ export interface NlriFault {
   readonly fault: string;
 }
 
+// Decoded lists are views into shared buffers of POOL_BYTES, filled in order and never reused: a small typed array
+// of its own costs V8 ~250 bytes (the array, its buffer object and its storage) against ~110 for a view, and an
+// UPDATE carries only a few prefixes. A list kept for long keeps its pool alive (at most POOL_BYTES);
+// slicePrefixes() gives a copy with buffers of its own.
+const POOL_BYTES = 16384;
+let pool = new ArrayBuffer(POOL_BYTES);
+let poolTop = 0;
+
+/** Byte offset of `bytes` fresh (zeroed) octets, 4-aligned, in `pool` (which may be replaced). */
+function poolTake(bytes: number): number {
+  poolTop = (poolTop + 3) & ~3;
+  if (poolTop + bytes > pool.byteLength) {
+    pool = new ArrayBuffer(Math.max(POOL_BYTES, bytes));
+    poolTop = 0;
+  }
+  const o = poolTop;
+  poolTop += bytes;
+  return o;
+}
+
 /**
  * Decode the NLRI encoded in b[start, end) for an address family (1 or 2). `addPath`: each prefix is preceded by a
  * 4-octet Path Identifier. Returns the list, or a fault when a length exceeds the family's maximum or a prefix
@@ -179,11 +199,13 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
     n++;
   }
   if (p > end) return { fault: `last prefix overruns the field by ${p - end} octets` };
-  const lens = new Uint8Array(n);
-  const ids = addPath ? new Uint32Array(n) : null;
+  const wn = afi === AFI_IPV6 ? 4 * n : n;
+  const o = poolTake(4 * wn + (addPath ? 4 * n : 0) + n);
+  const words = new Uint32Array(pool, o, wn);
+  const ids = addPath ? new Uint32Array(pool, o + 4 * wn, n) : null;
+  const lens = new Uint8Array(pool, o + 4 * wn + (addPath ? 4 * n : 0), n);
   p = start;
   if (afi !== AFI_IPV6) {
-    const words = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       if (ids !== null) { ids[i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
       const len = b[p++]!;
@@ -200,7 +222,7 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
     }
     return new PrefixList(afi, lens, words, ids);
   }
-  const words = new Uint32Array(4 * n);
+  // IPv6: octets are or-ed into zeroed words (the pool is never reused).
   for (let i = 0; i < n; i++) {
     if (ids !== null) { ids[i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
     const len = b[p++]!;

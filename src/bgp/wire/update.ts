@@ -17,13 +17,16 @@ import { AttrCache, decodeAttributes } from './attr-decode.js';
 import { encodeAttributes } from './attr-encode.js';
 import { AFI_IPV4, type CodecContext, IPV4_UNICAST } from './context.js';
 import type { WireError } from './errors.js';
-import type { DecodeResult, UpdateMessage } from './messages.js';
+import type { AttrSet, DecodeResult, MpNlri, UpdateMessage } from './messages.js';
 import { decodePrefixes, PrefixList, prefixesLength, writePrefixes } from './prefix.js';
+
+function fail(error: WireError): DecodeResult<UpdateMessage> {
+  return { ok: false, error };
+}
 
 /** Parse an UPDATE body b[start, end) (after the 19-octet header). */
 export function parseUpdate(b: Uint8Array, start: number, end: number, ctx: CodecContext, cache?: AttrCache):
   DecodeResult<UpdateMessage> {
-  const fail = (error: WireError): DecodeResult<UpdateMessage> => ({ ok: false, error });
   const size = end - start;
   if (size < 4) return fail({ kind: 'update-length', action: 'reset', reason: `UPDATE body of ${size} octets` });
   const wlen = (b[start]! << 8) | b[start + 1]!;
@@ -53,12 +56,28 @@ export function parseUpdate(b: Uint8Array, start: number, end: number, ctx: Code
   }
   const errors = d.attrs.errors.length === 0 && d.nlriErrors.length === 0 ? d.attrs.errors
     : [...d.attrs.errors, ...d.nlriErrors];
-  return {
-    ok: true,
-    msg: { type: 'UPDATE', withdrawn, attrs: d.attrs, nlri, mpReach: d.mpReach, mpUnreach: d.mpUnreach,
-      attrSection: b.subarray(attrStart, attrEnd) },
-    errors,
-  };
+  return { ok: true, msg: new DecodedUpdate(withdrawn, d.attrs, nlri, d.mpReach, d.mpUnreach, b, attrStart, attrEnd), errors };
+}
+
+/**
+ * A decoded UPDATE. `attrSection` is made when asked for: a view costs as much to create as the rest of the
+ * message, and few callers want it.
+ */
+class DecodedUpdate implements UpdateMessage {
+  readonly type = 'UPDATE' as const;
+  readonly #bytes: Uint8Array;
+  readonly #attrStart: number;
+  readonly #attrEnd: number;
+  constructor(readonly withdrawn: PrefixList, readonly attrs: AttrSet, readonly nlri: PrefixList,
+    readonly mpReach: MpNlri | null, readonly mpUnreach: MpNlri | null, bytes: Uint8Array, attrStart: number,
+    attrEnd: number) {
+    this.#bytes = bytes;
+    this.#attrStart = attrStart;
+    this.#attrEnd = attrEnd;
+  }
+  get attrSection(): Uint8Array {
+    return this.#bytes.subarray(this.#attrStart, this.#attrEnd);
+  }
 }
 
 /** Encode an UPDATE body. */

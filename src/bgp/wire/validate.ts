@@ -14,10 +14,12 @@
 // Deliberate deviation: a missing LOCAL_PREF on iBGP is not an error (BIRD, GoBGP and FRR accept it and use the
 // default); the RIB supplies the default.
 // OPEN: version, optional parameter types, hold time, identifier, peer AS and role (RFC 9234 §4.2).
-import { parseIpv4U32 } from './addr.js';
+import { ipv4TextU32, parseIpv4U32 } from './addr.js';
 import { AS_CONFED_SEQUENCE, AS_CONFED_SET, firstAs } from './as-path.js';
 import { ATTR, findAttr, type PathAttribute } from './attributes.js';
 import { encodeAttributes } from './attr-encode.js';
+import { BIT_AGG_AS0, BIT_PATH_AS0, BIT_PATH_CONFED } from './attr-scan.js';
+import { PackedAttrSet } from './attr-set.js';
 import { type CodecContext, type Family, family } from './context.js';
 import { effectiveAsPath } from './effective.js';
 import type { WireError } from './errors.js';
@@ -76,8 +78,42 @@ export function sessionActions(errors: readonly WireError[], s: SessionInfo = {}
     e.action !== 'discard' ? { ...e, action: 'discard' as const, reason: `${e.reason} (external peer: discarded)` } : e));
 }
 
+/**
+ * Whether the checks below find nothing, decided from a packed set's header words alone (no attribute objects):
+ * false means "run the checks" (some check might fail), never a wrong "clean". Equivalence with the full checks is
+ * a property test (test/bgp/wire/packed.test.ts).
+ */
+function cleanFromHeader(m: UpdateMessage, set: PackedAttrSet, ctx: CodecContext, s: SessionInfo): boolean {
+  const bits = set.bits;
+  const has = (type: number) => (bits & (1 << type)) !== 0;
+  const v4 = m.nlri.length > 0;
+  const announces = v4 || (m.mpReach !== null && has(ATTR.MP_REACH_NLRI));
+  if (announces && (!has(ATTR.ORIGIN) || !has(ATTR.AS_PATH) || (v4 && !has(ATTR.NEXT_HOP)))) return false;
+  const ebgp = isExternal(s) && s.confederationPeer !== true;
+  if (ebgp && (has(ATTR.LOCAL_PREF) || has(ATTR.ORIGINATOR_ID) || has(ATTR.CLUSTER_LIST))) return false;
+  if ((bits & BIT_PATH_AS0) !== 0 || (ebgp && (bits & BIT_PATH_CONFED) !== 0)) return false;
+  if ((bits & BIT_AGG_AS0) !== 0 || (ctx.as4 && (has(ATTR.AS4_PATH) || has(ATTR.AS4_AGGREGATOR)))) return false;
+  if (v4 && has(ATTR.NEXT_HOP)) {
+    const v = set.nextHop!, first = v >>> 24;
+    if (v === 0 || first === 127 || first >= 224) return false;
+    if (s.localAddresses !== undefined && s.localAddresses.length > 0 && s.localAddresses.includes(ipv4TextU32(v))) return false;
+  }
+  if (s.families !== undefined) {
+    if (has(ATTR.MP_REACH_NLRI) && !s.families.has(set.mpFamily(14))) return false;
+    if (has(ATTR.MP_UNREACH_NLRI) && !s.families.has(set.mpFamily(15))) return false;
+  }
+  if (announces && ebgp && s.enforceFirstAs !== false && s.peerAs !== undefined && has(ATTR.AS_PATH)) {
+    // On a 2-octet session AS4_PATH may change the leftmost AS (RFC 6793 §4.2.3): the full check decides.
+    if (!ctx.as4 && has(ATTR.AS4_PATH)) return false;
+    if (set.firstAs !== s.peerAs) return false;
+  }
+  return true;
+}
+
 /** Semantic checks of a decoded UPDATE against the session. */
 export function validateUpdate(m: UpdateMessage, ctx: CodecContext, s: SessionInfo = {}): WireError[] {
+  // A packed set (from an AttrCache) is usually clean: say so without building its attribute objects.
+  if (m.attrs instanceof PackedAttrSet && cleanFromHeader(m, m.attrs, ctx, s)) return [];
   const errors: WireError[] = [];
   const list = m.attrs.list;
   const announces = m.nlri.length > 0 || (m.mpReach !== null && findAttr(list, 'MP_REACH_NLRI') !== undefined);

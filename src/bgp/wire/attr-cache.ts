@@ -1,0 +1,200 @@
+// Interning of received attribute sets (RFC 4271 §4.3 path attributes less the RFC 4760 MP NLRI): one
+// PackedAttrSet per distinct normalised section (attr-scan.ts), so UPDATEs with equal attributes give the same
+// object and a set is decoded once. One cache per session and direction: decoding depends on the context.
+//
+// Layout, chosen for a full table of 10^5..10^6 distinct sets (few allocations, nothing per set but the set):
+//  - an open-addressing table (linear probing, at most half full) of 32-bit hashes of the normalised bytes in an
+//    Int32Array beside an array of the sets; equal hashes are confirmed by comparing the bytes, so a
+//    hash collision costs a comparison, never a wrong set (test/bgp/wire/packed.test.ts forces collisions);
+//  - the sets' header words and bytes in slabs of 64 KiB (one ArrayBuffer each, filled in order): a slab is freed
+//    when the last set in it is unreachable.
+// Bounded: when `maxEntries` sets are held the cache is emptied (sets already handed out stay valid).
+import { type AttrSet } from './messages.js';
+import type { PathAttribute } from './attributes.js';
+import { headerFromList, PackedAttrSet } from './attr-set.js';
+import { HEADER_WORDS, HOT, hashBytes, normFromKey, SCANNED } from './attr-scan.js';
+import type { MrtFamily } from './attr-values.js';
+import type { CodecContext } from './context.js';
+import type { WireError } from './errors.js';
+
+export interface AttrCacheOptions {
+  /**
+   * Hash of a normalised section b[from, from + octets). The default is MurmurHash3's mixing; tests pass a weak
+   * one to force collisions.
+   */
+  readonly hash?: (b: Uint8Array, from: number, octets: number) => number;
+}
+
+const SLAB_WORDS = 16384;
+const INITIAL_SLOTS = 1024;
+
+export class AttrCache {
+  readonly maxEntries: number;
+  hits = 0;
+  misses = 0;
+  private readonly hash: (b: Uint8Array, from: number, octets: number) => number;
+  // Per slot two int32: the hash with its low bit set (0 = empty slot) and where the set's bytes are
+  // (slab index x SLAB_WORDS + header word index). Probing reads only this array; a set is touched only once its
+  // bytes matched.
+  private slots = new Int32Array(2 * INITIAL_SLOTS);
+  private sets: (PackedAttrSet | undefined)[] = new Array<PackedAttrSet | undefined>(INITIAL_SLOTS).fill(undefined);
+  private mask = INITIAL_SLOTS - 1;
+  private count = 0;
+  private slabs8: Uint8Array[] = [];
+  private slabs32: Uint32Array[] = [];
+  private slab32 = new Uint32Array(0);
+  private slab8 = new Uint8Array(0);
+  private top = 0;
+  /** The hash the last lookup() computed, and the slot of its hit (or of the free slot it stopped at). */
+  private lastTag = 0;
+  private lastSlot = 0;
+
+  constructor(maxEntries = 1_000_000, opts: AttrCacheOptions = {}) {
+    this.maxEntries = maxEntries;
+    this.hash = opts.hash ?? hashBytes;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The set whose normalised section is the one of the last scan (attr-scan.ts SCANNED), or undefined. */
+  lookup(): PackedAttrSet | undefined {
+    const src = SCANNED.src, from = SCANNED.from, octets = SCANNED.len;
+    const tag = this.hash(src, from, octets) | 1;
+    this.lastTag = tag;
+    const slots = this.slots, mask = this.mask;
+    for (let i = tag & mask; ; i = (i + 1) & mask) {
+      const t = slots[2 * i]!;
+      if (t === 0) { this.lastSlot = i; return undefined; }
+      if (t !== tag) continue;
+      const loc = slots[2 * i + 1]!;
+      const k = (loc / SLAB_WORDS) | 0, at = loc - k * SLAB_WORDS;
+      if (this.slabs32[k]![at] === octets && sameBytes(this.slabs8[k]!, (at + HEADER_WORDS) << 2, src, from, octets)) {
+        this.lastSlot = i;
+        return this.sets[i];
+      }
+    }
+  }
+
+  /** Intern the section of the last lookup() (a miss) as a set whose list is decoded on first use. */
+  addLazy(ctx: CodecContext, mrt: MrtFamily | undefined): PackedAttrSet {
+    const at = this.place();
+    const w = this.slab32;
+    for (let i = 0; i < HEADER_WORDS; i++) w[at + i] = HOT[i]!;
+    return this.insert(new PackedAttrSet(this.slab8, w, at, ctx, mrt, null, NO_ERRORS), at);
+  }
+
+  /** Intern the section of the last lookup() (a miss) with its already decoded list and errors. */
+  addDecoded(list: readonly PathAttribute[], errors: readonly WireError[], ctx: CodecContext | null,
+    mrt: MrtFamily | undefined): PackedAttrSet {
+    const at = this.place();
+    headerFromList(list, SCANNED.len, this.slab32, at);
+    return this.insert(new PackedAttrSet(this.slab8, this.slab32, at, ctx, mrt, list, errors), at);
+  }
+
+  /** The interned set with this scanAttrs() key, or undefined. */
+  get(key: string): AttrSet | undefined {
+    // The key leaves out the MP attribute lengths; the two readings of MP_REACH_NLRI (full, or RFC 6396
+    // abbreviated) are both tried, and the set's own key confirms the match.
+    for (const abbreviated of [false, true]) {
+      if (!normFromKey(key, abbreviated)) continue;
+      const s = this.lookup();
+      if (s !== undefined && s.key === key) return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * Intern a set built elsewhere: decoding an equal section afterwards returns the interned copy (same list and
+   * errors). A set whose key is not a well-formed section is not kept (decoding never caches those either).
+   */
+  set(set: AttrSet): void {
+    const abbreviated = set.list.some((a) => a.name === 'MP_REACH_NLRI' && a.mrt === true);
+    if (!normFromKey(set.key, abbreviated)) return;
+    if (this.lookup() !== undefined) {
+      // Replace the entry (its bytes are equal; the new set's list and errors are what later lookups get).
+      const i = this.lastSlot, loc = this.slots[2 * i + 1]!;
+      const k = (loc / SLAB_WORDS) | 0, at = loc - k * SLAB_WORDS;
+      this.sets[i] = new PackedAttrSet(this.slabs8[k]!, this.slabs32[k]!, at, null, undefined, set.list, set.errors);
+      return;
+    }
+    this.addDecoded(set.list, set.errors, null, undefined);
+  }
+
+  clear(): void {
+    this.slots = new Int32Array(2 * INITIAL_SLOTS);
+    this.sets = new Array<PackedAttrSet | undefined>(INITIAL_SLOTS).fill(undefined);
+    this.mask = INITIAL_SLOTS - 1;
+    this.count = 0;
+    // Fresh slabs: the old ones go when the sets handed out from them do.
+    this.slabs8 = [];
+    this.slabs32 = [];
+    this.slab32 = new Uint32Array(0);
+    this.slab8 = new Uint8Array(0);
+    this.top = 0;
+  }
+
+  /** Make room for one more set and copy the scanned section into a slab; returns its header's word index. */
+  private place(): number {
+    // Bounded: a peer sending endless distinct sets must not grow memory without limit.
+    if (this.count >= this.maxEntries) {
+      this.clear();
+      this.lastSlot = this.lastTag & this.mask;
+    }
+    const octets = SCANNED.len;
+    const need = HEADER_WORDS + ((octets + 3) >> 2);
+    if (this.top + need > this.slab32.length) {
+      // A set larger than a slab (possible with RFC 8654 extended messages) gets a slab of its own.
+      const buf = new ArrayBuffer(Math.max(SLAB_WORDS, need) * 4);
+      this.slab32 = new Uint32Array(buf);
+      this.slab8 = new Uint8Array(buf);
+      this.slabs32.push(this.slab32);
+      this.slabs8.push(this.slab8);
+      this.top = 0;
+    }
+    const at = this.top;
+    this.top += need;
+    const o = (at + HEADER_WORDS) << 2, src = SCANNED.src, from = SCANNED.from;
+    // A plain loop for the usual sizes: set() would need a subarray view of the source, one more object per set.
+    const dst = this.slab8;
+    if (octets <= 512) for (let i = 0; i < octets; i++) dst[o + i] = src[from + i]!;
+    else dst.set(src.subarray(from, from + octets), o);
+    return at;
+  }
+
+  /** Put a new set in the free slot the last lookup() stopped at. */
+  private insert(s: PackedAttrSet, at: number): PackedAttrSet {
+    const i = this.lastSlot;
+    this.slots[2 * i] = this.lastTag;
+    // An oversized slab holds one set, at word 0, so the location stays below SLAB_WORDS per slab.
+    this.slots[2 * i + 1] = (this.slabs32.length - 1) * SLAB_WORDS + at;
+    this.sets[i] = s;
+    if (++this.count * 2 > this.sets.length) this.grow();
+    return s;
+  }
+
+  private grow(): void {
+    const oldSlots = this.slots, oldSets = this.sets;
+    const cap = oldSets.length * 2;
+    this.slots = new Int32Array(2 * cap);
+    this.sets = new Array<PackedAttrSet | undefined>(cap).fill(undefined);
+    this.mask = cap - 1;
+    for (let j = 0; j < oldSets.length; j++) {
+      const tag = oldSlots[2 * j]!;
+      if (tag === 0) continue;
+      let i = tag & this.mask;
+      while (this.slots[2 * i] !== 0) i = (i + 1) & this.mask;
+      this.slots[2 * i] = tag;
+      this.slots[2 * i + 1] = oldSlots[2 * j + 1]!;
+      this.sets[i] = oldSets[j];
+    }
+  }
+}
+
+const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+
+function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[ao + i] !== b[bo + i]) return false;
+  return true;
+}
