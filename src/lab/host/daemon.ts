@@ -35,7 +35,9 @@ export class HostedSpeakerDaemon extends AnycastSpeakerDaemon {
   /** The router's state in its host (null: the host does not know it or does not answer). */
   async hostStatus(): Promise<HostedRouterStatus | null> {
     try {
-      return ((await hostApi(this.link.socket, 'GET', `/v1/routers/${encodeURIComponent(this.spec.name)}`, undefined, 5000)).routers as HostedRouterStatus[])[0] ?? null;
+      const r = await hostApi(this.link.socket, 'GET', `/v1/routers/${encodeURIComponent(this.spec.name)}`, undefined, 5000);
+      if (typeof r.pid === 'number') this.hostPid = r.pid;
+      return (r.routers as HostedRouterStatus[])[0] ?? null;
     } catch {
       return null;
     }
