@@ -42,7 +42,10 @@ export function v4KeyLen(key: number): number {
 }
 export function v4KeyAddr(key: number): number {
   const len = v4KeyLen(key);
-  return len === 0 ? 0 : ((key - 2 ** len) * 2 ** (32 - len)) >>> 0;
+  if (len === 0) return 0;
+  // Up to /30 in integer shifts (as v4Key); this runs once per prefix written into an UPDATE.
+  if (len <= 30) return ((key - (1 << len)) << (32 - len)) >>> 0;
+  return ((key - 2 ** len) * 2 ** (32 - len)) >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
