@@ -224,7 +224,11 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
       if (err) reject(err);
       else resolve(buf!);
     };
-    sock.on('error', (e) => done(new DnsQueryError(`udp to ${o.server} port ${port}: ${e.message}`, e)));
+    sock.on('error', (e) => {
+      const refused = (e as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+      const why = refused ? 'refused (ICMP port unreachable: nothing listens there)' : e.message;
+      done(new DnsQueryError(`udp to ${o.server} port ${port}: ${why}`, e));
+    });
     sock.on('message', (msg, rinfo) => {
       // Only a datagram from the server, with our ID and QR set, is the reply; anything else is ignored.
       if (msg.length < 12 || msg.readUInt16BE(0) !== id || !(msg[2]! & 0x80)) return;
@@ -234,11 +238,14 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
       if (serverBytes && !serverBytes.equals(addressBytes(rinfo.address) ?? Buffer.alloc(0))) return;
       done(null, msg);
     });
-    const send = () => sock.send(query, port, o.server, (e) => {
+    // A connected socket: the kernel then reports an ICMP port unreachable as ECONNREFUSED at once (a stopped
+    // server is seen in a round trip, not after the timeout), and drops datagrams from any other source.
+    const send = () => sock.send(query, (e) => {
       if (e) done(new DnsQueryError(`udp to ${o.server} port ${port}: ${e.message}`, e));
     });
-    if (o.localAddress) sock.bind(0, o.localAddress, send);
-    else send();
+    const connect = () => sock.connect(port, o.server, send);
+    if (o.localAddress) sock.bind(0, o.localAddress, connect);
+    else connect();
   });
 }
 
