@@ -94,7 +94,7 @@ services:
   dns:
     prefixes: [192.0.2.0/24, "2001:db8:53::/48"]
     communities: [64512:100]
-    degrade: { mode: drain, drain-time: 3s, prepend: 2, med: 500, large-communities: [64512:5:1] }
+    degrade: { mode: drain, drain-time: 10s, prepend: 2, med: 500, large-communities: [64512:5:1] }
     checks: [{ name: ready, type: exec, command: "test -e ${dir}/ok" }]
 `;
 }
@@ -145,7 +145,8 @@ test('service fails → GoBGP and FRR see the drain attributes, then the withdra
       assert.deepEqual(r.largeCommunities, ['64512:5:1'], `${d.kind} ${p}`);
     }
   }
-  await waitAll('withdrawn', (r) => r === undefined, 8000);
+  // The drain time is long so that a slow poll of both daemons on a loaded machine still sees the drained paths.
+  await waitAll('withdrawn', (r) => r === undefined, 20_000);
   writeFileSync(join(dir, 'ok'), '');
   await waitAll('re-announced', (r) => r !== undefined && r.med === null, 10_000);
 });
