@@ -62,7 +62,8 @@ if (!existsSync(stamp) || (existsSync(lock) && statSync(lock).mtimeMs > statSync
 
 // 3. The native UDP addon for the DNS server (Linux; optional: build.mjs explains and exits 0 when it cannot).
 run(process.execPath, [join(root, 'native', 'udpbatch', 'build.mjs')]);
-// The kernel FIB's rtnetlink addon (exits 0 when it cannot build: routes then go through `ip -batch`).
+// The kernel FIB's rtnetlink addon (exits 0 when it cannot build: routes then go through `ip -batch`, and the lab
+// runs a process per router instead of its router host, which needs the addon's namespace sockets).
 run(process.execPath, [join(root, 'src', 'fib', 'native', 'build.mjs'), '--quiet']);
 
 // 4. Build (incremental).

@@ -3,7 +3,8 @@
 // predicted routes) and torn down, several rounds; medians reported per implementation. BIRD on every router (and
 // BIRD driven by the agent at the sites) is the anchor; our speaker on every router (and the agent's embedded
 // speaker at the sites) runs side by side in the same run.
-//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast] [--json]
+//   node dist/bench/lab/run.js [--sizes 20,50,100] [--rounds 3] [--impl bird,anycast,anycast-process] [--timeout S] [--json]
+// `anycast` runs our routers in the lab's router host process (src/lab/host); `anycast-process` one process each.
 // Needs root. Target: 100 routers up and converged in <= 10 s.
 
 import { readFileSync } from 'node:fs';
@@ -16,10 +17,14 @@ import { recordedProcesses } from '../../src/lab/state.js';
 import { topologyFromObject } from '../../src/lab/topology/parse.js';
 import type { RouterImpl } from '../../src/lab/topology/types.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' }, timeout: { type: 'string' } } });
+const failures: string[] = [];
 const sizes = values.sizes!.split(',').map(Number);
 const rounds = Number(values.rounds);
-const impls = values.impl!.split(',') as RouterImpl[];
+const impls = values.impl!.split(',');
+/** The implementation and router runner a bench label names. */
+const implOf = (label: string): { impl: RouterImpl; routers: 'host' | 'process' } =>
+  label === 'anycast-process' ? { impl: 'anycast', routers: 'process' } : { impl: label as RouterImpl, routers: 'host' };
 process.env.ANYCAST_STATE_DIR ??= '/tmp/anycast-bench-state';
 
 interface Round { namespacesMs: number; speakersMs: number; servicesMs: number; convergeMs: number; upMs: number; downMs: number; sessions: number; namespaces: number; cpuMs: number }
@@ -37,23 +42,33 @@ function cpuOf(pid: number | 'self', children: boolean): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const results: Array<{ impl: RouterImpl; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
+const results: Array<{ impl: string; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
 for (const impl of impls) {
+  const { impl: kind, routers } = implOf(impl);
   try {
-    requireSpeaker(impl);
+    requireSpeaker(kind);
   } catch (e) {
     for (const n of sizes) results.push({ impl, routers: n, available: false, reason: (e as Error).message, rounds: [] });
     continue;
   }
   for (const n of sizes) {
-    const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: impl }), `gen${n}`);
+    const t = topologyFromObject(generateTopology({ routers: n, seed: 1, implementation: kind }), `gen${n}`);
     const rs: Round[] = [];
     for (let r = 0; r < rounds; r++) {
       const name = `bench-${impl}-${n}-${process.pid}`;
       // Let the previous round's processes be reaped first: their CPU would land in this round's children total.
       await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = cpuOf('self', true);
-      const { lab, report } = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${process.pid}n${n}` });
+      let up: Awaited<ReturnType<typeof NetnsLab.up>>;
+      try {
+        up = await NetnsLab.up(t, { keep: false, name, prefix: `aclb${process.pid}n${n}`, routers, ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}) });
+      } catch (e) {
+        // A round that did not converge is reported as such (up() has taken the lab down) and the run goes on.
+        failures.push(`${impl} ${n} routers, round ${r + 1}: ${(e as Error).message.slice(0, 300)}`);
+        process.stderr.write(`${failures.at(-1)}\n`);
+        continue;
+      }
+      const { lab, report } = up;
       // CPU used by the bring-up: this process and the short-lived commands it ran and reaped, plus every daemon,
       // agent and service still running. On an idle machine with C cores the wall time is at least cpu / C.
       const selfMs = cpuOf('self', true) - cpu0;
@@ -71,17 +86,22 @@ for (const impl of impls) {
         downMs: down.ms, sessions: report.sessions, namespaces: report.namespaces, cpuMs });
       process.stderr.write(`${impl} ${n} routers, round ${r + 1}: up ${(tm.totalMs / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s), down ${(down.ms / 1000).toFixed(2)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
     }
+    if (rs.length === 0) {
+      results.push({ impl, routers: n, available: false, reason: 'no round converged', rounds: [] });
+      continue;
+    }
     const med = Object.fromEntries(Object.keys(rs[0]!).map((k) => [k, median(rs.map((x) => x[k as keyof Round]))])) as unknown as Round;
     results.push({ impl, routers: n, available: true, rounds: rs, median: med });
   }
 }
 
+if (failures.length) process.stdout.write(`rounds that did not converge:\n${failures.map((f) => `- ${f}`).join('\n')}\n\n`);
 const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadavg: loadavg().map((x) => Math.round(x * 10) / 10) };
 if (values.json) {
-  process.stdout.write(JSON.stringify({ machine, rounds, results }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ machine, rounds, results, failures }, null, 2) + '\n');
 } else {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of ${rounds} rounds\n\n`);
+  process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, load average ${machine.loadavg.join(' ')}; median of the converged rounds (of ${rounds})\n\n`);
   process.stdout.write('| routers | speaker | namespaces | sessions | namespaces + links | speakers started | site services | converged after | **up + converged** | CPU used | teardown |\n');
   process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
   for (const r of results) {
@@ -90,6 +110,6 @@ if (values.json) {
       continue;
     }
     const m = r.median!;
-    process.stdout.write(`| ${r.routers} | ${r.impl === 'anycast' ? 'anycast (ours; sites: agent\'s speaker)' : `${r.impl} (sites: BIRD + agent)`} | ${m.namespaces} | ${m.sessions} | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
+    process.stdout.write(`| ${r.routers} | ${r.impl === 'anycast' ? 'anycast (ours, router host; sites: agent\'s speaker)' : r.impl === 'anycast-process' ? 'anycast (ours, a process each; sites: agent\'s speaker)' : `${r.impl} (sites: BIRD + agent)`} | ${m.namespaces} | ${m.sessions} (${r.rounds.length}/${rounds} rounds) | ${s(m.namespacesMs)} | ${s(m.speakersMs)} | ${s(m.servicesMs)} | ${s(m.convergeMs)} | **${s(m.upMs)}** | ${s(m.cpuMs)} | ${s(m.downMs)} |\n`);
   }
 }

@@ -42,6 +42,8 @@ export interface LabState {
   /** Link index → state, for links set down by `lab link`. */
   linksDown: number[];
   nodesStopped: string[];
+  /** How our speakers run: in one router host process (src/lab/host), or a process each (absent: process). */
+  routers?: 'host' | 'process';
   timings?: Record<string, number>;
   error?: string;
 }

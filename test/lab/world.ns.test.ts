@@ -6,6 +6,9 @@
 // client loses a query; the restore brings them back; teardown leaves no namespace, interface or process.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostApi } from '../../src/lab/host/control.js';
+import type { HostedRouterStatus } from '../../src/lab/host/host.js';
 import { test } from 'node:test';
 import { runCatchment } from '../../src/lab/experiments/catchment.js';
 import { runFailover } from '../../src/lab/experiments/failover.js';
@@ -31,7 +34,7 @@ test('the world: catchment as predicted, failover moves exactly the failed site\
   assert.equal(report.namespaces, 51);
   assert.equal(report.convergence.speakers, 31);
   assert.ok(report.sessions >= 2 * 90, `sessions ${report.sessions}`);
-  // Ours everywhere: every router runs `anycast speaker`, every site the agent with its embedded speaker (no BIRD).
+  // Ours everywhere: every router runs our speaker (in the router host, or a process each), every site the agent with its embedded speaker (no BIRD).
   const cmdlines = processesMentioning(dir).map((pid) => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -39,7 +42,15 @@ test('the world: catchment as predicted, failover moves exactly the failed site\
       return [];
     }
   });
-  assert.equal(cmdlines.filter((c) => c.includes('speaker')).length, 24, 'one anycast speaker per router');
+  if (lab.state.routers === 'host') {
+    // All 24 routers in the lab's one router host process, each running with its sessions up.
+    assert.equal(cmdlines.filter((c) => c.some((x) => x.endsWith('lab/host/main.js'))).length, 1, 'one router host');
+    const hosted = (await hostApi(join(dir, 'router-host.sock'), 'GET', '/v1/routers')).routers as HostedRouterStatus[];
+    assert.equal(hosted.length, 24, 'every router in the host');
+    assert.deepEqual(hosted.filter((r) => r.state !== 'running' || r.established !== r.neighbors).map((r) => r.name), []);
+  } else {
+    assert.equal(cmdlines.filter((c) => c.includes('speaker')).length, 24, 'one anycast speaker per router');
+  }
   assert.equal(cmdlines.filter((c) => c.includes('agent')).length, 7, 'one agent per site');
   assert.deepEqual(cmdlines.filter((c) => /(^|\/)bird$/.test(c[0] ?? '')), [], 'no BIRD anywhere');
 

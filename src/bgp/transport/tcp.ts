@@ -111,12 +111,30 @@ export interface TcpTransportOptions {
 }
 
 export class TcpTransport implements Transport {
-  constructor(private readonly opts: TcpTransportOptions = {}) {}
+  constructor(protected readonly opts: TcpTransportOptions = {}) {}
+
+  /** The unconnected socket an outgoing connection starts from (netns.ts makes it inside a namespace). */
+  protected newSocket(_family: 4 | 6): net.Socket {
+    return new net.Socket();
+  }
+
+  /** Starts `server` listening; netns.ts hands it a socket bound inside a namespace instead. */
+  protected startListening(server: net.Server, o: ListenOptions, ready: () => void): void {
+    server.listen({ host: o.address, port: o.port, ...(o.ipv6Only === true ? { ipv6Only: true } : {}) }, ready);
+  }
 
   connect(o: ConnectOptions, cb: ConnectCallback): ConnectAttempt {
     let settled = false;
     const family = o.remote.address.includes(':') ? 6 : 4;
-    const socket = net.connect({
+    let socket: net.Socket;
+    try {
+      socket = this.newSocket(family);
+    } catch (e) {
+      const err = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      setImmediate(() => cb(err, null));
+      return { cancel: () => {} };
+    }
+    socket.connect({
       host: o.remote.address, port: o.remote.port, family, noDelay: true,
       ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
       ...(o.localPort !== undefined && o.localPort !== 0 ? { localPort: o.localPort } : {}),
@@ -159,12 +177,18 @@ export class TcpTransport implements Transport {
         onConnection(new TcpConnection(socket));
       });
       server.once('error', reject);
-      server.listen({ host: o.address, port: o.port, ...(o.ipv6Only === true ? { ipv6Only: true } : {}) }, () => {
+      const ready = () => {
         server.removeListener('error', reject);
         if (this.opts.ref === false) server.unref();
         const a = server.address() as net.AddressInfo;
         resolve(new TcpListener(server, endpoint(a.address, a.port)));
-      });
+      };
+      try {
+        this.startListening(server, o, ready);
+      } catch (e) {
+        server.close();
+        reject(e);
+      }
     });
   }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the optional rtnetlink addon of the kernel FIB (rtnl.c → build/Release/anycast_rtnl.node) with
+// Builds the optional rtnetlink addon of the kernel FIB (rtnl.c, with nlread.c for in-process route reads and
+// nssock.c for TCP sockets inside other network namespaces → build/Release/anycast_rtnl.node) with
 // node-gyp against Node's own headers (nodedir from npm's config, /usr on a Debian Node, or the running Node's
 // prefix), using the node-gyp that ships with npm — nothing is downloaded. Without node-gyp it falls back to
 // one C compiler call (an N-API addon links against nothing). Plain JavaScript so that setup can run it before
@@ -21,7 +22,7 @@ const force = process.argv.includes('--force');
 const say = (m) => { if (!quiet) console.log(`rtnl: ${m}`); };
 const stdio = quiet ? 'ignore' : 'inherit';
 
-const inputs = [join(dir, 'rtnl.c'), join(dir, 'binding.gyp'), fileURLToPath(import.meta.url)];
+const inputs = [join(dir, 'rtnl.c'), join(dir, 'nssock.c'), join(dir, 'nlread.c'), join(dir, 'binding.gyp'), fileURLToPath(import.meta.url)];
 if (!force && existsSync(out) && statSync(out).mtimeMs >= Math.max(...inputs.map((f) => statSync(f).mtimeMs))) {
   say('up to date');
   process.exit(0);
@@ -55,7 +56,7 @@ function cc() {
   if (!nodedir) return false;
   mkdirSync(dirname(out), { recursive: true });
   const r = spawnSync(process.env.CC || 'cc', ['-O2', '-shared', '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=anycast_rtnl',
-    `-I${join(nodedir, 'include', 'node')}`, join(dir, 'rtnl.c'), '-o', out], { stdio });
+    `-I${join(nodedir, 'include', 'node')}`, join(dir, 'rtnl.c'), join(dir, 'nssock.c'), join(dir, 'nlread.c'), '-o', out], { stdio });
   return r.status === 0 && existsSync(out);
 }
 
@@ -66,7 +67,8 @@ if (!nodedir) {
 let ok = false;
 if (gyp() || cc()) {
   try {
-    ok = typeof createRequire(import.meta.url)(out).open === 'function';
+    const m = createRequire(import.meta.url)(out);
+    ok = typeof m.open === 'function' && typeof m.tcpListen === 'function' && typeof m.dump === 'function';
   } catch (e) {
     say(`built but does not load: ${e.message}`);
   }

@@ -8,6 +8,8 @@
  *                                      sequence number, its errno and (extended ack) the kernel's message
  *   ifindex(fd, name)   -> number      SIOCGIFINDEX in the socket's namespace (0: no such device)
  *   close(fd)
+ * The same addon carries the namespace TCP sockets of nssock.c (tcpSocket, tcpListen, localPort) and the
+ * route reading of nlread.c (dump, subscribe, poll, ifname).
  * errors: an array of [seq, errno, message]; seq -1 means the receive buffer overflowed (ENOBUFS) and some
  * failures were lost.
  */
@@ -203,6 +205,9 @@ static napi_value Close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+void nssock_register(napi_env env, napi_value exports);
+void nlread_register(napi_env env, napi_value exports);
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
     {"open", NULL, Open, NULL, NULL, NULL, napi_default, NULL},
@@ -211,6 +216,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);
+  nssock_register(env, exports);
+  nlread_register(env, exports);
   return exports;
 }
 

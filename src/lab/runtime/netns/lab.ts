@@ -37,6 +37,8 @@ import { labDown, type DownReport } from './down.js';
 import { startProbes } from './probes.js';
 import { addressMap, traceOne } from './traceroute.js';
 import { createSpeaker, requireSpeaker } from './speakers.js';
+import { HostedSpeakerDaemon } from '../../host/daemon.js';
+import { defaultRouterRunner, RouterHostLink, type RouterRunner } from '../../host/link.js';
 import { birdCommand } from './birdctl.js';
 import { siteAgentPaths, writeSiteAgentFiles } from './site-agent.js';
 import { AgentSiteDaemon } from './agent-site.js';
@@ -65,6 +67,8 @@ export interface UpOptions {
   /** Daemons started at once. */
   startWidth?: number;
   progress?: (msg: string) => void;
+  /** Our speakers in one router host process (`host`, the default; ANYCAST_LAB_ROUTERS=process changes it) or one process each. */
+  routers?: RouterRunner;
 }
 
 export interface UpTimings {
@@ -95,6 +99,7 @@ export class NetnsLab implements LabRuntime {
   readonly kind = 'netns' as const;
   private probeRegistry?: ResourceRegistry;
   private daemons = new Map<string, Daemon>();
+  private hostLink?: RouterHostLink;
   private runs = 0;
   private addrs?: Map<string, string>;
 
@@ -153,7 +158,7 @@ export class NetnsLab implements LabRuntime {
     const st: LabState = {
       version: 1, name, prefix: model.prefix, runtime: 'netns', created: new Date().toISOString(),
       owner: { pid: process.pid, startTime: me?.startTime ?? 0 }, status: 'starting', topologyFile: t.file, model,
-      announcer, netem: caps.netem, notes, dirs: {}, linksDown: [], nodesStopped: [],
+      announcer, netem: caps.netem, notes, dirs: {}, linksDown: [], nodesStopped: [], routers: opts.routers ?? defaultRouterRunner(),
       sites: Object.fromEntries(t.sites.map((s) => [s.name, { announced: s.announce, service: 'up' as const }])),
     };
     for (const n of model.nodes) if (n.kind !== 'client') st.dirs[n.name] = join(dir, 'nodes', n.name);
@@ -218,9 +223,10 @@ export class NetnsLab implements LabRuntime {
     let spec = this.model.speakers[node]!;
     if (n.kind === 'site') spec = { ...spec, originate: this.st.sites[node]!.announced ? siteRoutes(this.model.topology, node) : [] };
     const ctx = { ns: n.ns, dir: this.st.dirs[node]!, ...(registry ? { registry } : {}), unref };
+    const host = this.st.routers === 'host' ? (this.hostLink ??= new RouterHostLink(labDir(this.st.name))) : undefined;
     const d = n.kind === 'site' && n.implementation === 'anycast' && this.announcer === 'agent'
       ? new AgentSiteDaemon(node, spec, ctx, this.model, () => this.st.sites[node]!.announced)
-      : createSpeaker(n.implementation, spec, ctx);
+      : createSpeaker(n.implementation, spec, ctx, host);
     this.daemons.set(node, d);
     return d;
   }
@@ -382,6 +388,8 @@ export class NetnsLab implements LabRuntime {
     const n = nodeOf(this.model, node);
     if (!n) throw new UsageError(`"${node}" is not a node of lab ${this.st.name}`);
     if (!n.implementation) throw new UsageError(`"${node}" is a client: it runs no speaker (use \`lab exec\` for its processes)`);
+    const hosted = n.kind !== 'site' || this.st.announcer !== 'agent' ? this.daemon(node) : null;
+    if (hosted instanceof HostedSpeakerDaemon) return this.hostedAction(node, hosted, action);
     const procs = this.processesOf(node, this.isSpeaker);
     switch (action) {
       case 'freeze':
@@ -403,6 +411,40 @@ export class NetnsLab implements LabRuntime {
           s.nodesStopped = s.nodesStopped.filter((x) => x !== node);
         });
         return pids;
+      }
+    }
+  }
+
+  /**
+   * nodeAction for a router in the router host: the host stops, starts, freezes or thaws that router alone
+   * (freeze holds its timers and socket reads: src/lab/host/freeze.ts); returns the host's PID.
+   */
+  private async hostedAction(node: string, d: HostedSpeakerDaemon, action: 'stop' | 'start' | 'freeze' | 'thaw'): Promise<number[]> {
+    const st = await d.hostStatus();
+    const running = st !== null && (st.state === 'running' || st.state === 'frozen' || st.state === 'starting');
+    switch (action) {
+      case 'freeze':
+      case 'thaw':
+        if (!running) throw new UsageError(`the speaker of "${node}" is not running`);
+        await (action === 'freeze' ? d.freezeNow() : d.thawNow());
+        return d.pids();
+      case 'stop':
+        if (running) await d.stop();
+        this.st = updateLab(this.st.name, (s) => {
+          s.nodesStopped = [...new Set([...s.nodesStopped, node])];
+        });
+        return d.pids();
+      case 'start': {
+        if (running) throw new UsageError(`the speaker of "${node}" is running (in the router host, pid ${d.pids().join(', ')})`);
+        // The host normally runs already; if it does not (it crashed), a new one starts and outlives this command.
+        const reg = this.detachedRegistry(`node-${node}`);
+        const fresh = this.daemon(node, reg, true);
+        await fresh.start({ timeoutMs: 30_000 });
+        reg.detach();
+        this.st = updateLab(this.st.name, (s) => {
+          s.nodesStopped = s.nodesStopped.filter((x) => x !== node);
+        });
+        return fresh.pids();
       }
     }
   }

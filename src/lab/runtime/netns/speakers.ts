@@ -7,6 +7,8 @@ import { requireDaemon } from '../../../netns/capabilities.js';
 import { existsSync } from 'node:fs';
 import { MissingCapabilityError } from '../../../util/errors.js';
 import { AnycastSpeakerDaemon, SPEAKER_COMMAND } from '../../speaker/runner.js';
+import { HostedSpeakerDaemon } from '../../host/daemon.js';
+import type { RouterHostLink } from '../../host/link.js';
 import type { RouterImpl } from '../../topology/types.js';
 
 /**
@@ -21,7 +23,9 @@ export function requireSpeaker(kind: RouterImpl): void {
   requireDaemon(kind);
 }
 
-export function createSpeaker(kind: RouterImpl, spec: RouterSpec, ctx: DaemonContext): Daemon {
+/** `host`: the lab's router host process runs our speaker (src/lab/host); without it, a process per router. */
+export function createSpeaker(kind: RouterImpl, spec: RouterSpec, ctx: DaemonContext, host?: RouterHostLink): Daemon {
   requireSpeaker(kind);
-  return kind === 'anycast' ? new AnycastSpeakerDaemon(spec, ctx) : createDaemon(kind, spec, ctx);
+  if (kind !== 'anycast') return createDaemon(kind, spec, ctx);
+  return host ? new HostedSpeakerDaemon(spec, ctx, host) : new AnycastSpeakerDaemon(spec, ctx);
 }
