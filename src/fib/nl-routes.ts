@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { FibProcessError } from './errors.js';
 import type { MonitorChild } from './kernel-routes.js';
 import { loadRtnl, rtnlLoadError, type RtnlAddon } from './netlink.js';
+import { AF_INET, RTA_DST, RTA_GATEWAY, RTA_MULTIPATH, RTA_OIF, RTA_PRIORITY, RTA_TABLE, RTA_VIA, RTM_DELROUTE, RTM_NEWROUTE } from './rtnl-encode.js';
 
 export interface NlReadAddon extends RtnlAddon {
   dump(fd: number, family: 4 | 6): Buffer;
@@ -17,17 +18,7 @@ export interface NlReadAddon extends RtnlAddon {
   ifname(fd: number, index: number): string;
 }
 
-const RTM_NEWROUTE = 24;
-const RTM_DELROUTE = 25;
-const RTA_DST = 1;
-const RTA_OIF = 4;
-const RTA_GATEWAY = 5;
-const RTA_PRIORITY = 6;
-const RTA_MULTIPATH = 9;
-const RTA_TABLE = 15;
-const RTA_VIA = 18;
 const RTNH_F_LINKDOWN = 16;
-const AF_INET = 2;
 const RTMGRP_IPV4_ROUTE = 0x40;
 const RTMGRP_IPV6_ROUTE = 0x400;
 const ENOBUFS = 105;
