@@ -3,10 +3,11 @@
 // afterwards; names carry the test's PID so that parallel runs do not collide.
 //
 //   [ns site: lo 192.0.2.53 · BIRD AS64512 · agent · service]  veth 10.201.0.1/30 ── 10.201.0.2/30  [ns up: BIRD AS64500]
-import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnInNamespace, waitFor } from './ns-util.js';
 import { renderInclude } from '../../src/agent/backends/bird-render.js';
 
 export function canRunNamespaces(): string | null {
@@ -120,26 +121,14 @@ protocol bgp site {
     return { updates, withdraws };
   }
 
-  async waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 15_000, everyMs = 50): Promise<number> {
-    const t0 = Date.now();
-    for (;;) {
-      if (await fn()) return Date.now();
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
+  waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 15_000, everyMs = 50): Promise<number> {
+    return waitFor(what, fn, timeoutMs, everyMs);
   }
 
   /** Run a long-lived process inside the site namespace; killed at cleanup. */
   spawnInSite(argv: string[], opts: { stderr?: (line: string) => void } = {}): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', this.site, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnInNamespace(this.site, argv, opts.stderr);
     this.children.push(child);
-    let partial = '';
-    child.stderr!.on('data', (d) => {
-      partial += d;
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) if (l.trim()) opts.stderr?.(l);
-    });
     return child;
   }
 

@@ -4,10 +4,11 @@
 //
 //   [ns site: lo 192.0.2.53 · anycast agent AS64512]  veth 10.202.0.1/30, fd00:acb::1/64
 //        ──  10.202.0.2/30, fd00:acb::2/64  [ns up: BIRD AS64500, protocols agent4 and agent6]
-import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnInNamespace, waitFor } from './ns-util.js';
 import type { UpstreamRoute } from './ns-lab.js';
 
 export { canRunNamespaces } from './ns-lab.js';
@@ -105,25 +106,14 @@ protocol bgp agent6 {
       lastError: /Last error:\s*(.*)$/m.exec(out)?.[1]?.trim() ?? '' };
   }
 
-  async waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 15_000, everyMs = 50): Promise<number> {
-    const t0 = Date.now();
-    for (;;) {
-      if (await fn()) return Date.now();
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
+  waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 15_000, everyMs = 50): Promise<number> {
+    return waitFor(what, fn, timeoutMs, everyMs);
   }
 
+
   spawnInSite(argv: string[], opts: { stderr?: (line: string) => void } = {}): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', this.site, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnInNamespace(this.site, argv, opts.stderr);
     this.children.push(child);
-    let partial = '';
-    child.stderr!.on('data', (d) => {
-      partial += d;
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) if (l.trim()) opts.stderr?.(l);
-    });
     return child;
   }
 
