@@ -181,6 +181,17 @@ export interface OutRoutes {
   readonly ids: readonly number[] | null;
 }
 
+/** The prefixes from `i` up to `end` fit in one message of `base` octets plus theirs (`size` ≤ `max`). */
+function fitting(keys: OutRoutes['keys'], i: number, base: number, max: number, addPath: boolean): { end: number; size: number } {
+  let size = base, end = i;
+  while (end < keys.length) {
+    const s = nlriSize(keys[end]!, addPath);
+    if (size + s > max) break;
+    size += s; end++;
+  }
+  return { end, size };
+}
+
 /**
  * UPDATE messages announcing `routes` with the encoded set `enc`, at most `max` octets each. IPv4 routes go into
  * the NLRI field; IPv6 routes into MP_REACH_NLRI.
@@ -195,12 +206,7 @@ export function buildAnnouncements(enc: EncodedAttrs, afi: Afi, routes: OutRoute
   if (base + 21 > max) throw new RangeError(`attribute set of ${attrLen} octets does not fit in a ${max}-octet UPDATE`);
   let i = 0;
   while (i < keys.length) {
-    let size = base, j = i;
-    while (j < keys.length) {
-      const s = nlriSize(keys[j]!, addPath);
-      if (size + s > max) break;
-      size += s; j++;
-    }
+    const { end: j, size } = fitting(keys, i, base, max, addPath);
     const m = new Uint8Array(size);
     header(m, size);
     let o = HEADER_LENGTH;
@@ -230,12 +236,7 @@ export function buildWithdrawals(afi: Afi, routes: OutRoutes, addPath: boolean, 
   const base = HEADER_LENGTH + 4 + (afi === 'ipv6' ? 7 : 0);
   let i = 0;
   while (i < keys.length) {
-    let size = base, j = i;
-    while (j < keys.length) {
-      const s = nlriSize(keys[j]!, addPath);
-      if (size + s > max) break;
-      size += s; j++;
-    }
+    const { end: j, size } = fitting(keys, i, base, max, addPath);
     const m = new Uint8Array(size);
     header(m, size);
     let o = HEADER_LENGTH;
