@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../cli/args.js';
 import { ConfigError, UsageError, errorMessage } from '../util/errors.js';
 import { type Logger, createLogger } from '../util/log.js';
 import { queryDns } from './client.js';
@@ -36,7 +36,7 @@ function pkgVersion(): string {
 
 export async function runDns(argv: string[]): Promise<number> {
   if (argv[0] === 'query') return runQuery(argv.slice(1));
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args: argv, allowPositionals: false, strict: true,
     options: {
       config: { type: 'string' }, zone: { type: 'string', multiple: true }, listen: { type: 'string', multiple: true },
@@ -44,9 +44,9 @@ export async function runDns(argv: string[]): Promise<number> {
       'version-string': { type: 'string' }, rrl: { type: 'string' }, 'udp-payload': { type: 'string' },
       'stats-interval': { type: 'string' }, metrics: { type: 'string' }, 'log-format': { type: 'string' },
       'udp-backend': { type: 'string' }, 'udp-batch': { type: 'string' },
-      'log-level': { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      'log-level': { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'dns');
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -220,14 +220,19 @@ async function serve(cfg: DnsConfig, readConfig: () => DnsConfig, json: boolean)
 }
 
 async function runQuery(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
       port: { type: 'string' }, class: { type: 'string' }, nsid: { type: 'boolean' }, tcp: { type: 'boolean' },
       'no-edns': { type: 'boolean' }, bufsize: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
-  });
-  if (positionals.length < 2 || positionals.length > 3) throw new UsageError('dns query needs SERVER NAME [TYPE]\n' + USAGE);
+  }, 'dns query');
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length < 2 || positionals.length > 3) throw new UsageError('dns query needs SERVER NAME [TYPE] (anycast dns --help)');
   const server = positionals[0]!.replace(/^@/, '');
   const port = values.port === undefined ? 53 : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be 1..65535');

@@ -6,8 +6,8 @@
 //   anycast agent reload                         re-read the configuration (as SIGHUP)
 //   anycast agent cleanup --config agent.yaml    withdraw everything from BIRD (for a service manager's stop hook)
 // Talking to a running agent uses --socket PATH, or the control.socket of --config FILE, or the default socket.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'anycast node agent: health checks drive announce / drain / withdraw (embedded BGP speaker, or an existing BIRD 2)';
 
@@ -22,7 +22,7 @@ const HELP = `usage:
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       name: { type: 'string' },
       timeout: { type: 'string' },
     },
-  });
+  }, 'agent');
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -1,8 +1,8 @@
 // `anycast decode HEX [--json]`: decode one BGP message given as hex (spaces, colons and 0x allowed; '-' reads
 // stdin) with both stages of the wire codec, and print it readably or as JSON. A malformed message prints the typed
 // error with its NOTIFICATION code/subcode and RFC 7606 action, and exits 1.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'decode one BGP message from hex (--json, --as4, --addpath, --extended)';
 
@@ -30,14 +30,14 @@ function asNumber(s: string | undefined, what: string): number | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
       'json': { type: 'boolean' }, 'as4': { type: 'boolean' }, 'addpath': { type: 'boolean' },
       'addpath-families': { type: 'string' }, 'extended': { type: 'boolean' }, 'local-as': { type: 'string' },
       'peer-as': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'decode');
   if (values.help === true) { process.stdout.write(HELP + '\n'); return 0; }
   const w = await import('../../bgp/wire/index.js');
   let hex = positionals.join(' ');

@@ -1,7 +1,7 @@
 // `anycast mrt dump FILE`: read an MRT file (RFC 6396 / RFC 8050; plain, .gz or .bz2) and print its entries in the
 // one-line format of `bgpdump -m`, as JSON lines (--json), or a summary (--summary). The work is in src/mrt.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'read MRT dumps: bgpdump -m lines, JSON lines or a summary (mrt dump FILE)';
 
@@ -22,14 +22,14 @@ export async function run(argv: string[]): Promise<number> {
     return sub === undefined ? 2 : 0;
   }
   if (sub !== 'dump') throw new UsageError(`unknown mrt subcommand '${sub}' (anycast mrt --help)`);
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: rest, allowPositionals: true, strict: true,
     options: {
       'json': { type: 'boolean' }, 'summary': { type: 'boolean' }, 'large-communities': { type: 'boolean', short: 'l' },
       'time': { type: 'string', short: 't' }, 'stop-on-error': { type: 'boolean' },
       'max-record-length': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'mrt dump');
   if (values.help === true) { process.stdout.write(HELP + '\n'); return 0; }
   if (positionals.length !== 1) throw new UsageError('mrt dump needs exactly one FILE (anycast mrt --help)');
   const time = values.time ?? 'dump';

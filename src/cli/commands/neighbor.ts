@@ -1,6 +1,6 @@
 // `anycast neighbor N reset|refresh|shutdown|enable`: act on one neighbor of the running speaker.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'reset, refresh (soft reset), shut down or enable one of the speaker\'s neighbors';
 
@@ -13,13 +13,13 @@ common: --json, --socket PATH (or HOST:PORT)
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true,
     options: {
       json: { type: 'boolean' }, socket: { type: 'string', short: 's' }, message: { type: 'string', short: 'm' },
       in: { type: 'boolean' }, out: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'neighbor');
   if (values.help) { process.stdout.write(HELP); return 0; }
   const [name, action, ...rest] = positionals;
   if (name === undefined || action === undefined) throw new UsageError(`anycast neighbor needs NAME and an action\n${HELP}`);

@@ -1,6 +1,6 @@
 // `anycast route add|del PREFIX`: originate or withdraw a route on the running speaker at run time.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'originate (add) or withdraw (del) a route on the running speaker';
 
@@ -21,7 +21,7 @@ function int(v: string | undefined, what: string): number | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true,
     options: {
       json: { type: 'boolean' }, socket: { type: 'string', short: 's' }, 'next-hop': { type: 'string' },
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       'ext-community': { type: 'string', multiple: true }, med: { type: 'string' }, 'local-pref': { type: 'string' },
       prepend: { type: 'string' }, 'as-path': { type: 'string' }, origin: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'route');
   if (values.help) { process.stdout.write(HELP); return 0; }
   const [action, prefix, ...rest] = positionals;
   const cli = await import('../../bgp/api/cli.js');

@@ -1,6 +1,6 @@
 // `anycast show ...`: the running speaker's neighbors, tables and decisions (birdc/gobgp-style tables, --json).
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'show the speaker\'s neighbors, RIB and best-path decisions';
 
@@ -15,13 +15,13 @@ common: --json, --socket PATH (or HOST:PORT)
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true,
     options: {
       json: { type: 'boolean' }, socket: { type: 'string', short: 's' }, in: { type: 'string' }, out: { type: 'string' },
       'pre-policy': { type: 'boolean' }, limit: { type: 'string' }, best: { type: 'boolean' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'show');
   if (values.help) { process.stdout.write(HELP); return 0; }
   const cli = await import('../../bgp/api/cli.js');
   const { targetOf } = await import('../../bgp/api/client.js');

@@ -2,8 +2,8 @@
 //   anycast speaker --config FILE                run (SIGHUP reloads, SIGTERM stops)
 //   anycast speaker --config FILE --check        validate the configuration and exit
 //   anycast speaker status|reload|stop|dump      talk to a running speaker (--socket PATH)
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { parseCommandArgs } from '../args.js';
 
 export const summary = 'BGP-4 speaker daemon: sessions, RIB, policies, kernel routes (show/neighbor/route talk to it)';
 
@@ -19,14 +19,14 @@ common: --socket PATH (or HOST:PORT) selects the speaker; default $ANYCAST_SPEAK
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true,
     options: {
       config: { type: 'string', short: 'c' }, check: { type: 'boolean' }, json: { type: 'boolean' },
       socket: { type: 'string', short: 's' }, 'graceful-restart': { type: 'boolean' }, message: { type: 'string', short: 'm' },
       file: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, 'speaker');
   if (values.help) { process.stdout.write(HELP); return 0; }
   const cli = await import('../../bgp/api/cli.js');
   const { targetOf } = await import('../../bgp/api/client.js');

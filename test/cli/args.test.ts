@@ -1,0 +1,41 @@
+// The shared command-line parser: parseArgs errors become one-line UsageErrors (exit 2 in main), and the built CLI
+// reports an unknown option or a missing option value without a stack trace, as {"error":…} with --json.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandArgs } from '../../src/cli/args.js';
+import { UsageError } from '../../src/util/errors.js';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+
+test('an unknown option is a one-line UsageError naming the option and the command', () => {
+  assert.throws(() => parseCommandArgs({ args: ['--bogus'], options: { json: { type: 'boolean' } } }, 'mrt dump'), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.equal(e.message, "mrt dump: Unknown option '--bogus' (anycast mrt dump --help)");
+    return true;
+  });
+});
+
+test('a string option without its value is a UsageError naming the option', () => {
+  assert.throws(() => parseCommandArgs({ args: ['--config'], options: { config: { type: 'string' } } }, 'speaker'),
+    (e: unknown) => e instanceof UsageError && e.message.includes("'--config <value>' argument missing") && !e.message.includes('\n'));
+});
+
+test('valid arguments parse as parseArgs would', () => {
+  const r = parseCommandArgs({ args: ['--config', 'a.yaml', 'x'], allowPositionals: true, options: { config: { type: 'string' } } }, 'agent');
+  assert.equal(r.values.config, 'a.yaml');
+  assert.deepEqual(r.positionals, ['x']);
+});
+
+for (const cmd of [['speaker'], ['agent'], ['show'], ['route'], ['neighbor'], ['decode'], ['mrt', 'dump'], ['dns'], ['dns', 'query']]) {
+  test(`anycast ${cmd.join(' ')} --bogus exits 2 with one line and no stack; --json gives {"error"}`, () => {
+    const r = spawnSync(process.execPath, [main, ...cmd, '--bogus'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `anycast: ${cmd.join(' ')}: Unknown option '--bogus' (anycast ${cmd.join(' ')} --help)\n`);
+    const j = spawnSync(process.execPath, [main, ...cmd, '--bogus', '--json'], { encoding: 'utf8' });
+    assert.equal(j.status, 2);
+    assert.deepEqual(JSON.parse(j.stdout), { error: { code: 'ERR_USAGE', message: `${cmd.join(' ')}: Unknown option '--bogus' (anycast ${cmd.join(' ')} --help)` } });
+  });
+}
