@@ -114,7 +114,7 @@ function usage(msg: string): never {
 function configFromFlags(f: Flags): DnsConfig {
   const zones = (f.zone as string[] | undefined) ?? [];
   const listens = (f.listen as string[] | undefined) ?? [];
-  if (zones.length === 0) throw new UsageError('give --config FILE, or at least one --zone FILE\n' + USAGE);
+  if (zones.length === 0) throw new UsageError('give --config FILE, or at least one --zone FILE (anycast dns --help)');
   if (listens.length === 0) throw new UsageError('give at least one --listen ADDR:PORT (e.g. 127.0.0.1:5353)');
   const num = (name: string, min: number, max: number): number | undefined => {
     const s = f[name] as string | undefined;

@@ -39,3 +39,21 @@ for (const cmd of [['speaker'], ['agent'], ['show'], ['route'], ['neighbor'], ['
     assert.deepEqual(JSON.parse(j.stdout), { error: { code: 'ERR_USAGE', message: `${cmd.join(' ')}: Unknown option '--bogus' (anycast ${cmd.join(' ')} --help)` } });
   });
 }
+
+// A missing or unknown subcommand is one line naming the problem (the help text is behind --help), exit 2.
+for (const [cmd, expected] of [
+  [['speaker'], 'anycast speaker needs --config FILE (anycast speaker --help)'],
+  [['agent', 'foo'], "unknown agent command 'foo' (anycast agent --help)"],
+  [['show'], 'anycast show needs what to show: neighbors, neighbor, rib, route, routes or status (anycast show --help)'],
+  [['route', 'foo'], "anycast route needs add, del or list, got 'foo' (anycast route --help)"],
+  [['neighbor'], 'anycast neighbor needs NAME and an action: reset, refresh, shutdown or enable (anycast neighbor --help)'],
+  [['lab', 'foo'], 'unknown lab subcommand "foo" (anycast lab --help lists them)'],
+  [['lab', 'check', '--bogus'], "Unknown option '--bogus' (anycast lab check --help)"],
+  [['dns'], 'give --config FILE, or at least one --zone FILE (anycast dns --help)'],
+] as const) {
+  test(`anycast ${cmd.join(' ')}: one-line usage error, exit 2`, () => {
+    const r = spawnSync(process.execPath, [main, ...cmd], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `anycast: ${expected}\n`);
+  });
+}

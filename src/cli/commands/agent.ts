@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   switch (sub) {
     case undefined:
-      if (!values.config) throw new UsageError(`anycast agent needs --config FILE\n${HELP}`);
+      if (!values.config) throw new UsageError('anycast agent needs --config FILE (anycast agent --help)');
       if (values.check) return cli.checkCommand(values.config, json, out);
       return cli.runCommand(values.config);
     case 'status':
@@ -68,6 +68,6 @@ export async function run(argv: string[]): Promise<number> {
     case 'guard':
       return cli.guardCommand(values);
     default:
-      throw new UsageError(`unknown agent command '${sub}'\n${HELP}`);
+      throw new UsageError(`unknown agent command '${sub}' (anycast agent --help)`);
   }
 }

@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   }, 'neighbor');
   if (values.help) { process.stdout.write(HELP); return 0; }
   const [name, action, ...rest] = positionals;
-  if (name === undefined || action === undefined) throw new UsageError(`anycast neighbor needs NAME and an action\n${HELP}`);
+  if (name === undefined || action === undefined) throw new UsageError('anycast neighbor needs NAME and an action: reset, refresh, shutdown or enable (anycast neighbor --help)');
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if ((values.in || values.out) && action !== 'refresh') throw new UsageError('--in / --out go with refresh');
   const cli = await import('../../bgp/api/cli.js');

@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const t = targetOf(values.socket);
   if (action === 'list') return cli.showRoutes(t, values.json ?? false, out);
-  if (action !== 'add' && action !== 'del') throw new UsageError(`anycast route needs add, del or list\n${HELP}`);
+  if (action !== 'add' && action !== 'del') throw new UsageError(`anycast route needs add, del or list${action === undefined ? '' : `, got '${action}'`} (anycast route --help)`);
   if (prefix === undefined) throw new UsageError(`anycast route ${action} needs a PREFIX`);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const attrs: Record<string, unknown> = {};

@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = values.json ?? false;
   const t = targetOf(values.socket);
   const [what, arg, ...rest] = positionals;
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'\n${HELP}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' (anycast show --help)`);
   let limit: number | undefined;
   if (values.limit !== undefined) {
     limit = Number(values.limit);
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       return cli.showRoute(t, arg, values.explain ?? false, json, out);
     case 'routes': return cli.showRoutes(t, json, out);
     case 'status': return cli.statusCommand(t, json, out);
-    case undefined: throw new UsageError(`anycast show needs what to show\n${HELP}`);
-    default: throw new UsageError(`unknown: anycast show ${what}\n${HELP}`);
+    case undefined: throw new UsageError('anycast show needs what to show: neighbors, neighbor, rib, route, routes or status (anycast show --help)');
+    default: throw new UsageError(`unknown: anycast show ${what} (anycast show --help)`);
   }
 }

@@ -33,16 +33,16 @@ export async function run(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const json = values.json ?? false;
   const [sub, ...rest] = positionals;
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'\n${HELP}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' (anycast speaker --help)`);
   const t = targetOf(values.socket);
   switch (sub) {
     case undefined:
-      if (!values.config) throw new UsageError(`anycast speaker needs --config FILE\n${HELP}`);
+      if (!values.config) throw new UsageError('anycast speaker needs --config FILE (anycast speaker --help)');
       return values.check ? cli.checkCommand(values.config, json, out) : cli.runCommand(values.config);
     case 'status': return cli.statusCommand(t, json, out);
     case 'reload': return cli.reloadCommand(t, json, out);
     case 'stop': return cli.stopCommand(t, values['graceful-restart'] ?? false, values.message, json, out);
     case 'dump': return cli.dumpCommand(t, values.file, json, out);
-    default: throw new UsageError(`unknown speaker command '${sub}'\n${HELP}`);
+    default: throw new UsageError(`unknown speaker command '${sub}' (anycast speaker --help)`);
   }
 }

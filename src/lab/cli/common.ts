@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../../util/errors.js';
+import { argsErrorReason } from '../../cli/args.js';
 import { parseDuration } from '../topology/reader.js';
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, help: string) {
@@ -14,7 +15,9 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
     }
     return r;
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${help}`);
+    // One line naming the problem and where the options are, not the whole help text.
+    const cmd = /^usage: (anycast(?: [a-z-]+)+)/.exec(help.trimStart())?.[1];
+    throw new UsageError(`${argsErrorReason(e as Error)}${cmd !== undefined ? ` (${cmd} --help)` : ''}`);
   }
 }
 

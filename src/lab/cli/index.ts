@@ -35,6 +35,6 @@ export async function runLab(argv: string[]): Promise<number> {
     return sub ? 0 : 2;
   }
   const s = SUBCOMMANDS[sub];
-  if (!s) throw new UsageError(`unknown lab subcommand "${sub}"\n${help()}`);
+  if (!s) throw new UsageError(`unknown lab subcommand "${sub}" (anycast lab --help lists them)`);
   return (await s.load())(rest);
 }

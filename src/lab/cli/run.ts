@@ -86,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
       break;
     }
     default:
-      throw new UsageError(`unknown experiment "${exp}"\n${HELP}`);
+      throw new UsageError(`unknown experiment "${exp}" (anycast lab run --help lists them)`);
   }
   if (rt instanceof InprocLab) await rt.down();
   if (v.json) write(json(result));
