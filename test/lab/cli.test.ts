@@ -56,6 +56,26 @@ test('lab graph and lab generate', () => {
   }
 });
 
+test('lab graph --json and lab generate --json: JSON, not the bare text', () => {
+  const g = cli(['lab', 'graph', WORLD, '--format', 'dot', '--json']);
+  assert.equal(g.code, 0, g.err);
+  const j = JSON.parse(g.out);
+  assert.equal(j.format, 'dot');
+  assert.match(j.text, /^graph "world" \{/);
+  assert.ok(j.nodes > 0 && j.links > 0);
+  const gen = cli(['lab', 'generate', '--routers', '30', '--seed', '7', '--json']);
+  assert.equal(gen.code, 0, gen.err);
+  const topo = JSON.parse(gen.out);
+  assert.equal(topo.name, 'gen30');
+  const dir = mkdtempSync(join(tmpdir(), 'acl-genj-'));
+  try {
+    writeFileSync(join(dir, 'g.json'), gen.out);
+    assert.match(cli(['lab', 'check', join(dir, 'g.json')]).out, /30 routers \(30 anycast\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('commands on a lab that is not there say so', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acl-none-'));
   try {

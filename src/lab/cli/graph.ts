@@ -16,9 +16,10 @@ const FORMATS = ['mermaid', 'dot', 'svg', 'png', 'as-rel', 'deployment'] as cons
 
 export async function graph(argv: string[]): Promise<number> {
   const a = parse(argv, { lab: { type: 'string', short: 'l' }, format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } },
-    `usage: anycast lab graph [FILE | --lab NAME] [--format ${FORMATS.join('|')}] [-o OUT]
+    `usage: anycast lab graph [FILE | --lab NAME] [--format ${FORMATS.join('|')}] [-o OUT] [--json]
   mermaid (default) and dot print text; svg and png need graphviz (Debian: graphviz) and -o or write to stdout;
-  as-rel and deployment are inputs for \`anycast sim\` (CAIDA serial-1 relationships, sites as a deployment).`);
+  as-rel and deployment are inputs for \`anycast sim\` (CAIDA serial-1 relationships, sites as a deployment).
+  --json: {format, nodes, links, text} (or {…, output} with -o) instead of the bare text.`);
   if (!a) return 0;
   const fmt = (a.values.format ?? 'mermaid') as (typeof FORMATS)[number];
   if (!FORMATS.includes(fmt)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
@@ -40,14 +41,19 @@ export async function graph(argv: string[]): Promise<number> {
         // A binary through a text pipe would be mangled: render straight to the file instead.
         if (!a.values.output) throw new UsageError('--format png needs -o FILE');
         await runCommand(['dot', '-Tpng', '-o', a.values.output], { input: toDot(m), timeoutMs: 60_000 });
-        write(`${a.values.output}: ${m.nodes.length} nodes, ${m.links.length} links`);
+        write(a.values.json ? JSON.stringify({ format: fmt, nodes: m.nodes.length, links: m.links.length, output: a.values.output })
+          : `${a.values.output}: ${m.nodes.length} nodes, ${m.links.length} links`);
         return 0;
       }
     }
   }
   if (a.values.output) {
     writeFileSync(a.values.output, out);
-    if (!a.values.json) process.stderr.write(`${a.values.output}: ${fmt}, ${m.nodes.length} nodes, ${m.links.length} links\n`);
+    if (a.values.json) write(JSON.stringify({ format: fmt, nodes: m.nodes.length, links: m.links.length, output: a.values.output }));
+    else process.stderr.write(`${a.values.output}: ${fmt}, ${m.nodes.length} nodes, ${m.links.length} links\n`);
+  } else if (a.values.json) {
+    // For scripts: the text with its counts in one JSON object.
+    write(JSON.stringify({ format: fmt, nodes: m.nodes.length, links: m.links.length, text: out.toString() }));
   } else process.stdout.write(out);
   return 0;
 }
