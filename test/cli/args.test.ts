@@ -57,3 +57,20 @@ for (const [cmd, expected] of [
     assert.equal(r.stderr, `anycast: ${expected}\n`);
   });
 }
+
+// An option that the chosen subcommand does not use is refused (exit 2) before any speaker or agent is contacted.
+for (const [cmd, expected] of [
+  [['show', 'neighbors', '--best'], '--best goes with anycast show rib'],
+  [['show', 'rib', '--explain'], '--explain goes with anycast show route'],
+  [['speaker', 'status', '--graceful-restart'], '--graceful-restart goes with anycast speaker stop'],
+  [['speaker', 'status', '--file', 'x.mrt'], '--file goes with anycast speaker dump'],
+  [['speaker', 'reload', '--check'], '--check goes with --config FILE, not with reload'],
+  [['agent', 'status', '--check'], '--check goes with --config FILE, not with status'],
+  [['neighbor', 'n1', 'enable', '--message', 'x'], '--message goes with reset or shutdown'],
+] as const) {
+  test(`anycast ${cmd.join(' ')}: refused, not ignored`, () => {
+    const r = spawnSync(process.execPath, [main, ...cmd, '--socket', '/nonexistent/anycast.sock'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `anycast: ${expected}\n`);
+  });
+}

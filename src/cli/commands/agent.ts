@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = positionals;
   const json = values.json ?? false;
   const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  if (values.check && sub !== undefined) throw new UsageError(`--check goes with --config FILE, not with ${sub}`);
   switch (sub) {
     case undefined:
       if (!values.config) throw new UsageError('anycast agent needs --config FILE (anycast agent --help)');

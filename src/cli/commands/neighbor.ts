@@ -25,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   if (name === undefined || action === undefined) throw new UsageError('anycast neighbor needs NAME and an action: reset, refresh, shutdown or enable (anycast neighbor --help)');
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if ((values.in || values.out) && action !== 'refresh') throw new UsageError('--in / --out go with refresh');
+  if (values.message !== undefined && action !== 'reset' && action !== 'shutdown') throw new UsageError('--message goes with reset or shutdown');
   const cli = await import('../../bgp/api/cli.js');
   const { targetOf } = await import('../../bgp/api/client.js');
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');

@@ -2,7 +2,7 @@
 import { UsageError } from '../../util/errors.js';
 import { parseCommandArgs } from '../args.js';
 
-export const summary = 'originate (add) or withdraw (del) a route on the running speaker';
+export const summary = 'originate (add), withdraw (del) or list the routes the running speaker originates';
 
 const HELP = `usage:
   anycast route add PREFIX [--next-hop ADDR] [--community A:B]... [--large-community A:B:C]...

@@ -35,6 +35,10 @@ export async function run(argv: string[]): Promise<number> {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit needs a non-negative integer, got '${values.limit}'`);
   }
+  // An option that the chosen table does not use is refused rather than silently dropped.
+  const ribOnly = (['in', 'out', 'pre-policy', 'best', 'limit'] as const).filter((k) => values[k] !== undefined);
+  if (what !== 'rib' && ribOnly.length > 0) throw new UsageError(`--${ribOnly[0]} goes with anycast show rib`);
+  if (what !== 'route' && values.explain !== undefined) throw new UsageError('--explain goes with anycast show route');
   switch (what) {
     case 'neighbors': return cli.showNeighbors(t, json, out);
     case 'neighbor':

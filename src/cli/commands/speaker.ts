@@ -34,6 +34,12 @@ export async function run(argv: string[]): Promise<number> {
   const json = values.json ?? false;
   const [sub, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' (anycast speaker --help)`);
+  // An option that the chosen subcommand does not use is refused rather than silently dropped.
+  if (values.check && sub !== undefined) throw new UsageError(`--check goes with --config FILE, not with ${sub}`);
+  if (sub !== 'stop' && (values['graceful-restart'] || values.message !== undefined)) {
+    throw new UsageError(`--${values['graceful-restart'] ? 'graceful-restart' : 'message'} goes with anycast speaker stop`);
+  }
+  if (sub !== 'dump' && values.file !== undefined) throw new UsageError('--file goes with anycast speaker dump');
   const t = targetOf(values.socket);
   switch (sub) {
     case undefined:
