@@ -104,3 +104,10 @@ test('with no arguments: the shipped graph and the shipped K-root example', asyn
   assert.ok(j.routed > 59000);
   assert.equal(j.sites.length, 125);
 });
+
+test('an unknown option or a missing option value is a one-line usage error naming the option', async () => {
+  await assert.rejects(simMain(['catchment', ...base, '--bogus']), (e: Error & { code?: string }) =>
+    e.code === 'ERR_USAGE' && e.message === "Unknown option '--bogus'");
+  await assert.rejects(simMain(['catchment', '-d']), (e: Error & { code?: string }) =>
+    e.code === 'ERR_USAGE' && e.message === "Option '-d, --deployment <value>' argument missing");
+});

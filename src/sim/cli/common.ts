@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { argsErrorReason } from '../../cli/args.js';
 import { UsageError } from '../../util/errors.js';
 import { compileDeployment, type Compiled } from '../compile.js';
 import { parseDeployment, type Deployment } from '../deployment.js';
@@ -45,7 +46,7 @@ export function parse<O extends ParseArgsConfig['options']>(argv: string[], opti
   try {
     return parseArgs({ args: argv, options: { ...commonOptions, ...options }, allowPositionals: positionals, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(argsErrorReason(e as Error));
   }
 }
 
