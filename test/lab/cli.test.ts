@@ -86,3 +86,15 @@ test('commands on a lab that is not there say so', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('usage errors are one line naming the problem (the help stays behind --help)', () => {
+  const run = cli(['lab', 'run']);
+  assert.equal(run.code, 2);
+  assert.equal(run.err, 'anycast: anycast lab run needs an EXPERIMENT: catchment, failover, tcp, ddos or add-site (anycast lab run --help)\n');
+  const opt = cli(['lab', 'up', '--bogus']);
+  assert.equal(opt.code, 2);
+  assert.equal(opt.err, "anycast: Unknown option '--bogus' (anycast lab up --help)\n");
+  const sub = cli(['lab', 'nope', '--json']);
+  assert.equal(sub.code, 2);
+  assert.deepEqual(JSON.parse(sub.out), { error: { code: 'ERR_USAGE', message: 'unknown lab subcommand "nope" (anycast lab --help lists them)' } });
+});

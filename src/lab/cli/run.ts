@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   }, HELP);
   if (!a) return 0;
   const [exp, arg] = a.positionals;
-  if (!exp) throw new UsageError(HELP);
+  if (!exp) throw new UsageError('anycast lab run needs an EXPERIMENT: catchment, failover, tcp, ddos or add-site (anycast lab run --help)');
   const v = a.values;
   let rt: LabRuntime;
   if ((v.runtime ?? 'netns') === 'inproc') {
