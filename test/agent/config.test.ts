@@ -123,6 +123,8 @@ test('the speaker backend section is validated, and this build has the embedded 
   assert.equal(config.backend.speaker!.gracefulRestart, false, 'graceful restart is off unless asked for');
   await assertAvailable(config);
   fails(speaker.replace('router-id: 192.0.2.1', 'router-id: 2001:db8::1'), 'backend.speaker.router-id', /IPv4 dotted/);
+  fails(speaker.replace('router-id: 192.0.2.1', 'router-id: 192.0.2'), 'backend.speaker.router-id', /IPv4 dotted.*, got "192\.0\.2" \(line \d+\)$/);
+  fails(speaker.replace('address: 10.0.0.1', 'address: 10.0.0.300'), 'backend.speaker.peers[0].address', /IPv4 or IPv6 address, got "10\.0\.0\.300" \(line \d+\)$/);
   fails(speaker.replace('families: [ipv4-unicast, ipv6-unicast]', 'families: [ipv4-flowspec]'),
     'backend.speaker.peers[0].families[0]', /unknown family/);
   fails(speaker.replace('families: [ipv4-unicast, ipv6-unicast]', 'families: [ipv4-unicast]'),

@@ -335,7 +335,7 @@ function readSpeaker(o: Obj): SpeakerBackendConfig {
   if (localAs === undefined) o.fail('local-as', 'the speaker needs its local AS');
   const routerId = o.str('router-id');
   if (routerId === undefined || parseIp(routerId)?.family !== 4) {
-    o.fail('router-id', 'the speaker needs a router id in IPv4 dotted form (RFC 4271 §4.2 BGP Identifier)');
+    o.fail('router-id', `the speaker needs a router id in IPv4 dotted form (RFC 4271 §4.2 BGP Identifier)${routerId === undefined ? '' : `, got "${routerId}"`}`);
   }
   const list = o.list('peers');
   if (!list || list.length === 0) o.fail('peers', 'the speaker needs at least one peer');
@@ -343,7 +343,9 @@ function readSpeaker(o: Obj): SpeakerBackendConfig {
   list!.forEach((v, i) => {
     const p = Obj.of(o.src, [...o.at('peers'), i], v);
     const address = p.str('address');
-    if (address === undefined || parseIp(address) === null) p.fail('address', 'a peer needs an IPv4 or IPv6 address');
+    if (address === undefined || parseIp(address) === null) {
+      p.fail('address', `a peer needs an IPv4 or IPv6 address${address === undefined ? '' : `, got "${address}"`}`);
+    }
     const as = p.int('as', 1, 4294967295);
     if (as === undefined) p.fail('as', "a peer needs its AS number");
     const fams = p.strList('families') ?? [parseIp(address!)!.family === 4 ? 'ipv4-unicast' : 'ipv6-unicast'];
