@@ -61,6 +61,8 @@ for (const [cmd, expected] of [
 // An option that the chosen subcommand does not use is refused (exit 2) before any speaker or agent is contacted.
 for (const [cmd, expected] of [
   [['show', 'neighbors', '--best'], '--best goes with anycast show rib'],
+  [['show', 'rib', '--limit', ''], "--limit needs a non-negative integer, got ''"],
+  [['show', 'rib', '--limit', '1e3'], "--limit needs a non-negative integer, got '1e3'"],
   [['show', 'rib', '--explain'], '--explain goes with anycast show route'],
   [['speaker', 'status', '--graceful-restart'], '--graceful-restart goes with anycast speaker stop'],
   [['speaker', 'status', '--file', 'x.mrt'], '--file goes with anycast speaker dump'],

@@ -33,7 +33,8 @@ export async function run(argv: string[]): Promise<number> {
   let limit: number | undefined;
   if (values.limit !== undefined) {
     limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit needs a non-negative integer, got '${values.limit}'`);
+    // /^\d+$/ first: Number('') and Number(' 7') are numbers too.
+    if (!/^\d+$/.test(values.limit) || !Number.isSafeInteger(limit)) throw new UsageError(`--limit needs a non-negative integer, got '${values.limit}'`);
   }
   // An option that the chosen table does not use is refused rather than silently dropped.
   const ribOnly = (['in', 'out', 'pre-policy', 'best', 'limit'] as const).filter((k) => values[k] !== undefined);
