@@ -12,6 +12,7 @@
 
 import type { AttrsInput } from '../../src/bgp/rib/attrs.js';
 import { v4Key } from '../../src/bgp/rib/prefix.js';
+import { rng } from '../../src/util/rng.js';
 
 export interface FeedOptions {
   peers: number;
@@ -33,17 +34,6 @@ export interface FeedPeer {
   readonly routerId: string;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hash2(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);
   h ^= h >>> 15;
@@ -63,7 +53,7 @@ export class Feed {
   constructor(o: FeedOptions) {
     this.seed = o.seed ?? 1;
     this.maxGroup = o.maxGroup ?? 32;
-    const rnd = mulberry32(this.seed);
+    const rnd = rng(this.seed);
     const int = (n: number) => Math.floor(rnd() * n);
     const seen = new Set<number>();
     this.prefixes = new Float64Array(o.prefixes);
@@ -101,7 +91,7 @@ export class Feed {
 
   /** One peer's UPDATEs in order. */
   *updatesOf(p: number): Generator<FeedUpdate> {
-    const rnd = mulberry32(this.seed * 1000 + p + 1);
+    const rnd = rng(this.seed * 1000 + p + 1);
     const int = (n: number) => Math.floor(rnd() * n);
     const peer = this.peers[p]!;
     let i = 0;

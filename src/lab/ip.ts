@@ -2,6 +2,7 @@
 // bigints and back (IPv6 written in RFC 5952 canonical form), the n-th subnet of a pool.
 
 import { isIP } from 'node:net';
+import { formatIPv6 } from '../util/ip.js';
 
 export interface Cidr {
   family: 4 | 6;
@@ -34,19 +35,7 @@ export function addrToBig(a: string): bigint {
 export function bigToAddr(n: bigint, f: 4 | 6): string {
   if (f === 4) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
   const g = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
-  // RFC 5952: the longest run (>= 2) of zero groups becomes "::", the first one on a tie.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return formatIPv6(g);
 }
 
 export function parseCidr(s: string): Cidr | undefined {

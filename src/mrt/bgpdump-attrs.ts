@@ -16,6 +16,7 @@ import {
   AS_CONFED_SET, AS_SEQUENCE, AS_SET, type AsSegment, ipv4Text, parseIpv4, parseIpv6, type PathAttribute,
 } from '../bgp/wire/index.js';
 import { u16, u32 } from './bytes.js';
+import { formatIPv6 } from '../util/ip.js';
 
 /** An MP_REACH_NLRI next hop as bgpdump keeps it. */
 export interface BgpdumpMpReach {
@@ -61,25 +62,7 @@ export function bgpdumpIpv6(b: Uint8Array, o = 0): string {
   }
   const g = new Array<number>(8);
   for (let i = 0; i < 8; i++) g[i] = (b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!;
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === best) {
-      s += i === 0 ? '::' : ':';
-      i += bestLen - 1;
-      continue;
-    }
-    s += g[i]!.toString(16);
-    if (i !== 7) s += ':';
-  }
-  return s;
+  return formatIPv6(g, 1);
 }
 
 const ADDRESSES = new Map<string, string>();

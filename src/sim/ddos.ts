@@ -6,7 +6,7 @@ import { NONE } from './announce.js';
 import { forEachSite } from './catchment.js';
 import { customerCount, type AsGraph } from './graph.js';
 import type { Routes } from './propagate.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 
 export interface SiteLoad { attack: number; legit: number }
 

@@ -96,9 +96,12 @@ export function parseIPv6(text: string): number[] | null {
   return out;
 }
 
-/** RFC 5952 §4 text of 8 groups of 16 bits. */
-export function formatIPv6(groups: ArrayLike<number>): string {
-  let best = -1, bestLen = 1;
+/**
+ * RFC 5952 §4 text of 8 groups of 16 bits. `minRun` is the shortest run of zero groups written "::" (RFC 5952
+ * §4.2.2: 2; bgpdump's output compresses a single group, 1).
+ */
+export function formatIPv6(groups: ArrayLike<number>, minRun = 2): string {
+  let best = -1, bestLen = minRun - 1;
   for (let i = 0; i < 8;) {
     if (groups[i] !== 0) { i++; continue; }
     let j = i;

@@ -8,7 +8,7 @@ import { compare, parseMeasured } from '../../src/sim/compare.js';
 import { generateSources, outcome, split } from '../../src/sim/ddos.js';
 import { binomial, selectSites } from '../../src/sim/optimize.js';
 import { propagate } from '../../src/sim/propagate.js';
-import { rng } from '../../src/sim/rng.js';
+import { rng } from '../../src/util/rng.js';
 import { rootDeployment } from '../../src/sim/root.js';
 import { parseWeights } from '../../src/sim/weights.js';
 import { graphFromLinks } from '../../src/sim/graph.js';

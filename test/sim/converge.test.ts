@@ -6,7 +6,7 @@ import { compileDeployment } from '../../src/sim/compile.js';
 import { BgpSim, type TimingModel } from '../../src/sim/converge/bgp.js';
 import { runScenario } from '../../src/sim/converge/scenario.js';
 import { graphFromLinks, indexOfAsn } from '../../src/sim/graph.js';
-import { rng } from '../../src/sim/rng.js';
+import { rng } from '../../src/util/rng.js';
 import { site, type Link } from './helpers.js';
 
 function timing(slow: Array<[number, number, number]> = [], extra: Partial<TimingModel> = {}) {

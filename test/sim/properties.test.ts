@@ -12,7 +12,7 @@ import type { SiteSpec } from '../../src/sim/deployment.js';
 import { indexOfAsn } from '../../src/sim/graph.js';
 import { propagate } from '../../src/sim/propagate.js';
 import { BgpSim } from '../../src/sim/converge/bgp.js';
-import { rng } from '../../src/sim/rng.js';
+import { rng } from '../../src/util/rng.js';
 import { checkRoute, run, valleyFreeReachable, type Link } from './helpers.js';
 
 interface Case { links: Link[]; sites: SiteSpec[] }

@@ -3,7 +3,7 @@ import { UsageError } from '../../util/errors.js';
 import { generateSources, outcome, split, type Split } from '../ddos.js';
 import { csv, json, pct, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
-import { rng } from '../rng.js';
+import { rng } from '../../util/rng.js';
 import { commonHelp, compile, outputKind, parse, siteByName, tieMode, weights, world, write } from './common.js';
 
 const HELP = `usage: anycast sim ddos [options]

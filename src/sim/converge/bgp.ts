@@ -14,7 +14,7 @@
 // Paths are persistent cons lists in typed arrays; no per-route objects. Pure apart from the injected RNG.
 import { CUSTOMER, NONE, ORIGIN, PEER, PROVIDER, type Announcement } from '../announce.js';
 import type { AsGraph } from '../graph.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../util/rng.js';
 import { EventQueue } from './queue.js';
 
 export interface TimingModel {

@@ -7,7 +7,7 @@ import type { Compiled } from '../compile.js';
 import { greatCircleKm } from '../geo.js';
 import type { AsGraph } from '../graph.js';
 import { propagate } from '../propagate.js';
-import { rng } from '../rng.js';
+import { rng } from '../../util/rng.js';
 import type { AsGeo } from '../asinfo.js';
 import { BgpSim, type PhaseStats, type TimingModel } from './bgp.js';
 

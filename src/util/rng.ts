@@ -1,5 +1,6 @@
-// A small seeded PRNG (mulberry32): every random choice of the simulator (attack sources, MRAI jitter, delays)
-// comes from one, so a run is reproducible from its --seed.
+// A small seeded PRNG (mulberry32), uniform in [0, 1). Every random choice of the simulator (attack sources, MRAI
+// jitter, delays), of the generated test data and of the benchmark feeds comes from one, so a run is reproducible
+// from its seed.
 export type Rng = () => number;
 
 export function rng(seed: number): Rng {
