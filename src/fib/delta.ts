@@ -5,7 +5,7 @@
 // before it reaches the table.
 
 import { canonicalPrefix, isLinkLocalV6, parseAddress, parsePrefix, formatAddress, type Family } from './addr.js';
-import type { FibChange, FibRoute, NextHop, RouteFailure } from './types.js';
+import { emptyApplyResult, type FibChange, type FibRoute, type NextHop, type RouteFailure, type SyncResult } from './types.js';
 
 export interface NormalNextHop {
   gateway: string;
@@ -134,6 +134,24 @@ export function normalizeRoute(r: FibRoute): NormalRoute | RouteFailure {
   const c = normalizeChange({ kind: 'replace', prefix: r.prefix, nextHops: r.nextHops });
   if ('code' in c) return c;
   return c as NormalRoute & { kind: 'replace' };
+}
+
+/**
+ * The first step of every FIB's sync(): the desired routes by prefix (the last one given for a prefix wins, the
+ * others counted as coalesced), and a result with the refused ones as failures.
+ */
+export function desiredRoutes(desired: Iterable<FibRoute>): { want: Map<string, NormalRoute>; res: SyncResult } {
+  const res: SyncResult = { ...emptyApplyResult(), unchanged: 0 };
+  const want = new Map<string, NormalRoute>();
+  for (const r of desired) {
+    const n = normalizeRoute(r);
+    if ('code' in n) res.failures.push(n);
+    else {
+      if (want.has(n.prefix)) res.coalesced++;
+      want.set(n.prefix, n);
+    }
+  }
+  return { want, res };
 }
 
 /**

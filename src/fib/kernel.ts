@@ -11,7 +11,7 @@
 import { runCommand } from '../netns/run.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { Family } from './addr.js';
-import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalChange, type NormalRoute } from './delta.js';
+import { comparePrefixes, desiredRoutes, FibDelta, sameNextHops, toFibRoute, type NormalChange } from './delta.js';
 import { FibClosedError, FibOptionError, FibReadError } from './errors.js';
 import { spawnIpBatch, type IpBatchOptions, type OpResult, type SpawnBatchChild } from './ip-batch.js';
 import { loadRtnl, NetlinkWriter, rtnlLoadError, type RtnlAddon } from './netlink.js';
@@ -175,16 +175,7 @@ export class KernelFib implements Fib {
 
   async sync(desired: Iterable<FibRoute>): Promise<SyncResult> {
     if (this.closed) throw new FibClosedError();
-    const res: SyncResult = { ...emptyApplyResult(), unchanged: 0 };
-    const want = new Map<string, NormalRoute>();
-    for (const r of desired) {
-      const n = normalizeRoute(r);
-      if ('code' in n) res.failures.push(n);
-      else {
-        if (want.has(n.prefix)) res.coalesced++;
-        want.set(n.prefix, n);
-      }
-    }
+    const { want, res } = desiredRoutes(desired);
     const have = await this.listKernel();
     const items: NormalChange[] = [];
     const metrics: number[] = [];

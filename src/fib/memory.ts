@@ -5,7 +5,7 @@
 // checked here.
 
 import { parseAddress } from './addr.js';
-import { comparePrefixes, FibDelta, normalizeRoute, sameNextHops, toFibRoute, type NormalRoute } from './delta.js';
+import { comparePrefixes, desiredRoutes, FibDelta, sameNextHops, toFibRoute, type NormalRoute } from './delta.js';
 import { FibClosedError } from './errors.js';
 import { Lpm } from './lpm.js';
 import { emptyApplyResult, type ApplyResult, type CloseOptions, type Fib, type FibChange, type FibRoute, type NextHop, type SyncResult } from './types.js';
@@ -80,16 +80,7 @@ export class MemoryFib implements Fib {
 
   async sync(desired: Iterable<FibRoute>): Promise<SyncResult> {
     if (this.closed) throw new FibClosedError();
-    const res: SyncResult = { ...emptyApplyResult(), unchanged: 0 };
-    const want = new Map<string, NormalRoute>();
-    for (const r of desired) {
-      const n = normalizeRoute(r);
-      if ('code' in n) res.failures.push(n);
-      else {
-        if (want.has(n.prefix)) res.coalesced++;
-        want.set(n.prefix, n);
-      }
-    }
+    const { want, res } = desiredRoutes(desired);
     for (const e of [...this.table.entries()]) {
       if (!want.has(e.prefix)) {
         this.table.delete(e.prefix);
