@@ -7,7 +7,7 @@ import { csv, json, pct, table, type Cell } from '../format.js';
 import { indexOfAsn } from '../graph.js';
 import type { World } from '../load.js';
 import { chosenPath, propagate, type Routes } from '../propagate.js';
-import { asName, commonHelp, compile, outputKind, parse, tieMode, weights, world, write } from './common.js';
+import { asName, commonHelp, compile, limitOf, outputKind, parse, tieMode, weights, world, write } from './common.js';
 
 const HELP = `usage: anycast sim catchment [options]
   Per site: ASes, traffic share, mean AS-path length, mean estimated RTT; path inflation vs the nearest site.
@@ -35,8 +35,7 @@ export function siteRows(s: CatchmentSummary, c: Compiled): Cell[][] {
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, { ases: { type: 'boolean', default: false }, as: { type: 'string' }, limit: { type: 'string' } });
-  const limit = v.limit === undefined ? Infinity : Number(v.limit);
-  if (!(limit >= 1)) throw new UsageError('--limit must be a positive number');
+  const limit = limitOf(v);
   if (v.help) { write(HELP); return 0; }
   const out = outputKind(v);
   const mode = tieMode(v);

@@ -77,6 +77,13 @@ export function readJson(path: string): unknown {
   }
 }
 
+/** --limit N: how many table rows to show (all when absent). */
+export function limitOf(v: Values): number {
+  const limit = v.limit === undefined ? Infinity : Number(v.limit);
+  if (!(limit >= 1)) throw new UsageError('--limit must be a positive number');
+  return limit;
+}
+
 export function outputKind(v: Values): 'table' | 'json' | 'csv' {
   if (v.json && v.csv) throw new UsageError('choose one of --json and --csv');
   return v.json ? 'json' : v.csv ? 'csv' : 'table';

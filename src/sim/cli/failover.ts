@@ -1,12 +1,11 @@
 // `anycast sim failover [SITE…]`: each site failed in turn (every site when none is named): where its catchment
 // goes, what is lost, the resulting load per site and the change in mean estimated RTT. Runs on all cores.
-import { UsageError } from '../../util/errors.js';
 import { evaluate } from '../catchment.js';
 import { csv, json, pct, table, type Cell } from '../format.js';
 import { propagate } from '../propagate.js';
 import { sweep, sweepContext, sweepThreads } from '../sweep.js';
 import type { Task } from '../sweep-task.js';
-import { commonHelp, compile, outputKind, parse, Progress, progressEnabled, siteByName, tieMode, weights, world, write } from './common.js';
+import { commonHelp, compile, limitOf, outputKind, parse, Progress, progressEnabled, siteByName, tieMode, weights, world, write } from './common.js';
 
 const HELP = `usage: anycast sim failover [SITE…] [options]
   Fails each named site (default: every site) alone and reports where its catchment goes.
@@ -17,8 +16,7 @@ ${commonHelp}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(argv, { top: { type: 'string', default: '3' }, workers: { type: 'string' }, limit: { type: 'string' } }, true);
-  const limit = v.limit === undefined ? Infinity : Number(v.limit);
-  if (!(limit >= 1)) throw new UsageError('--limit must be a positive number');
+  const limit = limitOf(v);
   if (v.help) { write(HELP); return 0; }
   const out = outputKind(v);
   const mode = tieMode(v);
