@@ -11,6 +11,7 @@ import { CLASS, EDNS_OPTION, TYPE, classFromName, className, rcodeName, typeFrom
 import { frame, nextFrame } from './tcp-framing.js';
 import { skipQuestionName } from './wire/query.js';
 import { addressBytes } from './rrl.js';
+import { afterPendingIo } from '../util/clock.js';
 
 export interface DnsQueryOptions {
   server: string;
@@ -212,7 +213,7 @@ function viaUdp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(net.isIPv6(o.server) ? 'udp6' : 'udp4');
     const serverBytes = addressBytes(o.server);
-    const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'udp')), timeoutMs);
+    const timer = setTimeout(() => afterPendingIo(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'udp'))), timeoutMs);
     const unwatch = onAbort(o.signal, `udp to ${o.server} port ${port}`, (e) => done(e));
     let finished = false;
     const done = (err: Error | null, buf?: Buffer) => {
@@ -254,7 +255,7 @@ function viaTcp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
     const sock = net.connect({ host: o.server, port, localAddress: o.localAddress });
     let pending: Buffer = Buffer.alloc(0);
     let finished = false;
-    const timer = setTimeout(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'tcp')), timeoutMs);
+    const timer = setTimeout(() => afterPendingIo(() => done(new DnsTimeoutError(o.server, port, timeoutMs, 'tcp'))), timeoutMs);
     const unwatch = onAbort(o.signal, `tcp to ${o.server} port ${port}`, (e) => done(e));
     const done = (err: Error | null, buf?: Buffer) => {
       if (finished) return;

@@ -121,9 +121,16 @@ export class CheckRunner {
       this.running = false;
       this.complete(r, started, timedOut);
     };
-    this.timeoutTimer = this.deps.clock.setTimeout(() => {
+    // The verdict waits for the I/O already received: a reply that arrived while this process was not running
+    // (CPU starved, a pause) is the service's answer in time, not a timeout of the service.
+    const timedOut = () => {
+      if (done || gen !== this.generation) return;
       ac.abort(new Error('timeout'));
       finish({ ok: false, detail: `timeout after ${this.timing.timeoutMs} ms` }, true);
+    };
+    this.timeoutTimer = this.deps.clock.setTimeout(() => {
+      if (this.deps.clock.afterIo) this.deps.clock.afterIo(timedOut);
+      else timedOut();
     }, this.timing.timeoutMs);
     let out: ProbeResult | Promise<ProbeResult>;
     try {

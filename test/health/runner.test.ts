@@ -101,6 +101,42 @@ test('timeout: a probe that does not answer fails after timeoutMs and is aborted
   assert.equal(r.state, 'down');
 });
 
+test('timeout: an answer already received when the deadline is seen wins over the timeout', async () => {
+  // A clock with I/O: the timeout's verdict is handed to afterIo, as the system clock does after the poll phase.
+  class IoClock extends FakeClock {
+    readonly deferred: Array<() => void> = [];
+    afterIo(fn: () => void): void {
+      this.deferred.push(fn);
+    }
+  }
+  const clock = new IoClock();
+  let answer: ((r: ProbeResult) => void) | undefined;
+  let aborted = false;
+  const r = new CheckRunner('c', timing({ rise: 1, fall: 1 }), ({ signal }) => new Promise<ProbeResult>((res) => {
+    answer = res;
+    signal.addEventListener('abort', () => { aborted = true; });
+  }), { clock, random: () => 0 });
+  r.start();
+  clock.advance(300);
+  // The deadline has passed but nothing is decided yet: the answer waiting in the socket is read first.
+  assert.equal(r.status().last, null);
+  assert.equal(clock.deferred.length, 1);
+  answer!({ ok: true, detail: 'late but there' });
+  await Promise.resolve();
+  for (const f of clock.deferred.splice(0)) f();
+  assert.equal(aborted, false);
+  assert.equal(r.status().last!.ok, true);
+  assert.equal(r.status().last!.timedOut, false);
+  assert.equal(r.state, 'up');
+  // With no answer by then, the deferred verdict is the timeout.
+  clock.advance(1000);
+  assert.equal(clock.deferred.length, 1);
+  for (const f of clock.deferred.splice(0)) f();
+  assert.equal(aborted, true);
+  assert.equal(r.status().last!.timedOut, true);
+  assert.equal(r.state, 'down');
+});
+
 async function probeStarts(delay: number, until: number): Promise<{ starts: number[]; latency: number }> {
   const clock = new FakeClock();
   const starts: number[] = [];
