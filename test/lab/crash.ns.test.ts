@@ -73,7 +73,8 @@ test('kill -9 of `lab run failover` while its probers run, then `lab down`: noth
   assert.equal(up.status, 0, up.stderr + up.stdout);
   try {
     const child = spawn(process.execPath, [CLI, 'lab', 'run', 'failover', 'east-site', '--lab', name], { stdio: 'ignore', env: process.env });
-    await until('probers to run', 60_000, () => recorded(name, (p) => p.startsWith('probe(')) >= 3);
+    // One prober for the three clients (its sockets in their namespaces), or one per client without the addon.
+    await until('probers to run', 60_000, () => recorded(name, (p) => p.startsWith('probe(')) >= 1);
     await new Promise((r) => setTimeout(r, 1500)); // inside the experiment: probing, the site about to fail
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

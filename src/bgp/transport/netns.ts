@@ -6,38 +6,9 @@
 // source address) is plain node:net, shared with tcp.ts. This is what lets one process host many speakers.
 import { closeSync } from 'node:fs';
 import net from 'node:net';
-import { loadRtnl, rtnlLoadError, type RtnlAddon } from '../../fib/netlink.js';
-import { AnycastError } from '../../util/errors.js';
+import { loadNetnsSockets, netnsPath, type NetnsSocketAddon } from '../../netns/sockets.js';
 import { TcpTransport, type TcpTransportOptions } from './tcp.js';
 import type { ListenOptions } from './types.js';
-
-/** The namespace-socket half of the native addon. */
-export interface NetnsSocketAddon {
-  tcpSocket(nsPath: string | null, family: 4 | 6): number;
-  tcpListen(nsPath: string | null, address: string, port: number, v6only: boolean, backlog: number): number;
-  localPort(fd: number): number;
-}
-
-export class NetnsUnavailableError extends AnycastError {
-  constructor(reason: string) {
-    super('ERR_NETNS_ADDON', `sockets in other network namespaces need the native addon: ${reason}`);
-  }
-}
-
-/** The addon, or an error saying why it cannot be had (not built, or built before namespace sockets). */
-export function loadNetnsSockets(): NetnsSocketAddon {
-  const a = loadRtnl() as (RtnlAddon & Partial<NetnsSocketAddon>) | null;
-  if (a === null) throw new NetnsUnavailableError(rtnlLoadError());
-  if (typeof a.tcpListen !== 'function' || typeof a.tcpSocket !== 'function') {
-    throw new NetnsUnavailableError('the built addon predates namespace sockets (node src/fib/native/build.mjs --force)');
-  }
-  return a as NetnsSocketAddon;
-}
-
-/** `ns` as `ip netns` names it (its file under /run/netns), or an absolute path to a namespace file. */
-export function netnsPath(ns: string): string {
-  return ns.startsWith('/') ? ns : `/run/netns/${ns}`;
-}
 
 export class NetnsTcpTransport extends TcpTransport {
   readonly nsPath: string;

@@ -7,6 +7,9 @@
  *   tcpSocket(nsPath | null, family 4|6)                          -> fd   unbound, unconnected
  *   tcpListen(nsPath | null, address, port, v6only, backlog)      -> fd   bound and listening (SO_REUSEADDR)
  *   localPort(fd)                                                 -> port (after binding to port 0)
+ *   inNetns(nsPath, fn)                                           -> fn()  fn runs with this thread in nsPath
+ * inNetns is for sockets node makes itself (node:dgram cannot adopt an fd): every socket fn creates
+ * synchronously, e.g. a dgram bind whose address lookup answers at once, is born in nsPath. It must not wait.
  * Errors are thrown with the failing step and errno text; the thread is always back in its own namespace
  * (or the process aborts: running on in a foreign namespace would silently misplace every later socket).
  */
@@ -165,11 +168,35 @@ static napi_value LocalPort(napi_env env, napi_callback_info info) {
   return r;
 }
 
+static napi_value InNetns(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[512];
+  get_path(env, argv[0], path, sizeof path);
+  napi_valuetype t;
+  if (argc < 2 || napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "inNetns: the second argument must be a function");
+    return NULL;
+  }
+  int self;
+  const char *step = "";
+  int e = enter(path, &self, &step);
+  if (e) return nss_throw(env, step, e);
+  napi_value global, result = NULL;
+  napi_get_global(env, &global);
+  /* Back in our own namespace whatever fn did; an exception it threw stays pending and reaches the caller. */
+  napi_status st = napi_call_function(env, global, argv[1], 0, NULL, &result);
+  leave(self);
+  return st == napi_ok ? result : NULL;
+}
+
 void nssock_register(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
     {"tcpSocket", NULL, TcpSocket, NULL, NULL, NULL, napi_default, NULL},
     {"tcpListen", NULL, TcpListen, NULL, NULL, NULL, napi_default, NULL},
     {"localPort", NULL, LocalPort, NULL, NULL, NULL, napi_default, NULL},
+    {"inNetns", NULL, InNetns, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);
 }

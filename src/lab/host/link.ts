@@ -7,7 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceRegistry } from '../../netns/registry.js';
-import { loadNetnsSockets } from '../../bgp/transport/netns.js';
+import { loadNetnsSockets } from '../../netns/sockets.js';
 import { hostApi } from './control.js';
 import { HostUnreachableError } from './errors.js';
 

@@ -9,9 +9,25 @@ export interface ProbeTargetSpec {
 
 export type ProbeJob =
   | { kind: 'once'; targets: ProbeTargetSpec[]; http: boolean; timeoutMs: number; attempts: number }
-  | { kind: 'stream'; targets: ProbeTargetSpec[]; intervalMs: number; durationMs: number; timeoutMs: number }
+  | {
+    kind: 'stream'; targets: ProbeTargetSpec[]; intervalMs: number; durationMs: number; timeoutMs: number;
+    /**
+     * Several clients from one prober (one process instead of one per client, for a lab on few cores): each
+     * client's sockets are made in its namespace, and its lines go to its own file. Without it the prober
+     * probes from the namespace it runs in and writes to stdout.
+     */
+    clients?: StreamClient[];
+  }
   | { kind: 'tcp'; targets: ProbeTargetSpec[]; intervalMs: number; durationMs: number; reconnectMs: number }
   | { kind: 'flood'; targets: ProbeTargetSpec[]; ratePerSec: number; durationMs: number };
+
+export interface StreamClient {
+  name: string;
+  /** Its network namespace (name under /run/netns, or a path). */
+  ns: string;
+  /** Where its lines go (appended). */
+  log: string;
+}
 
 /** Hard limits, enforced by the prober whatever the job says. */
 export const LIMITS = { maxDurationMs: 180_000, maxRatePerSec: 5000, minIntervalMs: 5 } as const;

@@ -1,11 +1,15 @@
 // The prober: a short-lived process the lab starts inside a client's namespace, running one job (argv[2], JSON,
 // see jobs.ts) and writing its results as JSON lines on stdout (the lab reads them from the log file). UDP
 // probes share one socket per target and are matched by DNS ID, so a probe every 10 ms costs one datagram, not
-// one socket. SIGTERM ends a job early (results so far are kept); every job also ends by itself.
+// one socket. A stream job can carry many clients (jobs.ts StreamClient): then one prober makes each client's
+// sockets in that client's namespace and writes each client's lines to its file, one process for the whole lab
+// instead of one per client. SIGTERM ends a job early (results so far are kept); every job also ends by itself.
 
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
+import { openSync, writeSync } from 'node:fs';
+import { udpSocketIn } from '../../netns/sockets.js';
 import { identityOf, identityQuery } from './dnswire.js';
 import { LIMITS, type ProbeJob, type ProbeLine, type ProbeTargetSpec } from './jobs.js';
 
@@ -35,8 +39,8 @@ class UdpProber {
   private readonly pending = new Map<number, Pending>();
   private nextId = Math.floor(Math.random() * 65536);
   onReply?: (p: Pending, site: string | null, rtt: number) => void;
-  constructor(readonly target: ProbeTargetSpec, readonly index: number) {
-    this.sock = dgram.createSocket(target.address.includes(':') ? 'udp6' : 'udp4');
+  constructor(readonly target: ProbeTargetSpec, readonly index: number, sock?: dgram.Socket) {
+    this.sock = sock ?? dgram.createSocket(target.address.includes(':') ? 'udp6' : 'udp4');
     this.sock.on('message', (msg) => {
       const r = identityOf(msg);
       if (!r) return;
@@ -117,26 +121,60 @@ async function runOnce(j: Extract<ProbeJob, { kind: 'once' }>): Promise<void> {
   }));
 }
 
+/** One client's lines in its own file, written in batches (every 100 ms and at the end), not line by line. */
+class FileSink {
+  private readonly fd: number;
+  private buf = '';
+  constructor(path: string) {
+    this.fd = openSync(path, 'a');
+  }
+  write(l: ProbeLine): void {
+    this.buf += JSON.stringify(l) + '\n';
+  }
+  flush(): void {
+    if (this.buf) writeSync(this.fd, this.buf);
+    this.buf = '';
+  }
+}
+
 function runStream(j: Extract<ProbeJob, { kind: 'stream' }>): Promise<void> {
-  const probers = j.targets.map((t, i) => {
-    const p = new UdpProber(t, i);
-    p.onReply = (pe, site, rtt) => out({ k: 's', i: pe.i, t: round(pe.t), s: site, r: round(rtt) });
-    return p;
-  });
+  // Per client (one here, or the job's clients), a prober per target and where its lines go.
+  const sources = j.clients === undefined
+    ? [{ write: out, probers: j.targets.map((t, i) => new UdpProber(t, i)) }]
+    : j.clients.map((c) => {
+      const sink = new FileSink(c.log);
+      const flush = setInterval(() => sink.flush(), 100);
+      finishers.push(() => {
+        clearInterval(flush);
+        sink.write({ k: 'end', t: now() });
+        sink.flush();
+      });
+      const probers = j.targets.map((t, i) => new UdpProber(t, i, udpSocketIn(c.ns, t.address.includes(':') ? 6 : 4)));
+      return { write: (l: ProbeLine) => sink.write(l), probers };
+    });
+  for (const src of sources) {
+    for (const p of src.probers) p.onReply = (pe, site, rtt) => src.write({ k: 's', i: pe.i, t: round(pe.t), s: site, r: round(rtt) });
+  }
   return new Promise((resolve) => {
     const interval = Math.max(LIMITS.minIntervalMs, j.intervalMs);
     const tick = setInterval(() => {
-      for (const p of probers) {
-        for (const gone of p.expire(j.timeoutMs)) out({ k: 's', i: gone.i, t: round(gone.t), s: null, r: null });
-        if (!stopping) p.send({ i: p.index });
-      }
+      for (const src of sources) for (const p of src.probers) if (!stopping) p.send({ i: p.index });
+      // Expiry waits for the replies already received: after a pause of this prober (a starved CPU), the timer
+      // runs before the socket is read, and answers that came in time would be counted as lost.
+      setImmediate(() => {
+        for (const src of sources) {
+          for (const p of src.probers) {
+            for (const gone of p.expire(j.timeoutMs)) src.write({ k: 's', i: gone.i, t: round(gone.t), s: null, r: null });
+          }
+        }
+      });
     }, interval);
     const end = () => {
       clearInterval(tick);
-      for (const p of probers) p.close();
+      for (const src of sources) for (const p of src.probers) p.close();
       resolve();
     };
-    finishers.push(end);
+    finishers.unshift(end);
     setTimeout(finish, Math.min(j.durationMs, LIMITS.maxDurationMs));
   });
 }
