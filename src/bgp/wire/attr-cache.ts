@@ -11,7 +11,7 @@
 // Bounded: when `maxEntries` sets are held the cache is emptied (sets already handed out stay valid).
 import { type AttrSet } from './messages.js';
 import type { PathAttribute } from './attributes.js';
-import { headerFromList, PackedAttrSet } from './attr-set.js';
+import { headerFromList, PackedAttrSet, SetSource } from './attr-set.js';
 import { HEADER_WORDS, HOT, hashBytes, normFromKey, SCANNED } from './attr-scan.js';
 import type { MrtFamily } from './attr-values.js';
 import type { CodecContext } from './context.js';
@@ -45,6 +45,8 @@ export class AttrCache {
   private slab32 = new Uint32Array(0);
   private slab8 = new Uint8Array(0);
   private top = 0;
+  /** The source of the sets placed last (current slab, context, MRT family); replaced when any of them changes. */
+  private source: SetSource | null = null;
   /** The hash the last lookup() computed, and the slot of its hit (or of the free slot it stopped at). */
   private lastTag = 0;
   private lastSlot = 0;
@@ -82,7 +84,7 @@ export class AttrCache {
     const at = this.place();
     const w = this.slab32;
     for (let i = 0; i < HEADER_WORDS; i++) w[at + i] = HOT[i]!;
-    return this.insert(new PackedAttrSet(this.slab8, w, at, ctx, mrt, null, NO_ERRORS), at);
+    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, null, NO_ERRORS), at);
   }
 
   /** Intern the section of the last lookup() (a miss) with its already decoded list and errors. */
@@ -90,7 +92,7 @@ export class AttrCache {
     mrt: MrtFamily | undefined): PackedAttrSet {
     const at = this.place();
     headerFromList(list, SCANNED.len, this.slab32, at);
-    return this.insert(new PackedAttrSet(this.slab8, this.slab32, at, ctx, mrt, list, errors), at);
+    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, list, errors), at);
   }
 
   /** The interned set with this scanAttrs() key, or undefined. */
@@ -116,7 +118,8 @@ export class AttrCache {
       // Replace the entry (its bytes are equal; the new set's list and errors are what later lookups get).
       const i = this.lastSlot, loc = this.slots[2 * i + 1]!;
       const k = (loc / SLAB_WORDS) | 0, at = loc - k * SLAB_WORDS;
-      this.sets[i] = new PackedAttrSet(this.slabs8[k]!, this.slabs32[k]!, at, null, undefined, set.list, set.errors);
+      this.sets[i] = new PackedAttrSet(new SetSource(this.slabs8[k]!, this.slabs32[k]!, null, undefined), at, set.list,
+        set.errors);
       return;
     }
     this.addDecoded(set.list, set.errors, null, undefined);
@@ -133,6 +136,14 @@ export class AttrCache {
     this.slab32 = new Uint32Array(0);
     this.slab8 = new Uint8Array(0);
     this.top = 0;
+    this.source = null;
+  }
+
+  /** The source for a set placed in the current slab under this context and MRT family. */
+  private sourceFor(ctx: CodecContext | null, mrt: MrtFamily | undefined): SetSource {
+    const s = this.source;
+    if (s !== null && s.u8 === this.slab8 && s.ctx === ctx && sameFamily(s.mrt, mrt)) return s;
+    return this.source = new SetSource(this.slab8, this.slab32, ctx, mrt);
   }
 
   /** Make room for one more set and copy the scanned section into a slab; returns its header's word index. */
@@ -193,6 +204,10 @@ export class AttrCache {
 }
 
 const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+
+function sameFamily(a: MrtFamily | undefined, b: MrtFamily | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.afi === b.afi && a.safi === b.safi);
+}
 
 function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[ao + i] !== b[bo + i]) return false;

@@ -22,53 +22,76 @@ import { type CodecContext, family } from './context.js';
 import type { WireError } from './errors.js';
 import type { AttrSet } from './messages.js';
 
+const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+
 const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
 const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
-export class PackedAttrSet implements AttrSet {
-  /** The slab as octets and as native-order words (one buffer). Header at word `at`, section right after it. */
-  readonly u8: Uint8Array;
-  readonly u32: Uint32Array;
-  readonly at: number;
-  readonly errors: readonly WireError[];
-  // What the lazy decode needs: the context and MRT family the bytes were received under (null: built from a list).
-  private readonly ctx: CodecContext | null;
-  private readonly mrt: MrtFamily | undefined;
-  private decodedList: readonly PathAttribute[] | null;
-  private keyText: string | null;
+/**
+ * What sets of one slab received under one context share: the slab (as octets and native-order words, one buffer)
+ * and the context and MRT family the bytes were received under (null: sets built from a list). One per slab and
+ * context, so that a set itself holds three fields.
+ */
+export class SetSource {
+  constructor(readonly u8: Uint8Array, readonly u32: Uint32Array, readonly ctx: CodecContext | null,
+    readonly mrt: MrtFamily | undefined) {}
+}
 
-  constructor(u8: Uint8Array, u32: Uint32Array, at: number, ctx: CodecContext | null, mrt: MrtFamily | undefined,
-    list: readonly PathAttribute[] | null, errors: readonly WireError[]) {
-    this.u8 = u8;
-    this.u32 = u32;
+/** What a set builds on first use, or holds from the start when it was decoded eagerly. */
+interface Memo {
+  list: readonly PathAttribute[] | null;
+  key: string | null;
+  readonly errors: readonly WireError[];
+}
+
+export class PackedAttrSet implements AttrSet {
+  readonly src: SetSource;
+  /** Word index of the set's header in the slab; the section follows the header. */
+  readonly at: number;
+  // null until `list` or `key` is asked for (a lazily decoded set has no errors).
+  private memo: Memo | null;
+
+  constructor(src: SetSource, at: number, list: readonly PathAttribute[] | null, errors: readonly WireError[]) {
+    this.src = src;
     this.at = at;
-    this.errors = errors;
-    this.ctx = ctx;
-    this.mrt = mrt;
-    this.decodedList = list;
-    this.keyText = null;
+    this.memo = list === null && errors.length === 0 ? null : { list, key: null, errors };
+  }
+
+  /** The slab as octets (header at word `at`, section right after it). */
+  get u8(): Uint8Array {
+    return this.src.u8;
+  }
+  /** The slab as native-order words. */
+  get u32(): Uint32Array {
+    return this.src.u32;
+  }
+  /** Non-fatal errors found in the attributes (only a set decoded eagerly has any). */
+  get errors(): readonly WireError[] {
+    return this.memo === null ? NO_ERRORS : this.memo.errors;
   }
 
   /** The attributes in wire order (INVALID/UNPARSED entries included), decoded from the set's bytes on first use. */
   get list(): readonly PathAttribute[] {
-    if (this.decodedList === null) {
+    const m = this.memo ??= { list: null, key: null, errors: NO_ERRORS };
+    if (m.list === null) {
       const s = this.start;
       // The scan accepted these bytes as error-free under this context (test/bgp/wire/packed.test.ts holds the
       // two decoders to that), so the list is complete.
-      this.decodedList = decodeList(this.u8, s, s + this.octets, this.ctx!, this.mrt).list;
+      m.list = decodeList(this.src.u8, s, s + this.octets, this.src.ctx!, this.src.mrt).list;
     }
-    return this.decodedList;
+    return m.list;
   }
 
   /** Whether `list` has been built (it is, from the start, for a set with errors). */
   get decoded(): boolean {
-    return this.decodedList !== null;
+    return this.memo !== null && this.memo.list !== null;
   }
 
   /** The interning key of scanAttrs() (the section less MP NLRI and MP lengths, as latin1), built on first use. */
   get key(): string {
-    if (this.keyText === null) {
-      const b = this.u8, s = this.start, e = s + this.octets;
+    const m = this.memo ??= { list: null, key: null, errors: NO_ERRORS };
+    if (m.key === null) {
+      const b = this.src.u8, s = this.start, e = s + this.octets;
       let k = '', from = s;
       for (let p = s; p < e;) {
         const ext = (b[p]! & 0x10) !== 0, type = b[p + 1]!;
@@ -76,9 +99,9 @@ export class PackedAttrSet implements AttrSet {
         if (type === 14 || type === 15) { k += bytesKey(b, from, p + 2); from = vs; }
         p = ve;
       }
-      this.keyText = k + bytesKey(b, from, e);
+      m.key = k + bytesKey(b, from, e);
     }
-    return this.keyText;
+    return m.key;
   }
 
   /** Byte offset of the section in `u8`. */
@@ -87,19 +110,19 @@ export class PackedAttrSet implements AttrSet {
   }
   /** Length of the section in octets. */
   get octets(): number {
-    return this.u32[this.at + H_LEN]!;
+    return this.src.u32[this.at + H_LEN]!;
   }
   /**
    * The set's attribute section: the received bytes less the MP_REACH/MP_UNREACH NLRI (their length fields
    * adjusted), so itself a valid section. A view into the slab: do not write to it.
    */
   section(): Uint8Array {
-    return this.u8.subarray(this.start, this.start + this.octets);
+    return this.src.u8.subarray(this.start, this.start + this.octets);
   }
 
   /** attr-scan.ts BIT_* flags. */
   get bits(): number {
-    return this.u32[this.at + H_BITS]!;
+    return this.src.u32[this.at + H_BITS]!;
   }
   /** Whether the set holds a valid attribute of this type code (for codes the codec does not interpret: any). */
   has(typeCode: number): boolean {
@@ -107,33 +130,33 @@ export class PackedAttrSet implements AttrSet {
   }
   /** ORIGIN (0 IGP, 1 EGP, 2 INCOMPLETE), or null. */
   get origin(): number | null {
-    return (this.bits & (1 << 1)) !== 0 ? this.u32[this.at + H_ORIGIN]! : null;
+    return (this.bits & (1 << 1)) !== 0 ? this.src.u32[this.at + H_ORIGIN]! : null;
   }
   /** AS_PATH length as the decision counts it (RFC 4271 §9.1.2.2 a): asPathLength() of AS_PATH; 0 without one. */
   get asPathLength(): number {
-    return this.u32[this.at + H_PATH_LEN]!;
+    return this.src.u32[this.at + H_PATH_LEN]!;
   }
   /** firstAs() of AS_PATH (the neighbour AS when the path starts with an AS_SEQUENCE), or null. */
   get firstAs(): number | null {
-    return (this.bits & BIT_FIRST_AS) !== 0 ? this.u32[this.at + H_FIRST_AS]! : null;
+    return (this.bits & BIT_FIRST_AS) !== 0 ? this.src.u32[this.at + H_FIRST_AS]! : null;
   }
   /** originAs() of AS_PATH (the last AS when the path ends with an AS_SEQUENCE), or null. */
   get lastAs(): number | null {
-    return (this.bits & BIT_LAST_AS) !== 0 ? this.u32[this.at + H_LAST_AS]! : null;
+    return (this.bits & BIT_LAST_AS) !== 0 ? this.src.u32[this.at + H_LAST_AS]! : null;
   }
   /** NEXT_HOP as a uint32, or null. */
   get nextHop(): number | null {
-    return (this.bits & (1 << 3)) !== 0 ? this.u32[this.at + H_NEXT_HOP]! : null;
+    return (this.bits & (1 << 3)) !== 0 ? this.src.u32[this.at + H_NEXT_HOP]! : null;
   }
   get med(): number | null {
-    return (this.bits & (1 << 4)) !== 0 ? this.u32[this.at + H_MED]! : null;
+    return (this.bits & (1 << 4)) !== 0 ? this.src.u32[this.at + H_MED]! : null;
   }
   get localPref(): number | null {
-    return (this.bits & (1 << 5)) !== 0 ? this.u32[this.at + H_LOCAL_PREF]! : null;
+    return (this.bits & (1 << 5)) !== 0 ? this.src.u32[this.at + H_LOCAL_PREF]! : null;
   }
   /** Number of RFC 1997 communities (0 without the attribute). */
   get communityCount(): number {
-    return this.u32[this.at + H_COMMUNITIES]!;
+    return this.src.u32[this.at + H_COMMUNITIES]!;
   }
 
   /**
@@ -153,9 +176,9 @@ export class PackedAttrSet implements AttrSet {
       for (const s of segs.segments) { out[o++] = s.type; out[o++] = s.asns.length; for (const a of s.asns) out[o++] = a; }
       return out;
     }
-    const b = this.u8, p = this.find(2);
+    const b = this.src.u8, p = this.find(2);
     const vs = valueStart(b, p), ve = vs + valueLength(b, p);
-    const width = this.ctx!.as4 ? 4 : 2;
+    const width = this.src.ctx!.as4 ? 4 : 2;
     let n = 0;
     for (let q = vs; q < ve; q += 2 + b[q + 1]! * width) n += 2 + b[q + 1]!;
     const out = new Uint32Array(n);
@@ -179,8 +202,8 @@ export class PackedAttrSet implements AttrSet {
       if (a !== undefined && a.name === 'COMMUNITIES') out.set(a.communities);
       return out;
     }
-    const vs = valueStart(this.u8, this.find(8));
-    for (let i = 0; i < n; i++) out[i] = u32(this.u8, vs + 4 * i);
+    const vs = valueStart(this.src.u8, this.find(8));
+    for (let i = 0; i < n; i++) out[i] = u32(this.src.u8, vs + 4 * i);
     return out;
   }
 
@@ -193,14 +216,14 @@ export class PackedAttrSet implements AttrSet {
       }
       return -1;
     }
-    if (typeCode === 14 && (this.bits & BIT_MP_MRT) !== 0) return family(this.mrt!.afi, this.mrt!.safi);
-    const vs = valueStart(this.u8, this.find(typeCode));
-    return family(u16(this.u8, vs), this.u8[vs + 2]!);
+    if (typeCode === 14 && (this.bits & BIT_MP_MRT) !== 0) return family(this.src.mrt!.afi, this.src.mrt!.safi);
+    const vs = valueStart(this.src.u8, this.find(typeCode));
+    return family(u16(this.src.u8, vs), this.src.u8[vs + 2]!);
   }
 
   /** Offset of the first attribute of a type in the section (the caller knows it is there). */
   private find(type: number): number {
-    const b = this.u8, e = this.start + this.octets;
+    const b = this.src.u8, e = this.start + this.octets;
     let p = this.start;
     while (p < e && b[p + 1] !== type) p = valueStart(b, p) + valueLength(b, p);
     return p;

@@ -37,26 +37,80 @@ export function maxPrefixLen(afi: number): number {
   return afi === AFI_IPV6 ? 128 : 32;
 }
 
-/** Prefixes of one address family as parallel typed arrays. Immutable by convention. */
+/**
+ * Prefixes of one address family as parallel typed arrays. Immutable by convention.
+ *
+ * Storage: a list built with the constructor holds its own arrays. A decoded list is a region of a shared decode
+ * pool (see poolTake()) and holds no typed array of its own: a view costs V8 ~110 bytes and a received table keeps
+ * ~200,000 lists, so `lens` / `words` / `pathIds` are views made on first use (and kept), while the per-index
+ * readers (prefixLen(), addrWord(), pathIdAt()) read the pool directly and allocate nothing.
+ */
 export class PrefixList {
   /** 1 = IPv4, 2 = IPv6. */
   readonly afi: number;
-  /** Prefix length (bits) of prefix i. */
-  readonly lens: Uint8Array;
-  /** Address of prefix i: words[i] (IPv4) or words[4i..4i+3] (IPv6), big-endian uint32 each. */
-  readonly words: Uint32Array;
-  /** Path Identifier of prefix i, or null when the NLRI carried none. */
-  readonly pathIds: Uint32Array | null;
+  /** Number of prefixes. */
+  readonly length: number;
+  // Pool form: the pool's octets and words, the word index of the address words, of the path ids (-1: none) and
+  // the octet index of the lengths. Own-array form: `pool` is null and the arrays are in the view fields.
+  private readonly pool: DecodePool | null;
+  private readonly wordAt: number;
+  private readonly idAt: number;
+  private readonly lenAt: number;
+  private lensView: Uint8Array | null;
+  private wordsView: Uint32Array | null;
+  private idsView: Uint32Array | null;
 
   constructor(afi: number, lens: Uint8Array, words: Uint32Array, pathIds: Uint32Array | null = null) {
     this.afi = afi;
-    this.lens = lens;
-    this.words = words;
-    this.pathIds = pathIds;
+    this.length = lens.length;
+    this.pool = null;
+    this.wordAt = 0;
+    this.idAt = pathIds === null ? -1 : 0;
+    this.lenAt = 0;
+    this.lensView = lens;
+    this.wordsView = words;
+    this.idsView = pathIds;
   }
 
-  get length(): number {
-    return this.lens.length;
+  /** A list of `n` prefixes stored in `pool` (decodePrefixes()); the constructor's arrays are not made. */
+  static inPool(afi: number, n: number, pool: DecodePool, wordAt: number, idAt: number, lenAt: number): PrefixList {
+    // Made by the constructor and then filled, so both forms share one hidden class (one shape at every use).
+    const l = new PrefixList(afi, NO_LENS, NO_WORDS, null) as unknown as PoolFields;
+    l.length = n; l.pool = pool; l.wordAt = wordAt; l.idAt = idAt; l.lenAt = lenAt; l.lensView = null; l.wordsView = null;
+    return l as unknown as PrefixList;
+  }
+
+  /** Prefix length (bits) of prefix i, as an array (a view into the pool for a decoded list, made once). */
+  get lens(): Uint8Array {
+    return this.lensView ??= new Uint8Array(this.pool!.u8.buffer, this.lenAt, this.length);
+  }
+  /** Address of prefix i: words[i] (IPv4) or words[4i..4i+3] (IPv6), big-endian uint32 each. */
+  get words(): Uint32Array {
+    return this.wordsView ??= new Uint32Array(this.pool!.u32.buffer, 4 * this.wordAt, this.length * stride(this.afi));
+  }
+  /** Path Identifier of prefix i, or null when the NLRI carried none. */
+  get pathIds(): Uint32Array | null {
+    if (this.idAt < 0) return null;
+    return this.idsView ??= new Uint32Array(this.pool!.u32.buffer, 4 * this.idAt, this.length);
+  }
+  /** Whether the prefixes carry Path Identifiers. */
+  get hasPathIds(): boolean {
+    return this.idAt >= 0;
+  }
+
+  /** Prefix length (bits) of prefix i; allocates nothing. */
+  prefixLen(i: number): number {
+    return this.pool === null ? this.lensView![i]! : this.pool.u8[this.lenAt + i]!;
+  }
+  /** Word k (0 for IPv4, 0..3 for IPv6) of the address of prefix i; allocates nothing. */
+  addrWord(i: number, k = 0): number {
+    const j = this.afi === AFI_IPV6 ? 4 * i + k : i + k;
+    return this.pool === null ? this.wordsView![j]! : this.pool.u32[this.wordAt + j]!;
+  }
+  /** Path Identifier of prefix i (0 when the list has none); allocates nothing. */
+  pathIdAt(i: number): number {
+    if (this.idAt < 0) return 0;
+    return this.pool === null ? this.idsView![i]! : this.pool.u32[this.idAt + i]!;
   }
 
   /** An empty list (shared instances: an empty list has nothing to mutate). */
@@ -122,6 +176,13 @@ export class PrefixList {
   }
 }
 
+/** The fields inPool() sets (writable here only). */
+interface PoolFields {
+  length: number; pool: DecodePool | null; wordAt: number; idAt: number; lenAt: number;
+  lensView: Uint8Array | null; wordsView: Uint32Array | null;
+}
+const NO_LENS = new Uint8Array(0), NO_WORDS = new Uint32Array(0);
+
 const EMPTY4 = new PrefixList(AFI_IPV4, new Uint8Array(0), new Uint32Array(0), null);
 const EMPTY6 = new PrefixList(AFI_IPV6, new Uint8Array(0), new Uint32Array(0), null);
 
@@ -160,19 +221,29 @@ export interface NlriFault {
   readonly fault: string;
 }
 
-// Decoded lists are views into shared buffers of POOL_BYTES, filled in order and never reused: a small typed array
-// of its own costs V8 ~250 bytes (the array, its buffer object and its storage) against ~110 for a view, and an
-// UPDATE carries only a few prefixes. A list kept for long keeps its pool alive (at most POOL_BYTES);
-// slicePrefixes() gives a copy with buffers of its own.
+// Decoded lists are regions of shared pools of POOL_BYTES, filled in order and never reused or written after the
+// list is made: a typed array of its own costs V8 ~250 bytes (the array, its buffer object and its storage) and
+// even a view ~110, while an UPDATE carries only a few prefixes. A list kept for long keeps its pool alive (at most
+// POOL_BYTES); slicePrefixes() gives a copy with arrays of its own.
+/** A decode pool: one ArrayBuffer as octets and as native-order words. */
+export interface DecodePool {
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+}
 const POOL_BYTES = 16384;
-let pool = new ArrayBuffer(POOL_BYTES);
+let pool: DecodePool = newPool(POOL_BYTES);
 let poolTop = 0;
+
+function newPool(bytes: number): DecodePool {
+  const buf = new ArrayBuffer(bytes);
+  return { u8: new Uint8Array(buf), u32: new Uint32Array(buf) };
+}
 
 /** Byte offset of `bytes` fresh (zeroed) octets, 4-aligned, in `pool` (which may be replaced). */
 function poolTake(bytes: number): number {
   poolTop = (poolTop + 3) & ~3;
-  if (poolTop + bytes > pool.byteLength) {
-    pool = new ArrayBuffer(Math.max(POOL_BYTES, bytes));
+  if (poolTop + bytes > pool.u8.length) {
+    pool = newPool(Math.max(POOL_BYTES, (bytes + 3) & ~3));
     poolTop = 0;
   }
   const o = poolTop;
@@ -201,15 +272,15 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
   if (p > end) return { fault: `last prefix overruns the field by ${p - end} octets` };
   const wn = afi === AFI_IPV6 ? 4 * n : n;
   const o = poolTake(4 * wn + (addPath ? 4 * n : 0) + n);
-  const words = new Uint32Array(pool, o, wn);
-  const ids = addPath ? new Uint32Array(pool, o + 4 * wn, n) : null;
-  const lens = new Uint8Array(pool, o + 4 * wn + (addPath ? 4 * n : 0), n);
+  const u8 = pool.u8, u32 = pool.u32;
+  const wordAt = o >> 2, idAt = addPath ? wordAt + wn : -1, lenAt = o + 4 * wn + (addPath ? 4 * n : 0);
+  const list = PrefixList.inPool(afi, n, pool, wordAt, idAt, lenAt);
   p = start;
   if (afi !== AFI_IPV6) {
     for (let i = 0; i < n; i++) {
-      if (ids !== null) { ids[i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
+      if (addPath) { u32[idAt + i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
       const len = b[p++]!;
-      lens[i] = len;
+      u8[lenAt + i] = len;
       let w = 0;
       switch ((len + 7) >> 3) {
         case 4: w = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!; p += 4; break;
@@ -218,21 +289,21 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
         case 1: w = b[p]! << 24; p += 1; break;
         default: break;
       }
-      words[i] = w;
+      u32[wordAt + i] = w;
     }
-    return new PrefixList(afi, lens, words, ids);
+    return list;
   }
   // IPv6: octets are or-ed into zeroed words (the pool is never reused).
   for (let i = 0; i < n; i++) {
-    if (ids !== null) { ids[i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
+    if (addPath) { u32[idAt + i] = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0; p += 4; }
     const len = b[p++]!;
-    lens[i] = len;
+    u8[lenAt + i] = len;
     const nb = (len + 7) >> 3;
-    const base = 4 * i;
-    for (let j = 0; j < nb; j++) words[base + (j >> 2)] |= b[p + j]! << (24 - 8 * (j & 3));
+    const base = wordAt + 4 * i;
+    for (let j = 0; j < nb; j++) u32[base + (j >> 2)] |= b[p + j]! << (24 - 8 * (j & 3));
     p += nb;
   }
-  return new PrefixList(afi, lens, words, ids);
+  return list;
 }
 
 /** Encoded size of a prefix list in octets. */

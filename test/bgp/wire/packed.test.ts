@@ -21,6 +21,7 @@ import { PrefixList } from '../../../src/bgp/wire/prefix.js';
 import { type SessionInfo, validateUpdate } from '../../../src/bgp/wire/validate.js';
 import { updateArb } from './arbitraries.js';
 import { VECTORS } from './vectors.js';
+import { attr, BASE_ATTRS, update } from './helpers.js';
 
 const RUNS = Number(process.env.WIRE_FC_RUNS ?? 3000);
 const C2 = symmetricContext(), C4 = symmetricContext({ as4: true });
@@ -232,6 +233,54 @@ describe('AttrCache', () => {
       }
       assert.equal(cache.size, new Set(bytes.map((_, i) => norm(i))).size);
     }), { numRuns: RUNS / 10 });
+  });
+
+  test('sets share one source per slab and context; a context change gives sets decoded under their own context', () => {
+    const cache = new AttrCache();
+    // AS_PATH as one AS_SEQUENCE of 4 octets: two 2-octet ASes (64512 64513) or one 4-octet AS (0xfc00fc01).
+    const mk = (med: string) => update('', attr(0x40, 1, '00') + attr(0x40, 2, '0202fc00fc01') +
+      attr(0x40, 3, 'c0000201') + attr(0x80, 4, med), '18c00002');
+    const mk4 = (med: string) => update('', attr(0x40, 1, '00') + attr(0x40, 2, '0201fc00fc01') + attr(0x40, 3, 'c0000201') +
+      attr(0x80, 4, med), '18c00002');
+    const set = (b: Uint8Array, ctx: CodecContext) => {
+      const r = decodeMessage(b, ctx, 0, { cache });
+      assert.ok(r.ok && r.msg.type === 'UPDATE' && r.msg.attrs instanceof PackedAttrSet);
+      return r.msg.attrs;
+    };
+    const a = set(mk('00000001'), C2), b = set(mk('00000002'), C2), c = set(mk4('00000003'), C4);
+    const d = set(mk('00000004'), C2);
+    assert.ok(!a.decoded && !b.decoded && !c.decoded && !d.decoded, 'nothing decoded yet');
+    assert.equal(a.src, b.src, 'same slab and context: one source');
+    assert.notEqual(b.src, c.src, 'another context: another source');
+    assert.notEqual(c.src, d.src);
+    const path = (s: PackedAttrSet) => {
+      const p = s.list.find((x) => x.name === 'AS_PATH');
+      return p?.name === 'AS_PATH' ? p.segments.map((g) => g.asns.join(' ')).join(' | ') : '';
+    };
+    assert.deepEqual([path(a), path(b), path(c), path(d)], ['64512 64513', '64512 64513', String(0xfc00fc01), '64512 64513']);
+    assert.deepEqual([...a.asPathData()], [2, 2, 64512, 64513]);
+    assert.deepEqual([...c.asPathData()], [2, 1, 0xfc00fc01]);
+    assert.deepEqual([a.med, b.med, c.med, d.med], [1, 2, 3, 4]);
+    assert.deepEqual([a.errors, c.errors], [[], []]);
+    assert.ok(a.decoded && c.decoded);
+  });
+
+  test('an eagerly decoded set (RFC 7606 errors) keeps its errors and list; its key is built on request', () => {
+    const cache = new AttrCache();
+    // MULTI_EXIT_DISC of 3 octets: treat-as-withdraw (RFC 7606 §7.4).
+    const b = update('', BASE_ATTRS + attr(0x80, 4, '000001'), '18c00002');
+    const r = decodeMessage(b, C2, 0, { cache });
+    assert.ok(r.ok && r.msg.type === 'UPDATE' && r.msg.attrs instanceof PackedAttrSet);
+    const s = r.msg.attrs;
+    assert.ok(s.decoded);
+    assert.deepEqual(s.errors.map((e) => e.action), ['withdraw']);
+    assert.deepEqual(r.errors.map((e) => e.action), ['withdraw']);
+    assert.equal(s.key, decodeAttributes(b, 23, b.length - 4, C2).attrs.key);
+    const again = decodeMessage(b, C2, 0, { cache });
+    assert.ok(again.ok && again.msg.type === 'UPDATE');
+    assert.equal(again.msg.attrs, s);
+    assert.deepEqual(again.errors.map((e) => e.action), ['withdraw'], 'a cache hit reports the errors again');
+    assert.equal(toHex(encodeMessage(r.msg, C2)), toHex(b));
   });
 
   test('bounded: emptied at maxEntries, and sets handed out before stay valid', () => {
