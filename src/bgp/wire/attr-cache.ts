@@ -12,7 +12,7 @@
 import { type AttrSet } from './messages.js';
 import type { PathAttribute } from './attributes.js';
 import { headerFromList, PackedAttrSet, SetSource } from './attr-set.js';
-import { HEADER_WORDS, HOT, hashBytes, normFromKey, SCANNED } from './attr-scan.js';
+import { HEADER_WORDS, HOT, hashBytes, hashCopyBytes, LITTLE_ENDIAN, normFromKey, SCANNED } from './attr-scan.js';
 import type { MrtFamily } from './attr-values.js';
 import type { CodecContext } from './context.js';
 import type { WireError } from './errors.js';
@@ -26,6 +26,8 @@ export interface AttrCacheOptions {
 }
 
 const SLAB_WORDS = 16384;
+/** Sections up to this size are copied into the slab while they are hashed (see lookup()). */
+const COPY_AHEAD_OCTETS = 4096;
 const INITIAL_SLOTS = 1024;
 
 export class AttrCache {
@@ -50,6 +52,9 @@ export class AttrCache {
   /** The hash the last lookup() computed, and the slot of its hit (or of the free slot it stopped at). */
   private lastTag = 0;
   private lastSlot = 0;
+  /** Where the last lookup() already copied the section: that slab and header word index (null: not copied). */
+  private copiedSlab: Uint32Array | null = null;
+  private copiedAt = 0;
 
   constructor(maxEntries = 1_000_000, opts: AttrCacheOptions = {}) {
     this.maxEntries = maxEntries;
@@ -63,7 +68,18 @@ export class AttrCache {
   /** The set whose normalised section is the one of the last scan (attr-scan.ts SCANNED), or undefined. */
   lookup(): PackedAttrSet | undefined {
     const src = SCANNED.src, from = SCANNED.from, octets = SCANNED.len;
-    const tag = this.hash(src, from, octets) | 1;
+    let tag: number;
+    if (this.hash === hashBytes && LITTLE_ENDIAN && octets <= COPY_AHEAD_OCTETS) {
+      // Most lookups of a full table miss, and a miss copies the section into the slab: done here in the hashing
+      // pass, word by word, to where place() will put it (past the slab's top, so a hit leaves nothing behind).
+      const at = this.room(HEADER_WORDS + ((octets + 3) >> 2));
+      tag = hashCopyBytes(src, from, octets, this.slab32, at + HEADER_WORDS) | 1;
+      this.copiedSlab = this.slab32;
+      this.copiedAt = at;
+    } else {
+      tag = this.hash(src, from, octets) | 1;
+      this.copiedSlab = null;
+    }
     this.lastTag = tag;
     const slots = this.slots, mask = this.mask;
     for (let i = tag & mask; ; i = (i + 1) & mask) {
@@ -137,6 +153,7 @@ export class AttrCache {
     this.slab8 = new Uint8Array(0);
     this.top = 0;
     this.source = null;
+    this.copiedSlab = null;
   }
 
   /** The source for a set placed in the current slab under this context and MRT family. */
@@ -155,6 +172,20 @@ export class AttrCache {
     }
     const octets = SCANNED.len;
     const need = HEADER_WORDS + ((octets + 3) >> 2);
+    const at = this.room(need);
+    this.top = at + need;
+    // Copied already by lookup() unless the slab changed since (a new slab, or the cache was emptied).
+    if (this.copiedSlab === this.slab32 && this.copiedAt === at) return at;
+    const o = (at + HEADER_WORDS) << 2, src = SCANNED.src, from = SCANNED.from;
+    // A plain loop for the usual sizes: set() would need a subarray view of the source, one more object per set.
+    const dst = this.slab8;
+    if (octets <= 512) for (let i = 0; i < octets; i++) dst[o + i] = src[from + i]!;
+    else dst.set(src.subarray(from, from + octets), o);
+    return at;
+  }
+
+  /** The word index where a set of `need` words goes in the current slab (a new slab when it does not fit). */
+  private room(need: number): number {
     if (this.top + need > this.slab32.length) {
       // A set larger than a slab (possible with RFC 8654 extended messages) gets a slab of its own.
       const buf = new ArrayBuffer(Math.max(SLAB_WORDS, need) * 4);
@@ -164,14 +195,7 @@ export class AttrCache {
       this.slabs8.push(this.slab8);
       this.top = 0;
     }
-    const at = this.top;
-    this.top += need;
-    const o = (at + HEADER_WORDS) << 2, src = SCANNED.src, from = SCANNED.from;
-    // A plain loop for the usual sizes: set() would need a subarray view of the source, one more object per set.
-    const dst = this.slab8;
-    if (octets <= 512) for (let i = 0; i < octets; i++) dst[o + i] = src[from + i]!;
-    else dst.set(src.subarray(from, from + octets), o);
-    return at;
+    return this.top;
   }
 
   /** Put a new set in the free slot the last lookup() stopped at. */

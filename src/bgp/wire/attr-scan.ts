@@ -299,3 +299,38 @@ export function hashBytes(b: Uint8Array, from: number, len: number): number {
   h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
 }
+
+/** Whether this host stores a Uint32Array word least significant octet first (hashCopyBytes() needs it). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * hashBytes() of b[from, from + len), and in the same pass a copy of those octets into `dst` from word `at` on
+ * (the last word zero-padded). Only on a little-endian host, where a word assembled least significant octet first
+ * is stored as the octets it came from. The hash is the same as hashBytes() gives.
+ */
+export function hashCopyBytes(b: Uint8Array, from: number, len: number, dst: Uint32Array, at: number): number {
+  let h = len ^ 0x9e3779b9;
+  const end = from + len, whole = from + (len & ~3);
+  let i = from, w = at;
+  for (; i < whole; i += 4) {
+    let k = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    dst[w++] = k;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < end) {
+    let k = b[i]!;
+    if (i + 1 < end) k |= b[i + 1]! << 8;
+    if (i + 2 < end) k |= b[i + 2]! << 16;
+    dst[w] = k;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}

@@ -283,6 +283,33 @@ describe('AttrCache', () => {
     assert.equal(toHex(encodeMessage(r.msg, C2)), toHex(b));
   });
 
+  test('sections copied while hashed: thousands of sets across slabs, hits in between, each keeps its own bytes', () => {
+    const cache = new AttrCache();
+    // Sections of 1..3 words past the mandatory attributes (lengths 0..3 mod 4) so the last word is partial too.
+    const mk = (i: number) => update('', BASE_ATTRS + attr(0x80, 4, (i >>> 0).toString(16).padStart(8, '0')) +
+      (i % 4 === 0 ? '' : attr(0xc0, 8, 'fc00' + (i & 0xffff).toString(16).padStart(4, '0'))) +
+      attr(0xc0, 0xfe, '00'.repeat(i % 4)), '18c00002');
+    const msgs = Array.from({ length: 6000 }, (_, i) => mk(i));
+    const sets: PackedAttrSet[] = [];
+    msgs.forEach((b, i) => {
+      const r = decodeMessage(b, C2, 0, { cache });
+      assert.ok(r.ok && r.msg.type === 'UPDATE' && r.msg.attrs instanceof PackedAttrSet);
+      sets.push(r.msg.attrs);
+      if (i % 5 === 4) {
+        const j = (i * 7919) % (i + 1);
+        const again = decodeMessage(msgs[j]!, C2, 0, { cache });
+        assert.ok(again.ok && again.msg.type === 'UPDATE');
+        assert.equal(again.msg.attrs, sets[j], `a hit on set ${j} gives the same object`);
+      }
+    });
+    assert.equal(cache.size, msgs.length);
+    assert.ok(new Set(sets.map((s) => s.src.u8)).size > 5, 'several slabs were filled');
+    sets.forEach((s, i) => {
+      assert.equal(toHex(s.section()), toHex(msgs[i]!.subarray(23, msgs[i]!.length - 4)), `set ${i} bytes`);
+      assert.equal(s.med, i);
+    });
+  });
+
   test('bounded: emptied at maxEntries, and sets handed out before stay valid', () => {
     const cache = new AttrCache(4);
     const mk = (med: number) => encodeMessage({
