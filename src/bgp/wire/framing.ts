@@ -99,7 +99,8 @@ export class FrameReader {
       if (min !== undefined && length >= min && length <= this.end - off && (type !== MSG_KEEPALIVE || length === HEADER_LENGTH) &&
         length <= maxLength(this.ctx(), type) && markerOk(buf, off)) {
         this.start = off + length;
-        return { kind: 'frame', type, bytes: buf.subarray(off, off + length) };
+        // The constructor rather than subarray(): the same view without subarray's species lookup.
+        return { kind: 'frame', type, bytes: new Uint8Array(buf.buffer, buf.byteOffset + off, length) };
       }
     }
     const r = nextFrame(buf, off, this.end, this.ctx());

@@ -50,15 +50,12 @@ export class PrefixList {
   readonly afi: number;
   /** Number of prefixes. */
   readonly length: number;
-  // Pool form: the pool's octets and words, the word index of the address words, of the path ids (-1: none) and
-  // the octet index of the lengths. Own-array form: `pool` is null and the arrays are in the view fields.
+  // Pool form: the pool, the word index of the address words and of the path ids (-1: none); the lengths follow
+  // the last of them, one octet each. Own-array form: `pool` is null and `views` holds the arrays.
   private readonly pool: DecodePool | null;
   private readonly wordAt: number;
   private readonly idAt: number;
-  private readonly lenAt: number;
-  private lensView: Uint8Array | null;
-  private wordsView: Uint32Array | null;
-  private idsView: Uint32Array | null;
+  private views: PrefixViews | null;
 
   constructor(afi: number, lens: Uint8Array, words: Uint32Array, pathIds: Uint32Array | null = null) {
     this.afi = afi;
@@ -66,32 +63,44 @@ export class PrefixList {
     this.pool = null;
     this.wordAt = 0;
     this.idAt = pathIds === null ? -1 : 0;
-    this.lenAt = 0;
-    this.lensView = lens;
-    this.wordsView = words;
-    this.idsView = pathIds;
+    // NO_LENS (module-private) marks a list inPool() is about to fill: no arrays object to make.
+    this.views = lens === NO_LENS ? null : { lens, words, pathIds };
   }
 
   /** A list of `n` prefixes stored in `pool` (decodePrefixes()); the constructor's arrays are not made. */
-  static inPool(afi: number, n: number, pool: DecodePool, wordAt: number, idAt: number, lenAt: number): PrefixList {
+  static inPool(afi: number, n: number, pool: DecodePool, wordAt: number, idAt: number): PrefixList {
     // Made by the constructor and then filled, so both forms share one hidden class (one shape at every use).
     const l = new PrefixList(afi, NO_LENS, NO_WORDS, null) as unknown as PoolFields;
-    l.length = n; l.pool = pool; l.wordAt = wordAt; l.idAt = idAt; l.lenAt = lenAt; l.lensView = null; l.wordsView = null;
+    l.length = n; l.pool = pool; l.wordAt = wordAt; l.idAt = idAt;
     return l as unknown as PrefixList;
   }
 
-  /** Prefix length (bits) of prefix i, as an array (a view into the pool for a decoded list, made once). */
+  /** Octet index of the lengths in the pool. */
+  private get lenAt(): number {
+    return 4 * (this.wordAt + stride(this.afi) * this.length + (this.idAt >= 0 ? this.length : 0));
+  }
+  /** The arrays (views into the pool for a decoded list, all three made on first use and kept). */
+  private arrays(): PrefixViews {
+    if (this.views !== null) return this.views;
+    const buf = this.pool!.u8.buffer, n = this.length;
+    return this.views = {
+      lens: new Uint8Array(buf, this.lenAt, n),
+      words: new Uint32Array(buf, 4 * this.wordAt, n * stride(this.afi)),
+      pathIds: this.idAt < 0 ? null : new Uint32Array(buf, 4 * this.idAt, n),
+    };
+  }
+
+  /** Prefix length (bits) of prefix i. */
   get lens(): Uint8Array {
-    return this.lensView ??= new Uint8Array(this.pool!.u8.buffer, this.lenAt, this.length);
+    return this.arrays().lens;
   }
   /** Address of prefix i: words[i] (IPv4) or words[4i..4i+3] (IPv6), big-endian uint32 each. */
   get words(): Uint32Array {
-    return this.wordsView ??= new Uint32Array(this.pool!.u32.buffer, 4 * this.wordAt, this.length * stride(this.afi));
+    return this.arrays().words;
   }
   /** Path Identifier of prefix i, or null when the NLRI carried none. */
   get pathIds(): Uint32Array | null {
-    if (this.idAt < 0) return null;
-    return this.idsView ??= new Uint32Array(this.pool!.u32.buffer, 4 * this.idAt, this.length);
+    return this.idAt < 0 ? null : this.arrays().pathIds;
   }
   /** Whether the prefixes carry Path Identifiers. */
   get hasPathIds(): boolean {
@@ -100,17 +109,17 @@ export class PrefixList {
 
   /** Prefix length (bits) of prefix i; allocates nothing. */
   prefixLen(i: number): number {
-    return this.pool === null ? this.lensView![i]! : this.pool.u8[this.lenAt + i]!;
+    return this.pool === null ? this.views!.lens[i]! : this.pool.u8[this.lenAt + i]!;
   }
   /** Word k (0 for IPv4, 0..3 for IPv6) of the address of prefix i; allocates nothing. */
   addrWord(i: number, k = 0): number {
     const j = this.afi === AFI_IPV6 ? 4 * i + k : i + k;
-    return this.pool === null ? this.wordsView![j]! : this.pool.u32[this.wordAt + j]!;
+    return this.pool === null ? this.views!.words[j]! : this.pool.u32[this.wordAt + j]!;
   }
   /** Path Identifier of prefix i (0 when the list has none); allocates nothing. */
   pathIdAt(i: number): number {
     if (this.idAt < 0) return 0;
-    return this.pool === null ? this.idsView![i]! : this.pool.u32[this.idAt + i]!;
+    return this.pool === null ? this.views!.pathIds![i]! : this.pool.u32[this.idAt + i]!;
   }
 
   /** An empty list (shared instances: an empty list has nothing to mutate). */
@@ -178,8 +187,13 @@ export class PrefixList {
 
 /** The fields inPool() sets (writable here only). */
 interface PoolFields {
-  length: number; pool: DecodePool | null; wordAt: number; idAt: number; lenAt: number;
-  lensView: Uint8Array | null; wordsView: Uint32Array | null;
+  length: number; pool: DecodePool | null; wordAt: number; idAt: number; views: PrefixViews | null;
+}
+/** The arrays of a list. */
+interface PrefixViews {
+  readonly lens: Uint8Array;
+  readonly words: Uint32Array;
+  readonly pathIds: Uint32Array | null;
 }
 const NO_LENS = new Uint8Array(0), NO_WORDS = new Uint32Array(0);
 
@@ -274,7 +288,7 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
   const o = poolTake(4 * wn + (addPath ? 4 * n : 0) + n);
   const u8 = pool.u8, u32 = pool.u32;
   const wordAt = o >> 2, idAt = addPath ? wordAt + wn : -1, lenAt = o + 4 * wn + (addPath ? 4 * n : 0);
-  const list = PrefixList.inPool(afi, n, pool, wordAt, idAt, lenAt);
+  const list = PrefixList.inPool(afi, n, pool, wordAt, idAt);
   p = start;
   if (afi !== AFI_IPV6) {
     for (let i = 0; i < n; i++) {
@@ -300,8 +314,17 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
     u8[lenAt + i] = len;
     const nb = (len + 7) >> 3;
     const base = wordAt + 4 * i;
-    for (let j = 0; j < nb; j++) u32[base + (j >> 2)] |= b[p + j]! << (24 - 8 * (j & 3));
-    p += nb;
+    // Whole words first, then the octets of a last partial word (the pool is zeroed: words past it stay 0).
+    let k = 0;
+    for (; 4 * k + 4 <= nb; k++, p += 4) u32[base + k] = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+    const rest = nb - 4 * k;
+    if (rest > 0) {
+      let w = b[p]! << 24;
+      if (rest > 1) w |= b[p + 1]! << 16;
+      if (rest > 2) w |= b[p + 2]! << 8;
+      u32[base + k] = w;
+      p += rest;
+    }
   }
   return list;
 }
