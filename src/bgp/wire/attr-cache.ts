@@ -3,11 +3,13 @@
 // object and a set is decoded once. One cache per session and direction: decoding depends on the context.
 //
 // Layout, chosen for a full table of 10^5..10^6 distinct sets (few allocations, nothing per set but the set):
-//  - an open-addressing table (linear probing, at most half full) of 32-bit hashes of the normalised bytes in an
-//    Int32Array beside an array of the sets; equal hashes are confirmed by comparing the bytes, so a
-//    hash collision costs a comparison, never a wrong set (test/bgp/wire/packed.test.ts forces collisions);
+//  - an open-addressing table (linear probing, at most half full) in an Int32Array: per slot the 32-bit hash of
+//    the normalised bytes and the set's index in a dense array of the sets (so growing rehashes integers only);
+//    equal hashes are confirmed by comparing the bytes, so a hash collision costs a comparison, never a wrong set
+//    (test/bgp/wire/packed.test.ts forces collisions);
 //  - the sets' header words and bytes in slabs of 64 KiB (one ArrayBuffer each, filled in order): a slab is freed
-//    when the last set in it is unreachable.
+//    when the last set in it is unreachable. The hashing pass of a lookup also copies the section to where a new
+//    set would go, so a miss (nearly every UPDATE of a table with many distinct sets) does not copy it again.
 // Bounded: when `maxEntries` sets are held the cache is emptied (sets already handed out stay valid).
 import { type AttrSet } from './messages.js';
 import type { PathAttribute } from './attributes.js';
@@ -35,15 +37,12 @@ export class AttrCache {
   hits = 0;
   misses = 0;
   private readonly hash: (b: Uint8Array, from: number, octets: number) => number;
-  // Per slot two int32: the hash with its low bit set (0 = empty slot) and where the set's bytes are
-  // (slab index x SLAB_WORDS + header word index). Probing reads only this array; a set is touched only once its
-  // bytes matched.
+  // Per slot two int32: the hash with its low bit set (0 = empty slot) and the set's index in `sets`. Probing
+  // reads only this array; a set is touched only when its hash matched. `sets` is dense, in insertion order, so
+  // growing the table rehashes the Int32Array alone.
   private slots = new Int32Array(2 * INITIAL_SLOTS);
-  private sets: (PackedAttrSet | undefined)[] = new Array<PackedAttrSet | undefined>(INITIAL_SLOTS).fill(undefined);
+  private sets: PackedAttrSet[] = [];
   private mask = INITIAL_SLOTS - 1;
-  private count = 0;
-  private slabs8: Uint8Array[] = [];
-  private slabs32: Uint32Array[] = [];
   private slab32 = new Uint32Array(0);
   private slab8 = new Uint8Array(0);
   private top = 0;
@@ -62,7 +61,7 @@ export class AttrCache {
   }
 
   get size(): number {
-    return this.count;
+    return this.sets.length;
   }
 
   /** The set whose normalised section is the one of the last scan (attr-scan.ts SCANNED), or undefined. */
@@ -86,11 +85,10 @@ export class AttrCache {
       const t = slots[2 * i]!;
       if (t === 0) { this.lastSlot = i; return undefined; }
       if (t !== tag) continue;
-      const loc = slots[2 * i + 1]!;
-      const k = (loc / SLAB_WORDS) | 0, at = loc - k * SLAB_WORDS;
-      if (this.slabs32[k]![at] === octets && sameBytes(this.slabs8[k]!, (at + HEADER_WORDS) << 2, src, from, octets)) {
+      const s = this.sets[slots[2 * i + 1]!]!, at = s.at, bytes = s.src;
+      if (bytes.u32[at] === octets && sameBytes(bytes.u8, (at + HEADER_WORDS) << 2, src, from, octets)) {
         this.lastSlot = i;
-        return this.sets[i];
+        return s;
       }
     }
   }
@@ -100,7 +98,7 @@ export class AttrCache {
     const at = this.place();
     const w = this.slab32;
     for (let i = 0; i < HEADER_WORDS; i++) w[at + i] = HOT[i]!;
-    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, null, NO_ERRORS), at);
+    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, null, NO_ERRORS));
   }
 
   /** Intern the section of the last lookup() (a miss) with its already decoded list and errors. */
@@ -108,7 +106,7 @@ export class AttrCache {
     mrt: MrtFamily | undefined): PackedAttrSet {
     const at = this.place();
     headerFromList(list, SCANNED.len, this.slab32, at);
-    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, list, errors), at);
+    return this.insert(new PackedAttrSet(this.sourceFor(ctx, mrt), at, list, errors));
   }
 
   /** The interned set with this scanAttrs() key, or undefined. */
@@ -132,9 +130,8 @@ export class AttrCache {
     if (!normFromKey(set.key, abbreviated)) return;
     if (this.lookup() !== undefined) {
       // Replace the entry (its bytes are equal; the new set's list and errors are what later lookups get).
-      const i = this.lastSlot, loc = this.slots[2 * i + 1]!;
-      const k = (loc / SLAB_WORDS) | 0, at = loc - k * SLAB_WORDS;
-      this.sets[i] = new PackedAttrSet(new SetSource(this.slabs8[k]!, this.slabs32[k]!, null, undefined), at, set.list,
+      const j = this.slots[2 * this.lastSlot + 1]!, old = this.sets[j]!;
+      this.sets[j] = new PackedAttrSet(new SetSource(old.src.u8, old.src.u32, null, undefined), old.at, set.list,
         set.errors);
       return;
     }
@@ -143,12 +140,9 @@ export class AttrCache {
 
   clear(): void {
     this.slots = new Int32Array(2 * INITIAL_SLOTS);
-    this.sets = new Array<PackedAttrSet | undefined>(INITIAL_SLOTS).fill(undefined);
+    this.sets = [];
     this.mask = INITIAL_SLOTS - 1;
-    this.count = 0;
     // Fresh slabs: the old ones go when the sets handed out from them do.
-    this.slabs8 = [];
-    this.slabs32 = [];
     this.slab32 = new Uint32Array(0);
     this.slab8 = new Uint8Array(0);
     this.top = 0;
@@ -166,7 +160,7 @@ export class AttrCache {
   /** Make room for one more set and copy the scanned section into a slab; returns its header's word index. */
   private place(): number {
     // Bounded: a peer sending endless distinct sets must not grow memory without limit.
-    if (this.count >= this.maxEntries) {
+    if (this.sets.length >= this.maxEntries) {
       this.clear();
       this.lastSlot = this.lastTag & this.mask;
     }
@@ -191,38 +185,33 @@ export class AttrCache {
       const buf = new ArrayBuffer(Math.max(SLAB_WORDS, need) * 4);
       this.slab32 = new Uint32Array(buf);
       this.slab8 = new Uint8Array(buf);
-      this.slabs32.push(this.slab32);
-      this.slabs8.push(this.slab8);
       this.top = 0;
     }
     return this.top;
   }
 
   /** Put a new set in the free slot the last lookup() stopped at. */
-  private insert(s: PackedAttrSet, at: number): PackedAttrSet {
+  private insert(s: PackedAttrSet): PackedAttrSet {
     const i = this.lastSlot;
     this.slots[2 * i] = this.lastTag;
-    // An oversized slab holds one set, at word 0, so the location stays below SLAB_WORDS per slab.
-    this.slots[2 * i + 1] = (this.slabs32.length - 1) * SLAB_WORDS + at;
-    this.sets[i] = s;
-    if (++this.count * 2 > this.sets.length) this.grow();
+    this.slots[2 * i + 1] = this.sets.length;
+    this.sets.push(s);
+    if (this.sets.length * 2 > this.mask + 1) this.grow();
     return s;
   }
 
   private grow(): void {
-    const oldSlots = this.slots, oldSets = this.sets;
-    const cap = oldSets.length * 2;
-    this.slots = new Int32Array(2 * cap);
-    this.sets = new Array<PackedAttrSet | undefined>(cap).fill(undefined);
-    this.mask = cap - 1;
-    for (let j = 0; j < oldSets.length; j++) {
-      const tag = oldSlots[2 * j]!;
+    const old = this.slots;
+    const cap = 2 * (this.mask + 1);
+    const slots = this.slots = new Int32Array(2 * cap);
+    const mask = this.mask = cap - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const tag = old[j]!;
       if (tag === 0) continue;
-      let i = tag & this.mask;
-      while (this.slots[2 * i] !== 0) i = (i + 1) & this.mask;
-      this.slots[2 * i] = tag;
-      this.slots[2 * i + 1] = oldSlots[2 * j + 1]!;
-      this.sets[i] = oldSets[j];
+      let i = tag & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = tag;
+      slots[2 * i + 1] = old[j + 1]!;
     }
   }
 }

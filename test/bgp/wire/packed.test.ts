@@ -310,6 +310,30 @@ describe('AttrCache', () => {
     });
   });
 
+  test('set() interns a set built elsewhere, get() finds it by key, and set() again replaces it', () => {
+    const cache = new AttrCache();
+    const b = update('', BASE_ATTRS + attr(0x80, 4, '00000007'), '18c00002');
+    const plain = decodeAttributes(b, 23, b.length - 4, C2).attrs;
+    assert.ok(!(plain instanceof PackedAttrSet));
+    cache.set(plain);
+    assert.equal(cache.size, 1);
+    const got = cache.get(plain.key);
+    assert.ok(got instanceof PackedAttrSet);
+    assert.equal(got.list, plain.list, 'the interned set carries the list it was given');
+    const r = decodeMessage(b, C2, 0, { cache });
+    assert.ok(r.ok && r.msg.type === 'UPDATE');
+    assert.equal(r.msg.attrs, got, 'decoding equal bytes returns the interned set');
+    assert.equal(got.med, 7);
+    const other = decodeAttributes(b, 23, b.length - 4, C2).attrs;
+    cache.set(other);
+    assert.equal(cache.size, 1, 'replaced, not added');
+    const now = cache.get(plain.key);
+    assert.ok(now instanceof PackedAttrSet && now !== got);
+    assert.equal(now.list, other.list);
+    assert.equal(toHex(now.section()), toHex(got.section()));
+    assert.equal(cache.get(plain.key.slice(0, -1)), undefined);
+  });
+
   test('bounded: emptied at maxEntries, and sets handed out before stay valid', () => {
     const cache = new AttrCache(4);
     const mk = (med: number) => encodeMessage({
