@@ -154,7 +154,7 @@ function configFromFlags(f: Flags): DnsConfig {
       if (typeof hp === 'string') throw new UsageError(`--listen ${l}: ${hp}`);
       return { ...hp, udp: true, tcp: true };
     }),
-    zones: zones.map((z) => ({ file: resolve(z) })),
+    zones: zones.map((z) => ({ file: resolve(z), from: `--zone ${z}` })),
     udpPayload: num('udp-payload', 512, 4096) ?? DEFAULTS.udpPayload,
     udp: {
       backend: f['udp-backend'] === undefined ? DEFAULTS.udp.backend : parseUdpBackend(f['udp-backend']) ??
