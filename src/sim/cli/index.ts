@@ -24,9 +24,11 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
 
 export async function simMain(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Without a subcommand: one line naming the choices, exit 2, as every other command says a missing argument.
+  if (name === undefined) throw new UsageError(`anycast sim needs a subcommand: ${Object.keys(subcommands).join(', ')} (anycast sim --help)`);
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   // `anycast sim … | head` closes our stdout early: that is not an error. Installed once per process, however
   // many subcommands run in it.
