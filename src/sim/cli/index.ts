@@ -35,5 +35,12 @@ export async function simMain(argv: string[]): Promise<number> {
   if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const sub = subcommands[name];
   if (sub === undefined) throw new UsageError(`unknown sim subcommand '${name}' (anycast sim --help lists them)`);
-  return (await sub.load()).run(rest);
+  const mod = await sub.load();
+  try {
+    return await mod.run(rest);
+  } catch (e) {
+    const { SimArgsError } = await import('./common.js');
+    if (e instanceof SimArgsError) throw new UsageError(`${e.message} (anycast sim ${name} --help)`);
+    throw e;
+  }
 }
