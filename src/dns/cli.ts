@@ -121,16 +121,16 @@ function configFromFlags(f: Flags): DnsConfig {
   const listens = (f.listen as string[] | undefined) ?? [];
   if (zones.length === 0) throw new UsageError('give --config FILE, or at least one --zone FILE (anycast dns --help)');
   if (listens.length === 0) throw new UsageError('give at least one --listen ADDR:PORT (e.g. 127.0.0.1:5353)');
-  const num = (name: string, min: number, max: number): number | undefined => {
+  const num = (name: string, min: number, max: number, integer = true): number | undefined => {
     const s = f[name] as string | undefined;
     if (s === undefined) return undefined;
-    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) < min || Number(s) > max) {
-      throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+    if (!(integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(s) || Number(s) < min || Number(s) > max) {
+      throw new UsageError(`--${name} '${s}' is not valid (accepted: ${integer ? 'a whole number' : 'a number'} from ${min} to ${max})`);
     }
     return Number(s);
   };
   const hostname = (f.hostname as string | undefined) ?? osHostname();
-  const rrlRate = num('rrl', 0, 1e6);
+  const rrlRate = num('rrl', 0, 1e6, false);
   const metrics = f.metrics as string | undefined;
   let statsListen: { address: string; port: number } | undefined;
   if (metrics !== undefined) {

@@ -88,3 +88,13 @@ for (const [args, message] of [
     assert.match(out.error.message, message);
   });
 }
+
+test('CLI flags mode: a fractional --udp-batch or an out-of-range --udp-payload is a usage error naming the value', () => {
+  for (const [flag, value, accepted] of [['--udp-batch', '1.5', 'a whole number from 1 to 1024'],
+    ['--udp-payload', '100', 'a whole number from 512 to 4096'], ['--rrl', 'fast', 'a number from 0 to 1000000']] as const) {
+    const r = spawnSync(process.execPath, [cli, 'dns', '--zone', 'x.zone', '--listen', '127.0.0.1:5353', flag, value, '--check'],
+      { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `anycast: ${flag} '${value}' is not valid (accepted: ${accepted})\n`);
+  }
+});
