@@ -1,5 +1,5 @@
 // The CLI's side of the control API: one HTTP request over the agent's unix socket (or TCP), JSON back.
-import { request } from 'node:http';
+import { answerError, controlRequest, targetName, type ControlAnswer, type ControlTarget } from '../util/control-http.js';
 import { AnycastError } from '../util/errors.js';
 
 export class ControlUnreachableError extends AnycastError {
@@ -9,39 +9,22 @@ export class ControlUnreachableError extends AnycastError {
   }
 }
 
-export type ControlTarget = { socket: string } | { host: string; port: number };
+export type { ControlTarget };
 
-export function callAgent(target: ControlTarget, method: 'GET' | 'POST', path: string, timeoutMs = 10_000):
-  Promise<{ status: number; body: unknown; text: string }> {
-  const where = 'socket' in target ? target.socket : `${target.host}:${target.port}`;
-  return new Promise((resolve, reject) => {
-    const req = request({
-      ...('socket' in target ? { socketPath: target.socket } : { host: target.host, port: target.port }),
-      method, path, timeout: timeoutMs, headers: { accept: 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
-      res.on('end', () => {
-        let body: unknown = null;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = null;
-        }
-        resolve({ status: res.statusCode ?? 0, body, text });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(new ControlUnreachableError(where, e.code ?? e.message)));
-    req.end();
-  });
+export async function callAgent(target: ControlTarget, method: 'GET' | 'POST', path: string, timeoutMs = 10_000):
+  Promise<ControlAnswer> {
+  try {
+    return await controlRequest(target, method, path, { timeoutMs });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ControlUnreachableError(targetName(target), err.code ?? err.message);
+  }
 }
 
 /** Throw the agent's own error (code and message) for a non-2xx answer. */
-export function expectOk(r: { status: number; body: unknown; text: string }): unknown {
+export function expectOk(r: ControlAnswer): unknown {
   if (r.status >= 200 && r.status < 300) return r.body;
-  const err = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
+  const err = answerError(r);
   if (err?.code) throw new AnycastError(err.code, err.message ?? `HTTP ${r.status}`);
   throw new AnycastError('ERR_AGENT', `the agent answered HTTP ${r.status}: ${r.text.trim()}`);
 }

@@ -9,6 +9,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import { ConfigError, UsageError, errorMessage } from '../util/errors.js';
 import { type Logger, createLogger } from '../util/log.js';
 import { queryDns } from './client.js';
+import { queryOptionsFromArgs } from './query-args.js';
 import { type DnsConfig, DEFAULTS, defaultVersion, parseDnsConfig, parseHostPort, parseUdpBackend } from './config.js';
 import { startMetricsServer } from './metrics.js';
 import { createDnsService } from './service.js';
@@ -22,8 +23,12 @@ const USAGE = `usage:
               [--nsid TEXT] [--version-string TEXT] [--rrl N] [--udp-payload N] [--stats-interval S]
               [--metrics ADDR:PORT] [--udp-backend auto|native|dgram] [--udp-batch N]
               [--log-format json|text] [--log-level LEVEL] [--check] [--json]
-  anycast dns query SERVER NAME [TYPE] [--port N] [--class IN|CH] [--nsid] [--tcp] [--no-edns]
-              [--bufsize N] [--timeout MS] [--json]`;
+  anycast dns query SERVER NAME [TYPE] [--type TYPE] [--port N] [--class IN|CH] [--nsid] [--tcp] [--no-edns]
+              [--bufsize N] [--timeout MS] [--json]
+    SERVER is an IPv4 or IPv6 address (port 53 unless --port); TYPE is a mnemonic (A, AAAA, TXT, SOA, …) or
+    TYPEnnn, default A; --class IN (default), CH, HS, ANY or CLASSnnn; --timeout 1..3600000 ms (default 2000);
+    --bufsize 0..65535 octets of EDNS UDP payload (default 1232).
+  A bad argument exits 2; a query that gets no usable reply exits 1.`;
 
 function pkgVersion(): string {
   try {
@@ -116,16 +121,16 @@ function configFromFlags(f: Flags): DnsConfig {
   const listens = (f.listen as string[] | undefined) ?? [];
   if (zones.length === 0) throw new UsageError('give --config FILE, or at least one --zone FILE (anycast dns --help)');
   if (listens.length === 0) throw new UsageError('give at least one --listen ADDR:PORT (e.g. 127.0.0.1:5353)');
-  const num = (name: string, min: number, max: number): number | undefined => {
+  const num = (name: string, min: number, max: number, integer = true): number | undefined => {
     const s = f[name] as string | undefined;
     if (s === undefined) return undefined;
-    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) < min || Number(s) > max) {
-      throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+    if (!(integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(s) || Number(s) < min || Number(s) > max) {
+      throw new UsageError(`--${name} '${s}' is not valid (accepted: ${integer ? 'a whole number' : 'a number'} from ${min} to ${max})`);
     }
     return Number(s);
   };
   const hostname = (f.hostname as string | undefined) ?? osHostname();
-  const rrlRate = num('rrl', 0, 1e6);
+  const rrlRate = num('rrl', 0, 1e6, false);
   const metrics = f.metrics as string | undefined;
   let statsListen: { address: string; port: number } | undefined;
   if (metrics !== undefined) {
@@ -149,7 +154,7 @@ function configFromFlags(f: Flags): DnsConfig {
       if (typeof hp === 'string') throw new UsageError(`--listen ${l}: ${hp}`);
       return { ...hp, udp: true, tcp: true };
     }),
-    zones: zones.map((z) => ({ file: resolve(z) })),
+    zones: zones.map((z) => ({ file: resolve(z), from: `--zone ${z}` })),
     udpPayload: num('udp-payload', 512, 4096) ?? DEFAULTS.udpPayload,
     udp: {
       backend: f['udp-backend'] === undefined ? DEFAULTS.udp.backend : parseUdpBackend(f['udp-backend']) ??
@@ -223,7 +228,7 @@ async function runQuery(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
-      port: { type: 'string' }, class: { type: 'string' }, nsid: { type: 'boolean' }, tcp: { type: 'boolean' },
+      port: { type: 'string' }, type: { type: 'string', short: 't' }, class: { type: 'string' }, nsid: { type: 'boolean' }, tcp: { type: 'boolean' },
       'no-edns': { type: 'boolean' }, bufsize: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -232,18 +237,7 @@ async function runQuery(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  if (positionals.length < 2 || positionals.length > 3) throw new UsageError('dns query needs SERVER NAME [TYPE] (anycast dns --help)');
-  const server = positionals[0]!.replace(/^@/, '');
-  const port = values.port === undefined ? 53 : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be 1..65535');
-  const timeoutMs = values.timeout === undefined ? 2000 : Number(values.timeout);
-  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
-  const bufsize = values.bufsize === undefined ? 1232 : Number(values.bufsize);
-  if (!Number.isInteger(bufsize) || bufsize < 0 || bufsize > 65535) throw new UsageError('--bufsize must be 0..65535');
-  const r = await queryDns({
-    server, port, name: positionals[1]!, type: positionals[2] ?? 'A', class: values.class ?? 'IN',
-    nsid: values.nsid === true, tcp: values.tcp === true, edns: values['no-edns'] ? false : bufsize, timeoutMs,
-  });
+  const r = await queryDns(queryOptionsFromArgs(positionals, values));
   if (values.json) {
     process.stdout.write(JSON.stringify(r) + '\n');
     return 0;

@@ -283,6 +283,8 @@ function viaTcp(o: DnsQueryOptions, port: number, query: Buffer, id: number, tim
 
 /** Sends one query and resolves with the parsed reply; rejects with DnsTimeoutError or DnsQueryError. */
 export async function queryDns(o: DnsQueryOptions): Promise<DnsReply> {
+  // node:dgram would try to resolve a name and then fail inside a callback, out of reach of the caller.
+  if (net.isIP(o.server) === 0) throw new DnsQueryError(`server '${o.server}' is not an IP address`);
   const port = o.port ?? 53;
   const timeoutMs = o.timeoutMs ?? 2000;
   const id = Math.floor(Math.random() * 0x10000);

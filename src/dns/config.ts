@@ -13,7 +13,7 @@
 //   log:      { level, format }
 import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { pathOf, Source } from '../bgp/config/reader.js';
 import { ConfigError } from '../util/errors.js';
 import type { LogLevel } from '../util/log.js';
 import type { Identity } from './answer/chaos.js';
@@ -50,10 +50,18 @@ export const DEFAULTS = {
 
 type Obj = Record<string, unknown>;
 
+/** The line a dotted key (`listen[1].port`) sits on in the YAML text, when it is known. */
+export type LineOf = (key: string) => number | null;
+
 class V {
-  constructor(readonly file: string) {}
+  constructor(readonly file: string, readonly lineOf: LineOf) {}
+  /** "(line N)" after the reason, as the agent's and the speaker's configs say it. */
+  at(key: string): string {
+    const line = this.lineOf(key);
+    return line === null ? '' : ` (line ${line})`;
+  }
   fail(key: string, reason: string): never {
-    throw new ConfigError(this.file, key, reason);
+    throw new ConfigError(this.file, key, `${reason}${this.at(key)}`);
   }
   obj(v: unknown, key: string, allowed: readonly string[]): Obj {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(key, 'must be a mapping');
@@ -111,9 +119,12 @@ export function defaultVersion(pkgVersion: string): string {
   return `anycast ${pkgVersion}`;
 }
 
-/** Validates a parsed config object. `pkgVersion` feeds the default version.bind. */
-export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string): DnsConfig {
-  const v: V = new V(file);
+/**
+ * Validates a parsed config object. `pkgVersion` feeds the default version.bind; `lineOf` (from the YAML text)
+ * adds the line to errors and to the zones' `from`.
+ */
+export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string, lineOf: LineOf = () => null): DnsConfig {
+  const v: V = new V(file, lineOf);
   const base = dirname(resolve(file));
   const top = v.obj(raw ?? {}, '', ['identity', 'listen', 'zones', 'edns', 'udp', 'tcp', 'rrl', 'stats', 'log']);
 
@@ -158,9 +169,10 @@ export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string
   if (!Array.isArray(top.zones) || top.zones.length === 0) v.fail('zones', 'must be a non-empty list of zone files');
   const zones: ZoneSpec[] = top.zones.map((z: unknown, i: number) => {
     const key = `zones[${i}]`;
-    if (typeof z === 'string') return { file: resolve(base, z) };
+    const from = `${key} of ${file}${v.at(key).replace(' (', ', ').replace(')', '')}`;
+    if (typeof z === 'string') return { file: resolve(base, z), from };
     const o = v.obj(z, key, ['file', 'origin']);
-    const spec: ZoneSpec = { file: resolve(base, v.str(o.file, `${key}.file`)) };
+    const spec: ZoneSpec = { file: resolve(base, v.str(o.file, `${key}.file`)), from };
     if (o.origin !== undefined) {
       const origin = v.str(o.origin, `${key}.origin`);
       const r = parseName(origin.endsWith('.') ? origin : origin + '.');
@@ -243,12 +255,11 @@ export function validateDnsConfig(raw: unknown, file: string, pkgVersion: string
   return { file, identity, listen, zones, udpPayload, udp, tcp, rrl, stats, log: { level, format } };
 }
 
-/** Parses YAML text and validates it; YAML syntax errors carry their line. */
+/**
+ * Parses YAML text and validates it. The YAML reading (syntax errors with line and column, duplicate keys, the line
+ * of a key) is the speaker's config reader, so that the three configs report errors alike.
+ */
 export function parseDnsConfig(text: string, file: string, pkgVersion: string): DnsConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new ConfigError(file, `line ${e.linePos?.[0]?.line ?? '?'}`, e.message.split('\n')[0]!);
-  }
-  return validateDnsConfig(doc.toJS(), file, pkgVersion);
+  const src = new Source(file, text);
+  return validateDnsConfig(src.value, file, pkgVersion, (key) => (key === '' ? null : src.line(pathOf(key))));
 }

@@ -50,6 +50,16 @@ for (const [cmd, expected] of [
   [['lab', 'foo'], 'unknown lab subcommand "foo" (anycast lab --help lists them)'],
   [['lab', 'check', '--bogus'], "Unknown option '--bogus' (anycast lab check --help)"],
   [['dns'], 'give --config FILE, or at least one --zone FILE (anycast dns --help)'],
+  [['sim'], 'anycast sim needs a subcommand: catchment, failover, add-site, optimize, ddos, compare, converge, root (anycast sim --help)'],
+  [['mrt'], 'anycast mrt needs a subcommand: dump (anycast mrt --help)'],
+  [['lab'], 'anycast lab needs a subcommand: check, up, down, list, status, exec, link, node, site, capture, routes, generate, graph, run (anycast lab --help)'],
+  // A malformed route is refused before any speaker is asked (none runs at this socket).
+  [['route', 'add', '192.0.2.0/33', '--socket', '/nonexistent.sock'], 'anycast route add: \'192.0.2.0/33\': not a prefix (ADDRESS/LENGTH): "192.0.2.0/33"'],
+  [['route', 'add', '192.0.2.128/24', '--socket', '/nonexistent.sock'], "anycast route add: '192.0.2.128/24': 192.0.2.128/24 has host bits set (the prefix is 192.0.2.0/24)"],
+  [['route', 'add', '192.0.2.0/24', '--next-hop', 'bad', '--socket', '/nonexistent.sock'], 'anycast route add: --next-hop: not an IP address: "bad"'],
+  [['route', 'add', '192.0.2.0/24', '--community', '65001:1', '--community', 'x', '--socket', '/nonexistent.sock'], 'anycast route add: --community: not a community (A:B or a well-known name): "x"'],
+  [['route', 'del', 'nope', '--socket', '/nonexistent.sock'], 'anycast route del: \'nope\': not a prefix (ADDRESS/LENGTH): "nope"'],
+  [['route', 'list', 'extra', '--socket', '/nonexistent.sock'], "unexpected argument 'extra' (anycast route --help)"],
 ] as const) {
   test(`anycast ${cmd.join(' ')}: one-line usage error, exit 2`, () => {
     const r = spawnSync(process.execPath, [main, ...cmd], { encoding: 'utf8' });
@@ -76,3 +86,17 @@ for (const [cmd, expected] of [
     assert.equal(r.stderr, `anycast: ${expected}\n`);
   });
 }
+
+test('help is still exit 0 on stdout for sim, mrt and lab', () => {
+  for (const cmd of ['sim', 'mrt', 'lab']) {
+    const r = spawnSync(process.execPath, [main, cmd, '--help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, new RegExp(`^usage: anycast ${cmd} `));
+  }
+});
+
+test('a well-formed route reaches the speaker: with none running, a runtime error (exit 1), not a usage error', () => {
+  const r = spawnSync(process.execPath, [main, 'route', 'add', '192.0.2.0/24', '--socket', '/nonexistent.sock'], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^anycast: cannot reach the speaker at \/nonexistent\.sock/);
+});

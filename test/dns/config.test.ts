@@ -82,7 +82,7 @@ test('CLI --check: OK with a summary, or exit 1 with file:line for a broken zone
     const j = run(['--config', join(dir, 'dns.yaml'), '--check', '--json']);
     assert.equal(j.status, 1);
     assert.deepEqual(JSON.parse(j.stdout), { error: { code: 'ERR_CONFIG',
-      message: `${join(dir, 'dns.yaml')}: rrl.responses-per-second: is required when rrl is set` } });
+      message: `${join(dir, 'dns.yaml')}: rrl.responses-per-second: is required when rrl is set (line 3)` } });
     const u = run(['--zone', 'x.zone']);
     assert.equal(u.status, 2);
     assert.match(u.stderr, /--listen/);

@@ -98,3 +98,26 @@ test('usage errors are one line naming the problem (the help stays behind --help
   assert.equal(sub.code, 2);
   assert.deepEqual(JSON.parse(sub.out), { error: { code: 'ERR_USAGE', message: 'unknown lab subcommand "nope" (anycast lab --help lists them)' } });
 });
+
+test('lab run: bad arguments are usage errors (exit 2) before any lab is looked up; no lab is a runtime error (exit 1)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acg-run-'));
+  try {
+    const env = { ANYCAST_STATE_DIR: join(dir, 'state') };
+    for (const [args, message] of [
+      [['catchment', '--duration', 'xyz'], '--duration: "xyz" is not a duration (e.g. 5ms, 1.5s)'],
+      [['bogus'], 'unknown experiment "bogus" (anycast lab run --help lists them)'],
+      [['failover'], 'anycast lab run failover needs a SITE (anycast lab run --help)'],
+      [['catchment', '--family', 'v5'], '--family must be ipv4, ipv6 or both'],
+      [['ddos', '--rate', '0'], '--rate: must be an integer from 1 to 2000 (got 0)'],
+    ] as const) {
+      const r = cli(['lab', 'run', ...args], env);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err, `anycast: ${message}\n`);
+    }
+    const none = cli(['lab', 'run', 'catchment', '--json'], env);
+    assert.equal(none.code, 1);
+    assert.equal(JSON.parse(none.out).error.message, 'no lab is recorded (start one with `anycast lab up FILE`)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

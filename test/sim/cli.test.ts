@@ -107,7 +107,7 @@ test('with no arguments: the shipped graph and the shipped K-root example', asyn
 
 test('an unknown option or a missing option value is a one-line usage error naming the option', async () => {
   await assert.rejects(simMain(['catchment', ...base, '--bogus']), (e: Error & { code?: string }) =>
-    e.code === 'ERR_USAGE' && e.message === "Unknown option '--bogus'");
+    e.code === 'ERR_USAGE' && e.message === "Unknown option '--bogus' (anycast sim catchment --help)");
   await assert.rejects(simMain(['catchment', '-d']), (e: Error & { code?: string }) =>
-    e.code === 'ERR_USAGE' && e.message === "Option '-d, --deployment <value>' argument missing");
+    e.code === 'ERR_USAGE' && e.message === "Option '-d, --deployment <value>' argument missing (anycast sim catchment --help)");
 });

@@ -17,9 +17,10 @@ exit status: 0 clean, 1 when any record was malformed or the input failed, 2 usa
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+  if (sub === undefined) throw new UsageError('anycast mrt needs a subcommand: dump (anycast mrt --help)');
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
     process.stdout.write(HELP + '\n');
-    return sub === undefined ? 2 : 0;
+    return 0;
   }
   if (sub !== 'dump') throw new UsageError(`unknown mrt subcommand '${sub}' (anycast mrt --help)`);
   const { values, positionals } = parseCommandArgs({

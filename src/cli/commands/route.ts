@@ -36,7 +36,10 @@ export async function run(argv: string[]): Promise<number> {
   const { targetOf } = await import('../../bgp/api/client.js');
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const t = targetOf(values.socket);
-  if (action === 'list') return cli.showRoutes(t, values.json ?? false, out);
+  if (action === 'list') {
+    if (prefix !== undefined) throw new UsageError(`unexpected argument '${prefix}' (anycast route --help)`);
+    return cli.showRoutes(t, values.json ?? false, out);
+  }
   if (action !== 'add' && action !== 'del') throw new UsageError(`anycast route needs add, del or list${action === undefined ? '' : `, got '${action}'`} (anycast route --help)`);
   if (prefix === undefined) throw new UsageError(`anycast route ${action} needs a PREFIX`);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
@@ -54,6 +57,18 @@ export async function run(argv: string[]): Promise<number> {
     if (values.origin !== undefined) attrs.origin = values.origin;
   } else if (Object.keys(values).some((k) => !['json', 'socket'].includes(k))) {
     throw new UsageError('anycast route del takes only the PREFIX');
+  }
+  // The speaker's own check of a route, run here first: a malformed prefix or attribute is a usage error (exit 2)
+  // whether or not a speaker is reachable, not a connection error.
+  const { parseNetwork } = await import('../../bgp/config/load.js');
+  const { ConfigError } = await import('../../util/errors.js');
+  try {
+    parseNetwork({ prefix, ...attrs });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // The API's keys back to the flags that fill them (communities[1] came from the second --community).
+    const key = e.key.replace(/^route\.?/, '').replace(/\[\d+\]$/, '').replace(/^(large-|ext-)?communities$/, '$1community');
+    throw new UsageError(`anycast route ${action}: ${key === 'prefix' ? `'${prefix}'` : `--${key}`}: ${e.reason}`);
   }
   return cli.routeCommand(t, action, prefix, attrs, values.json ?? false, out);
 }

@@ -27,6 +27,14 @@ export interface ZoneSpec {
   file: string;
   /** The zone name; optional when the file says it (the SOA owner, or `origin:` in YAML). */
   origin?: string;
+  /** Where this zone was asked for (`zones[2] of dns.yaml, line 9`, `--zone`): said by errors that have no line. */
+  from?: string;
+}
+
+/** An error without a line in the zone file (cannot read, no SOA, a duplicate) also says which config key named it. */
+function withFrom(errors: readonly ZoneSyntaxError[], spec: ZoneSpec): ZoneSyntaxError[] {
+  if (spec.from === undefined) return [...errors];
+  return errors.map((e) => (e.line === 0 && e.file === spec.file ? { ...e, reason: `${e.reason} (${spec.from})` } : e));
 }
 
 export interface LoadedZone {
@@ -76,6 +84,15 @@ export function zoneFromText(text: string, file: string, origin?: string, format
 }
 
 export function loadZone(spec: ZoneSpec): LoadedZone {
+  try {
+    return loadZoneFile(spec);
+  } catch (e) {
+    if (e instanceof ZoneLoadError && spec.from !== undefined) throw new ZoneLoadError(withFrom(e.errors, spec));
+    throw e;
+  }
+}
+
+function loadZoneFile(spec: ZoneSpec): LoadedZone {
   let text: string;
   const yaml = /\.ya?ml$/i.test(spec.file);
   try {
@@ -98,7 +115,7 @@ export function loadZones(specs: readonly ZoneSpec[]): { zones: Zone[]; warnings
       const l = loadZone(s);
       const prev = seen.get(l.zone.originKey);
       if (prev !== undefined) {
-        errors.push({ file: s.file, line: 0, reason: `zone ${nameToText(l.zone.origin)} is also loaded from ${prev}` });
+        errors.push(...withFrom([{ file: s.file, line: 0, reason: `zone ${nameToText(l.zone.origin)} is also loaded from ${prev}` }], s));
         continue;
       }
       seen.set(l.zone.originKey, s.file);

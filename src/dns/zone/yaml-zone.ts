@@ -73,9 +73,10 @@ export function parseYamlZone(text: string, file: string, originHint?: Name): Ya
     const owner = parseName(r.name, origin);
     if (!owner.ok) return bad(`name: ${owner.reason}`);
     const type = typeof r.type === 'string' ? typeFromName(r.type) : undefined;
+    if (r.type === undefined || r.type === null) return bad('type: missing (A, AAAA, TXT, …)');
     if (type === undefined) return bad(`type: '${String(r.type)}' is not a record type`);
     const cls = r.class === undefined ? CLASS.IN : classFromName(String(r.class));
-    if (cls !== CLASS.IN) return bad(`class: only IN is served`);
+    if (cls !== CLASS.IN) return bad(`class: '${String(r.class)}': only IN is served`);
     let ttl = defaultTtl;
     if (r.ttl !== undefined) {
       ttl = parseTtl(String(r.ttl));

@@ -30,9 +30,10 @@ export async function runLab(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
   });
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+  if (!sub) throw new UsageError(`anycast lab needs a subcommand: ${Object.keys(SUBCOMMANDS).join(', ')} (anycast lab --help)`);
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
     process.stdout.write(help() + '\n');
-    return sub ? 0 : 2;
+    return 0;
   }
   const s = SUBCOMMANDS[sub];
   if (!s) throw new UsageError(`unknown lab subcommand "${sub}" (anycast lab --help lists them)`);

@@ -44,6 +44,14 @@ export async function run(argv: string[]): Promise<number> {
   const [exp, arg] = a.positionals;
   if (!exp) throw new UsageError('anycast lab run needs an EXPERIMENT: catchment, failover, tcp, ddos or add-site (anycast lab run --help)');
   const v = a.values;
+  // Every argument is checked before the lab is attached (or, in process, built): a typo is a usage error at once.
+  const EXPERIMENTS = ['catchment', 'failover', 'tcp', 'ddos', 'add-site'];
+  if (!EXPERIMENTS.includes(exp)) throw new UsageError(`unknown experiment "${exp}" (anycast lab run --help lists them)`);
+  if (exp === 'failover' && !arg) throw new UsageError('anycast lab run failover needs a SITE (anycast lab run --help)');
+  families(v.family, []);
+  const intervalMs = durationArg(v.interval, 'interval', 10);
+  const ratePerSec = intArg(v.rate, 'rate', 800, 1, 2000);
+  const durationMs = Math.min(durationArg(v.duration, 'duration', 5000), 20_000);
   let rt: LabRuntime;
   if ((v.runtime ?? 'netns') === 'inproc') {
     if (!v.topology) throw new UsageError('--runtime inproc needs --topology FILE (the lab is built in this process)');
@@ -60,8 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       break;
     }
     case 'failover': {
-      if (!arg) throw new UsageError('usage: anycast lab run failover SITE');
-      const r = await runFailover(rt, arg, { families: families(v.family, ['ipv4']), intervalMs: durationArg(v.interval, 'interval', 10), restore: !v['no-restore'] });
+      const r = await runFailover(rt, arg!, { families: families(v.family, ['ipv4']), intervalMs, restore: !v['no-restore'] });
       [result, text] = [r, formatFailover(r)];
       break;
     }
@@ -74,8 +81,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'ddos': {
       const r = await runDdos(rt, {
-        ...(v.sources ? { sources: v.sources.split(',') } : {}), ratePerSec: intArg(v.rate, 'rate', 800, 1, 2000),
-        durationMs: Math.min(durationArg(v.duration, 'duration', 5000), 20_000), ...(v.withdraw ? { withdraw: v.withdraw } : {}),
+        ...(v.sources ? { sources: v.sources.split(',') } : {}), ratePerSec,
+        durationMs, ...(v.withdraw ? { withdraw: v.withdraw } : {}),
       });
       [result, text] = [r, formatDdos(r)];
       break;

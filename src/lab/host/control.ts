@@ -8,7 +8,8 @@
 //   POST   /v1/shutdown                      stop every router (Cease, routes removed) and exit
 // Errors answer {error: {code, message}} with a 4xx/5xx status.
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { answerError, controlRequest, type ControlAnswer } from '../../util/control-http.js';
 import { AnycastError, errorMessage } from '../../util/errors.js';
 import { HostUnreachableError } from './errors.js';
 import type { HostedRouterSpec, HostedRouterStatus, RouterHost } from './host.js';
@@ -86,26 +87,15 @@ export async function serveControl(host: RouterHost, socket: string, onShutdown:
 }
 
 /** One request to a router host; rejects with the host's own error (code and message) or HostUnreachableError. */
-export function hostApi(socket: string, method: 'GET' | 'POST', path: string, payload?: unknown, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  const text = payload === undefined ? undefined : JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = request({
-      socketPath: socket, method, path, timeout: timeoutMs,
-      headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
-    }, (res) => {
-      let t = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (t += d));
-      res.on('end', () => {
-        let v: Record<string, unknown>;
-        try { v = JSON.parse(t) as Record<string, unknown>; } catch { return reject(new HostUnreachableError(socket, `not JSON (HTTP ${res.statusCode})`)); }
-        const err = v.error as { code?: string; message?: string } | undefined;
-        if (err) return reject(new AnycastError(err.code ?? 'ERR_HOST', err.message ?? `HTTP ${res.statusCode}`));
-        resolve(v);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(new HostUnreachableError(socket, e.message)));
-    req.end(text);
-  });
+export async function hostApi(socket: string, method: 'GET' | 'POST', path: string, payload?: unknown, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  let a: ControlAnswer;
+  try {
+    a = await controlRequest({ socket }, method, path, { body: payload, timeoutMs });
+  } catch (e) {
+    throw new HostUnreachableError(socket, (e as Error).message);
+  }
+  if (a.body === null || typeof a.body !== 'object') throw new HostUnreachableError(socket, `not JSON (HTTP ${a.status})`);
+  const err = answerError(a);
+  if (err) throw new AnycastError(err.code ?? 'ERR_HOST', err.message ?? `HTTP ${a.status}`);
+  return a.body as Record<string, unknown>;
 }

@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'node:http';
 import { DaemonBase, type DaemonContext } from '../../daemons/base.js';
 import { UnknownNeighborError } from '../../daemons/errors.js';
+import { answerError, controlRequest, type ControlAnswer } from '../../util/control-http.js';
 import { AnycastError } from '../../util/errors.js';
 import { checkRoute } from '../../daemons/spec.js';
 import type { DaemonKind, Family, NeighborStatus, OriginatedRoute, RouteEntry, RouterSpec, SessionState } from '../../daemons/types.js';
@@ -19,32 +19,18 @@ const CLI_MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 export const SPEAKER_COMMAND = fileURLToPath(new URL('../../cli/commands/speaker.js', import.meta.url));
 
 /** One request to the speaker's control API (HTTP/1.1 on its unix socket, JSON both ways; docs of `anycast speaker`). */
-export function speakerApi(socket: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs = 10_000): Promise<unknown> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request({
-      socketPath: socket, method, path, timeout: timeoutMs,
-      headers: { accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        let v: unknown;
-        try {
-          v = text ? JSON.parse(text) : {};
-        } catch {
-          return reject(new AnycastError('ERR_SPEAKER_API', `${socket} ${method} ${path}: not JSON (HTTP ${res.statusCode})`));
-        }
-        const err = (v as { error?: { code?: string; message?: string } }).error;
-        if ((res.statusCode ?? 500) >= 400) return reject(new AnycastError(err?.code ?? 'ERR_SPEAKER_API', `${socket} ${method} ${path}: ${err?.message ?? `HTTP ${res.statusCode}`}`));
-        resolve(v);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(new AnycastError('ERR_SPEAKER_API', `${socket} ${method} ${path}: ${e.message}`)));
-    req.end(payload);
-  });
+export async function speakerApi(socket: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs = 10_000): Promise<unknown> {
+  const what = `${socket} ${method} ${path}`;
+  let a: ControlAnswer;
+  try {
+    a = await controlRequest({ socket }, method, path, { body, timeoutMs });
+  } catch (e) {
+    throw new AnycastError('ERR_SPEAKER_API', `${what}: ${(e as Error).message}`);
+  }
+  if (a.body === null && a.text !== '') throw new AnycastError('ERR_SPEAKER_API', `${what}: not JSON (HTTP ${a.status})`);
+  const err = answerError(a);
+  if (a.status >= 400) throw new AnycastError(err?.code ?? 'ERR_SPEAKER_API', `${what}: ${err?.message ?? `HTTP ${a.status}`}`);
+  return a.body ?? {};
 }
 
 const STATES: Record<string, SessionState> = {

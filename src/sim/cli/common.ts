@@ -42,11 +42,14 @@ output:
 
 export type Values = { [k: string]: string | boolean | string[] | undefined };
 
+/** An option parseArgs refused; the dispatcher adds which subcommand's --help lists the options. */
+export class SimArgsError extends UsageError {}
+
 export function parse<O extends ParseArgsConfig['options']>(argv: string[], options: O, positionals = false) {
   try {
     return parseArgs({ args: argv, options: { ...commonOptions, ...options }, allowPositionals: positionals, strict: true });
   } catch (e) {
-    throw new UsageError(argsErrorReason(e as Error));
+    throw new SimArgsError(argsErrorReason(e as Error));
   }
 }
 

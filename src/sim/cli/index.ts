@@ -24,14 +24,23 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
 
 export async function simMain(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Without a subcommand: one line naming the choices, exit 2, as every other command says a missing argument.
+  if (name === undefined) throw new UsageError(`anycast sim needs a subcommand: ${Object.keys(subcommands).join(', ')} (anycast sim --help)`);
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   // `anycast sim … | head` closes our stdout early: that is not an error. Installed once per process, however
   // many subcommands run in it.
   if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const sub = subcommands[name];
   if (sub === undefined) throw new UsageError(`unknown sim subcommand '${name}' (anycast sim --help lists them)`);
-  return (await sub.load()).run(rest);
+  const mod = await sub.load();
+  try {
+    return await mod.run(rest);
+  } catch (e) {
+    const { SimArgsError } = await import('./common.js');
+    if (e instanceof SimArgsError) throw new UsageError(`${e.message} (anycast sim ${name} --help)`);
+    throw e;
+  }
 }
