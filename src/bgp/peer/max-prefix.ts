@@ -24,15 +24,14 @@ export class ExactPrefixCounter implements PrefixCounter {
   }
 
   private static key(p: PrefixList, i: number): number | string {
-    const len = p.lens[i]!;
+    const len = p.prefixLen(i);
     if (p.afi !== AFI_IPV6) {
       // word * 64 + len < 2^38: an exact number key (no string) for IPv4 without path ids.
-      const k = p.words[i]! * 64 + len;
-      return p.pathIds === null ? k : `${k}#${p.pathIds[i]}`;
+      const k = p.addrWord(i) * 64 + len;
+      return p.hasPathIds ? `${k}#${p.pathIdAt(i)}` : k;
     }
-    const w = p.words;
-    const base = `${w[4 * i]},${w[4 * i + 1]},${w[4 * i + 2]},${w[4 * i + 3]}/${len}`;
-    return p.pathIds === null ? base : `${base}#${p.pathIds[i]}`;
+    const base = `${p.addrWord(i, 0)},${p.addrWord(i, 1)},${p.addrWord(i, 2)},${p.addrWord(i, 3)}/${len}`;
+    return p.hasPathIds ? `${base}#${p.pathIdAt(i)}` : base;
   }
 
   apply(u: UpdateIn): void {

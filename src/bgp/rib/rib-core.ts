@@ -19,7 +19,7 @@ import { LocalConfig, kindFor, resolveLocal } from './local.js';
 import { ALWAYS_REACHABLE, NextHop, NextHopResolver } from './nexthop.js';
 import { PeerConfig, PeerInfo, SessionParams } from './peer.js';
 import { InputVerdict, PeerState } from './peer-state.js';
-import { Afi, PrefixKey, v4Key, v6KeyFromWords } from './prefix.js';
+import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
   Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Snapshot, Table, UNDECIDED, metaFlags, metaId, metaPathId, metaPeer,
@@ -183,9 +183,9 @@ export class RibCore {
   announceBatch(peer: PeerInfo | string, afi: Afi, attrs: Attrs, batch: PrefixBatch): void {
     const ps = this.state(peer);
     const pre = this.inputFor(ps, attrs);
-    const ap = ps.info.addPathReceive && batch.pathIds ? batch.pathIds : null;
+    const ap = ps.info.addPathReceive && batch.hasPathIds;
     for (let i = 0; i < batch.length; i++) {
-      this.importOne(ps, afi, batchKey(afi, batch, i), ap ? ap[i]! : 0, attrs, pre, true);
+      this.importOne(ps, afi, batchKey(afi, batch, i), ap ? batch.pathIdAt(i) : 0, attrs, pre, true);
     }
   }
 
@@ -198,8 +198,8 @@ export class RibCore {
 
   withdrawBatch(peer: PeerInfo | string, afi: Afi, batch: PrefixBatch): void {
     const ps = this.state(peer);
-    const ap = ps.info.addPathReceive && batch.pathIds ? batch.pathIds : null;
-    for (let i = 0; i < batch.length; i++) this.withdrawOne(ps, afi, batchKey(afi, batch, i), ap ? ap[i]! : 0);
+    const ap = ps.info.addPathReceive && batch.hasPathIds;
+    for (let i = 0; i < batch.length; i++) this.withdrawOne(ps, afi, batchKey(afi, batch, i), ap ? batch.pathIdAt(i) : 0);
   }
 
   /** Originate a route (a `network` statement or `route add`); replaces an earlier one for the prefix. */
@@ -466,6 +466,9 @@ export function checkKey(afi: Afi, key: PrefixKey): PrefixKey {
   return key;
 }
 
+/** The key of entry i, read through the batch's readers (a decoded list makes no typed-array views for it). */
 function batchKey(afi: Afi, b: PrefixBatch, i: number): PrefixKey {
-  return afi === 'ipv4' ? v4Key(b.words[i]!, b.lens[i]!) : v6KeyFromWords(b.words, i * 4, b.lens[i]!);
+  const len = b.prefixLen(i);
+  if (afi === 'ipv4') return v4Key(b.addrWord(i), len);
+  return v6KeyOfWords(b.addrWord(i, 0), b.addrWord(i, 1), b.addrWord(i, 2), b.addrWord(i, 3), len);
 }

@@ -66,10 +66,13 @@ export interface RibChanges {
 /** Prefixes as the wire codec decodes them (its PrefixList): lengths, address words, optional path ids. */
 export interface PrefixBatch {
   readonly length: number;
-  readonly lens: ArrayLike<number>;
-  /** One uint32 per IPv4 prefix, four per IPv6 prefix. */
-  readonly words: ArrayLike<number>;
-  readonly pathIds?: ArrayLike<number> | null;
+  /** Prefix length (bits) of entry i. */
+  prefixLen(i: number): number;
+  /** Word k of entry i's address, a big-endian uint32: k = 0 for IPv4, 0..3 for IPv6. */
+  addrWord(i: number, k?: number): number;
+  /** Path Identifier of entry i (0 when the batch carries none). */
+  pathIdAt(i: number): number;
+  readonly hasPathIds: boolean;
 }
 
 export interface CandidateRoute extends LocRoute {

@@ -4,6 +4,7 @@
 // next-hop changes, interning identity and freeing.
 
 import { test } from 'node:test';
+import { PrefixList } from '../../../src/bgp/wire/prefix.js';
 import assert from 'node:assert/strict';
 import { ACCEPT_ALL, REJECT_ALL, compilePolicy } from '../../../src/bgp/policy/compile.js';
 import { parsePrefix, v4Key, parseIPv4 } from '../../../src/bgp/rib/prefix.js';
@@ -250,16 +251,14 @@ test('an interned set that was never stored is freed at the next flush', () => {
 test('announceBatch / withdrawBatch take the wire codec\'s prefix layout (IPv4 and IPv6)', () => {
   const { rib, a } = twoPeers();
   const attrs = rib.store.intern({ asPath: '64601', nextHop: '192.0.2.1' });
-  rib.announceBatch(a, 'ipv4', attrs, {
-    length: 2, lens: Uint8Array.from([24, 23]), words: Uint32Array.from([parseIPv4('198.51.100.7')!, parseIPv4('203.0.113.0')!]),
-  });
+  rib.announceBatch(a, 'ipv4', attrs, new PrefixList(1, Uint8Array.from([24, 23]), Uint32Array.from([parseIPv4('198.51.100.7')!, parseIPv4('203.0.113.0')!])));
   const v6 = rib.store.intern({ asPath: '64601', nextHop: '2001:db8::1' });
-  rib.announceBatch(a, 'ipv6', v6, { length: 1, lens: Uint8Array.from([48]), words: Uint32Array.from([0x20010db8, 0x01000000, 0, 0]) });
+  rib.announceBatch(a, 'ipv6', v6, new PrefixList(2, Uint8Array.from([48]), Uint32Array.from([0x20010db8, 0x01000000, 0, 0])));
   rib.flush();
   assert.ok(rib.lookup('ipv4', P)); // host bits masked
   assert.ok(rib.lookup('ipv4', v4Key(parseIPv4('203.0.112.0')!, 23)));
   assert.ok(rib.lookup('ipv6', parsePrefix('2001:db8:100::/48')!.key));
-  rib.withdrawBatch(a, 'ipv4', { length: 1, lens: Uint8Array.from([24]), words: Uint32Array.from([parseIPv4('198.51.100.0')!]) });
+  rib.withdrawBatch(a, 'ipv4', new PrefixList(1, Uint8Array.from([24]), Uint32Array.from([parseIPv4('198.51.100.0')!])));
   rib.flush();
   assert.equal(rib.lookup('ipv4', P), null);
   assert.throws(() => rib.announce(a, 'ipv6', attrs, [P]), /does not belong/);
