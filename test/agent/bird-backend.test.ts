@@ -205,3 +205,42 @@ test('show protocols parsing', () => {
   const rows = parseProtocols(['Name       Proto      Table      State  Since         Info', 'up1 BGP --- up 10:00:00.000 Established']);
   assert.deepEqual(rows, [{ name: 'up1', proto: 'BGP', table: '---', state: 'up', since: '10:00:00.000', info: 'Established' }]);
 });
+
+/** Runs the guard process against `bird`, feeds it `lines` and closes its stdin as a dying agent does. */
+async function guardRun(bird: FakeBird, include: string, lines: string[]): Promise<number | null> {
+  const { spawn } = await import('node:child_process');
+  const main = new URL('../../src/cli/main.js', import.meta.url).pathname;
+  const p = spawn(process.execPath, [main, 'agent', 'guard', '--socket', bird.socket, '--include', include,
+    '--ipv4-protocol', 'anycast4', '--ipv6-protocol', 'anycast6', '--export-filter', 'anycast_export', '--route', 'blackhole',
+    '--name', 'guarded', '--timeout', '2000'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  p.stdin.end(lines.map((l) => l + '\n').join(''));
+  return new Promise((res) => p.on('exit', (code) => res(code)));
+}
+
+test('the guard withdraws the agent\'s include file when the agent dies, also one written but not yet confirmed by BIRD', async () => {
+  const { sha256 } = await import('../../src/agent/backends/bird-guard.js');
+  const include = join(dir, 'guard-include.conf');
+  const bird = await new FakeBird(include).listen();
+  const render = (prefix: string) => renderInclude(new Map([[prefix, plain]]), cfg(bird.socket, include), 'guarded');
+  const a = render('192.0.2.0/24'), b = render('198.51.100.0/24');
+  try {
+    // Confirmed: the file is the one BIRD accepted last.
+    writeFileSync(include, a);
+    assert.equal(await guardRun(bird, include, [`applied ${sha256(a)}`]), 0);
+    assert.equal(bird.configures, 1);
+    assert.doesNotMatch(readFileSync(include, 'utf8'), /192\.0\.2\.0/);
+    // Written, the agent killed before BIRD answered: still the agent's, withdrawn.
+    writeFileSync(include, b);
+    assert.equal(await guardRun(bird, include, [`applied ${sha256(a)}`, `writing ${sha256(b)}`]), 0);
+    assert.equal(bird.configures, 2);
+    assert.doesNotMatch(readFileSync(include, 'utf8'), /198\.51\.100\.0/);
+    // Someone else's file: left alone. Disarmed (a clean shutdown): nothing done.
+    writeFileSync(include, b);
+    assert.equal(await guardRun(bird, include, [`applied ${sha256(a)}`]), 0);
+    assert.equal(await guardRun(bird, include, [`applied ${sha256(b)}`, 'disarm']), 0);
+    assert.equal(bird.configures, 2);
+    assert.match(readFileSync(include, 'utf8'), /198\.51\.100\.0/);
+  } finally {
+    await bird.close();
+  }
+});

@@ -23,6 +23,8 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export interface GuardHandle {
   pid: number | undefined;
   report(includeText: string): void;
+  /** The agent is about to write this include file (it is the agent's even if BIRD never confirms it). */
+  writing(includeText: string): void;
   disarm(): void;
 }
 
@@ -55,6 +57,7 @@ export function spawnGuard(cfg: BirdBackendConfig, agentName: string, logger: Lo
   return {
     pid: child.pid,
     report: (text) => { child.stdin!.write(`applied ${sha256(text)}\n`); },
+    writing: (text) => { child.stdin!.write(`writing ${sha256(text)}\n`); },
     disarm: () => { child.stdin!.end('disarm\n'); },
   };
 }
@@ -63,7 +66,9 @@ export function spawnGuard(cfg: BirdBackendConfig, agentName: string, logger: Lo
 export async function runGuard(a: GuardArgs): Promise<number> {
   const logger = createLogger({ format: 'json' }, { component: 'bird-guard', agent: a.name, pid: process.pid });
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => {});
-  let lastSha: string | null = null;
+  let lastSha = null as string | null;
+  // Written by the agent, perhaps not yet confirmed by BIRD when the agent died.
+  let pendingSha = null as string | null;
   let disarmed = false;
   let buf = '';
   process.stdin.setEncoding('utf8');
@@ -75,6 +80,7 @@ export async function runGuard(a: GuardArgs): Promise<number> {
       buf = buf.slice(nl + 1);
       if (line === 'disarm') disarmed = true;
       else if (line.startsWith('applied ')) lastSha = line.slice(8);
+      else if (line.startsWith('writing ')) pendingSha = line.slice(8);
     }
   });
   await new Promise<void>((resolve) => {
@@ -90,7 +96,8 @@ export async function runGuard(a: GuardArgs): Promise<number> {
   } catch {
     current = null;
   }
-  if (current !== null && lastSha !== null && sha256(current) !== lastSha) {
+  const mine = current === null || lastSha === null || [lastSha, pendingSha].includes(sha256(current));
+  if (!mine) {
     logger.warn('the include file changed since the agent last reported it; leaving it alone', { include: a.include });
     return 0;
   }

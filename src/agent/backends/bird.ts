@@ -33,6 +33,11 @@ export interface BirdBackendDeps {
   command?: (cmd: string, timeoutMs: number) => Promise<BirdReply>;
   /** Told the text of every include file that BIRD accepted (the guard uses it). */
   onApplied?: (text: string) => void;
+  /**
+   * Told the text of an include file before it is written: a crash between the write and BIRD's answer must
+   * not leave a file the guard takes for someone else's.
+   */
+  onWriting?: (text: string) => void;
 }
 
 interface Waiter {
@@ -125,6 +130,7 @@ export class BirdBackend implements AnnouncementBackend {
       }
       const started = this.deps.clock.now();
       try {
+        this.deps.onWriting?.(text);
         await writeFileAtomic(this.cfg.includeFile, text);
         await this.reconfigure();
         this.appliedText = text;

@@ -50,6 +50,7 @@ export async function createBackend(cfg: AgentConfig, deps: BackendDeps): Promis
       const backend = new BirdBackend(bird, {
         clock: deps.clock, logger: deps.logger.child({ backend: 'bird' }), agentName: deps.agentName, wall: deps.wall,
         onApplied: (text) => guard?.report(text),
+        onWriting: (text) => guard?.writing(text),
       });
       return { backend, guard };
     }
