@@ -65,24 +65,9 @@ export function v6Key(groups: ArrayLike<number>, len: number): string {
   return String.fromCharCode.apply(null, units);
 }
 
-/** The key of an IPv6 prefix given as four big-endian uint32 words (the wire codec's PrefixList layout). */
-export function v6KeyFromWords(words: ArrayLike<number>, offset: number, len: number): string {
-  return v6KeyOfWords(words[offset] ?? 0, words[offset + 1] ?? 0, words[offset + 2] ?? 0, words[offset + 3] ?? 0, len);
-}
-
-/** The key of an IPv6 prefix whose address is the big-endian uint32 words w0..w3. */
+/** The key of an IPv6 prefix whose address is the big-endian uint32 words w0..w3 (the wire codec's layout). */
 export function v6KeyOfWords(w0: number, w1: number, w2: number, w3: number, len: number): string {
-  const n = (len + 15) >>> 4;
-  const units = new Array<number>(n + 1);
-  units[0] = len;
-  for (let i = 0; i < n; i++) {
-    const w = i < 2 ? w0 : i < 4 ? w1 : i < 6 ? w2 : w3;
-    let g = (i & 1) === 0 ? w >>> 16 : w & 0xffff;
-    const bitsLeft = len - i * 16;
-    if (bitsLeft < 16) g &= (0xffff << (16 - bitsLeft)) & 0xffff;
-    units[i + 1] = g;
-  }
-  return String.fromCharCode.apply(null, units);
+  return v6Key([w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff], len);
 }
 
 export function v6KeyLen(key: string): number {

@@ -271,6 +271,23 @@ export function normFromKey(key: string, abbreviated: boolean): boolean {
   return true;
 }
 
+// MurmurHash3's steps, shared by hashBytes() and hashCopyBytes() (small enough for V8 to inline).
+const scramble = (k: number): number => Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+const mixWord = (h: number, k: number): number => (Math.imul(rotl(h ^ scramble(k), 13), 5) + 0xe6546b64) | 0;
+const wordAt = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+function tailAt(b: Uint8Array, i: number, end: number): number {
+  let k = b[i]!;
+  if (i + 1 < end) k |= b[i + 1]! << 8;
+  if (i + 2 < end) k |= b[i + 2]! << 16;
+  return k;
+}
+function finalMix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
 /**
  * 32-bit hash of the octets b[from, from + len) (MurmurHash3's mixing over little-endian words, the last one
  * zero-padded; not cryptographic).
@@ -279,25 +296,9 @@ export function hashBytes(b: Uint8Array, from: number, len: number): number {
   let h = len ^ 0x9e3779b9;
   const end = from + len, whole = from + (len & ~3);
   let i = from;
-  for (; i < whole; i += 4) {
-    let k = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < end) {
-    let k = b[i]!;
-    if (i + 1 < end) k |= b[i + 1]! << 8;
-    if (i + 2 < end) k |= b[i + 2]! << 16;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  for (; i < whole; i += 4) h = mixWord(h, wordAt(b, i));
+  if (i < end) h ^= scramble(tailAt(b, i, end));
+  return finalMix(h);
 }
 
 /** Whether this host stores a Uint32Array word least significant octet first (hashCopyBytes() needs it). */
@@ -313,24 +314,14 @@ export function hashCopyBytes(b: Uint8Array, from: number, len: number, dst: Uin
   const end = from + len, whole = from + (len & ~3);
   let i = from, w = at;
   for (; i < whole; i += 4) {
-    let k = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    const k = wordAt(b, i);
     dst[w++] = k;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mixWord(h, k);
   }
   if (i < end) {
-    let k = b[i]!;
-    if (i + 1 < end) k |= b[i + 1]! << 8;
-    if (i + 2 < end) k |= b[i + 2]! << 16;
+    const k = tailAt(b, i, end);
     dst[w] = k;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
+    h ^= scramble(k);
   }
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  return finalMix(h);
 }

@@ -10,7 +10,7 @@ import { toHex } from '../../../src/bgp/wire/addr.js';
 import type { AsSegment } from '../../../src/bgp/wire/as-path.js';
 import { AttrCache, decodeAttributes, decodeList, PackedAttrSet } from '../../../src/bgp/wire/attr-decode.js';
 import { encodeAttributes } from '../../../src/bgp/wire/attr-encode.js';
-import { BIT_EAGER, HEADER_WORDS, HOT, SCAN_EAGER, SCAN_LAZY, SCANNED, scanSection } from '../../../src/bgp/wire/attr-scan.js';
+import { BIT_EAGER, hashBytes, hashCopyBytes, HEADER_WORDS, HOT, LITTLE_ENDIAN, SCAN_EAGER, SCAN_LAZY, SCANNED, scanSection } from '../../../src/bgp/wire/attr-scan.js';
 import { headerFromList } from '../../../src/bgp/wire/attr-set.js';
 import type { PathAttribute } from '../../../src/bgp/wire/attributes.js';
 import { decodeMessage, encodeMessage } from '../../../src/bgp/wire/codec.js';
@@ -352,4 +352,16 @@ describe('AttrCache', () => {
       assert.equal(toHex(encodeMessage(r.msg, C4)), toHex(msgs[i]!));
     });
   });
+});
+
+test('hashCopyBytes gives hashBytes\' hash and copies exactly the octets, at any offset and length', { skip: LITTLE_ENDIAN ? false : 'little-endian hosts only' }, () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: 7 }), fc.nat({ max: 5 }), (bytes, from, at) => {
+    const b = new Uint8Array(from + bytes.length);
+    b.set(bytes, from);
+    const dst = new Uint32Array(at + ((bytes.length + 3) >> 2) + 1);
+    assert.equal(hashCopyBytes(b, from, bytes.length, dst, at), hashBytes(b, from, bytes.length));
+    assert.deepEqual(new Uint8Array(dst.buffer, at * 4, bytes.length), bytes);
+  }), { numRuns: 2000 });
+  // Distinct inputs of one length hash apart (the cache relies on few collisions, not none).
+  assert.notEqual(hashBytes(Uint8Array.from([1, 2, 3, 4, 5]), 0, 5), hashBytes(Uint8Array.from([1, 2, 3, 4, 6]), 0, 5));
 });
