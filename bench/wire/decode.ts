@@ -1,6 +1,6 @@
 // Decode throughput benchmark: a realistic full-table UPDATE stream (see stream.ts) is framed from 64 KiB chunks,
 // decoded (both the attribute sets, interned with an AttrCache, and every prefix) and the prefixes grouped by
-// attribute set, on one core. Reports prefixes/s, bytes/s, allocation per prefix, and — when bgpdump is installed —
+// attribute set, on one core (the timed loop is decode-loop.ts). Reports prefixes/s, bytes/s, allocation per prefix, and — when bgpdump is installed —
 // bgpdump's time on the same messages in an MRT BGP4MP file, as an independent anchor.
 //   node --expose-gc dist/bench/wire/decode.js [--quick]
 import { spawnSync } from 'node:child_process';
@@ -8,40 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { AttrCache } from '../../src/bgp/wire/attr-decode.js';
-import { decodeBody } from '../../src/bgp/wire/codec.js';
 import { symmetricContext } from '../../src/bgp/wire/context.js';
-import { FrameReader } from '../../src/bgp/wire/framing.js';
-import type { AttrSet } from '../../src/bgp/wire/messages.js';
-import { PrefixList } from '../../src/bgp/wire/prefix.js';
+import { decodeAll, type Outcome } from './decode-loop.js';
 import { buildStream } from './stream.js';
 
 const quick = process.argv.includes('--quick');
 const ctx = symmetricContext({ as4: true });
 const gc = (globalThis as { gc?: () => void }).gc;
-
-interface Outcome { prefixes: number; groups: number; messages: number }
-
-function decodeAll(chunks: Uint8Array[]): Outcome {
-  const cache = new AttrCache();
-  const fr = new FrameReader(ctx);
-  const groups = new Map<AttrSet, PrefixList[]>();
-  let prefixes = 0, messages = 0;
-  for (const c of chunks) {
-    fr.push(c);
-    for (let f = fr.next(); f.kind === 'frame'; f = fr.next()) {
-      const r = decodeBody(f.type, f.bytes, 0, f.bytes.length, ctx, { cache });
-      if (!r.ok || r.msg.type !== 'UPDATE') throw new Error('benchmark stream must decode cleanly');
-      messages++;
-      const m = r.msg;
-      let g = groups.get(m.attrs);
-      if (g === undefined) { g = []; groups.set(m.attrs, g); }
-      if (m.nlri.length > 0) { g.push(m.nlri); prefixes += m.nlri.length; }
-      if (m.mpReach instanceof PrefixList) { g.push(m.mpReach); prefixes += m.mpReach.length; }
-    }
-  }
-  return { prefixes, groups: groups.size, messages };
-}
 
 function mrtFile(messages: Uint8Array[]): Uint8Array {
   // RFC 6396 §4.4.3 BGP4MP_MESSAGE_AS4 records (type 16, subtype 4), IPv4 peer.
@@ -84,19 +57,20 @@ for (const v of variants) {
   for (let i = 0; i < bytes; i += 65536) chunks.push(stream.subarray(i, i + 65536));
   say(`\n## ${v.name}: ${messages.length} UPDATEs, ${(bytes / 1e6).toFixed(1)} MB (built in ${Date.now() - t0} ms)`);
 
-  decodeAll(chunks); // warm-up
+  decodeAll(chunks, ctx); // warm-up
   // CPU time (user + system) of this single-threaded process is the measure: on a shared, loaded machine the
   // wall clock also counts time spent waiting for a core. Both are reported.
   const cpu: number[] = [], wall: number[] = [];
-  let out: Outcome = { prefixes: 0, groups: 0, messages: 0 };
+  let out: Outcome | null = null;
   for (let i = 0; i < (quick ? 3 : 7); i++) {
     gc?.();
     const w0 = process.hrtime.bigint(), c0 = process.cpuUsage();
-    out = decodeAll(chunks);
+    out = decodeAll(chunks, ctx);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
     wall.push(Number(process.hrtime.bigint() - w0) / 1e9);
   }
+  if (out === null) throw new Error('no run');
   const med = median(cpu), best = Math.min(...cpu);
   say(`prefixes decoded: ${out.prefixes} in ${out.groups} attribute-set groups (${out.messages} messages)`);
   say(`CPU time: median ${(med * 1000).toFixed(0)} ms, best ${(best * 1000).toFixed(0)} ms over ${cpu.length} runs ` +
@@ -111,7 +85,7 @@ for (const v of variants) {
   obs.observe({ entryTypes: ['gc'] });
   gc?.();
   const h0 = process.memoryUsage().heapUsed;
-  const keep = decodeAll(chunks);
+  const keep = decodeAll(chunks, ctx);
   const h1 = process.memoryUsage().heapUsed;
   await new Promise((r) => setTimeout(r, 50));
   obs.disconnect();

@@ -94,12 +94,31 @@ export function scanAttrs(b: Uint8Array, start: number, end: number, mrt: boolea
 const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 
 /**
+ * The result of decodeAttributesInto(): a DecodedAttrs whose fields the next decode overwrites. A caller that
+ * decodes many sections fills one and reads it before the next call (no result object per section).
+ */
+export class AttrParts implements DecodedAttrs {
+  attrs: AttrSet = EMPTY_SET;
+  mpReach: MpNlri | null = null;
+  mpUnreach: MpNlri | null = null;
+  nlriErrors: readonly WireError[] = NO_ERRORS;
+  fatal: WireError | null = null;
+}
+
+const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
+
+/**
  * Decode a path attribute section b[start, end). With a cache, a section equal to one seen before returns the
  * cached AttrSet (same object) and only its MP NLRI are decoded.
  */
 export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx: CodecContext,
   opts: DecodeAttrsOptions = {}, cache?: AttrCache): DecodedAttrs {
-  const mrt = opts.mrt;
+  return decodeAttributesInto(b, start, end, ctx, opts.mrt, cache, new AttrParts());
+}
+
+/** decodeAttributes() writing its result into `out` (every field is set); returns `out`. */
+export function decodeAttributesInto(b: Uint8Array, start: number, end: number, ctx: CodecContext,
+  mrt: MrtFamily | undefined, cache: AttrCache | undefined, out: AttrParts): AttrParts {
   if (cache !== undefined) {
     const status = scanSection(b, start, end, ctx.as4, mrt);
     // An unclean section (overruns, a second MP attribute) is not cached: decoded below, as without a cache.
@@ -123,17 +142,21 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
       }
       const reachVs = SCANNED.reachVs, reachVe = SCANNED.reachVe;
       const unreachVs = SCANNED.unreachVs, unreachVe = SCANNED.unreachVe;
-      if (set instanceof PackedAttrSet) {
-        if (reachVs < 0 && unreachVs < 0) return { attrs: set, mpReach: null, mpUnreach: null, nlriErrors: NO_ERRORS, fatal };
-        return packedMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, fatal);
-      }
-      return listMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, fatal);
+      out.attrs = set; out.fatal = fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;
+      if (reachVs < 0 && unreachVs < 0) return out;
+      if (set instanceof PackedAttrSet) packedMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, out);
+      else listMp(b, set, reachVs, reachVe, unreachVs, unreachVe, ctx, out);
+      return out;
     }
   }
   const scan = scanAttrs(b, start, end, mrt !== undefined);
   const d = decodeList(b, start, end, ctx, mrt);
-  const attrs: AttrSet = { list: d.list, key: scan.key, errors: d.errors.length === 0 ? NO_ERRORS : d.errors };
-  return listMp(b, attrs, scan.reachVs, scan.reachVe, scan.unreachVs, scan.unreachVe, ctx, d.fatal);
+  out.attrs = { list: d.list, key: scan.key, errors: d.errors.length === 0 ? NO_ERRORS : d.errors };
+  out.fatal = d.fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;
+  if (scan.reachVs >= 0 || scan.unreachVs >= 0) {
+    listMp(b, out.attrs, scan.reachVs, scan.reachVe, scan.unreachVs, scan.unreachVe, ctx, out);
+  }
+  return out;
 }
 
 function invalidMp(list: readonly PathAttribute[]): boolean {
@@ -143,47 +166,46 @@ function invalidMp(list: readonly PathAttribute[]): boolean {
   return false;
 }
 
-/** The MP NLRI of a message whose set is an eagerly decoded list: located by the set's valid MP attributes. */
+/**
+ * The MP NLRI of a message whose set is an eagerly decoded list, into `out`: located by the set's valid MP
+ * attributes.
+ */
 function listMp(b: Uint8Array, set: AttrSet, reachVs: number, reachVe: number, unreachVs: number, unreachVe: number,
-  ctx: CodecContext, fatal: WireError | null): DecodedAttrs {
-  let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
-  const errors: WireError[] = [];
-  if (reachVs < 0 && unreachVs < 0) return { attrs: set, mpReach, mpUnreach, nlriErrors: NO_ERRORS, fatal };
+  ctx: CodecContext, out: AttrParts): void {
   for (const a of set.list) {
     if (a.name === 'MP_REACH_NLRI' && reachVs >= 0 && a.mrt !== true) {
-      mpReach = mpNlri(b, reachVs + 5 + a.nextHopBytes.length, reachVe, a.afi, a.safi, ctx, 'mp-reach', errors);
+      out.mpReach = mpNlri(b, reachVs + 5 + a.nextHopBytes.length, reachVe, a.afi, a.safi, ctx, 'mp-reach', out);
     } else if (a.name === 'MP_UNREACH_NLRI' && unreachVs >= 0) {
-      mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, a.afi, a.safi, ctx, 'mp-unreach', errors);
+      out.mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, a.afi, a.safi, ctx, 'mp-unreach', out);
     }
   }
-  return { attrs: set, mpReach, mpUnreach, nlriErrors: errors.length === 0 ? NO_ERRORS : errors, fatal };
 }
 
 /**
- * The MP NLRI of a message whose set is packed: the set holds valid MP attributes exactly where the message has
- * them (its bytes are the message's, NLRI less), so AFI, SAFI and next-hop length are read from the message.
+ * The MP NLRI of a message whose set is packed, into `out`: the set holds valid MP attributes exactly where the
+ * message has them (its bytes are the message's, NLRI less), so AFI, SAFI and next-hop length are read from the
+ * message.
  */
 function packedMp(b: Uint8Array, set: PackedAttrSet, reachVs: number, reachVe: number, unreachVs: number,
-  unreachVe: number, ctx: CodecContext, fatal: WireError | null): DecodedAttrs {
+  unreachVe: number, ctx: CodecContext, out: AttrParts): void {
   const bits = set.bits;
-  let mpReach: MpNlri | null = null, mpUnreach: MpNlri | null = null;
-  const errors: WireError[] = [];
   const reach = reachVs >= 0 && (bits & (1 << ATTR.MP_REACH_NLRI)) !== 0 && (bits & BIT_MP_MRT) === 0;
   const unreach = unreachVs >= 0 && (bits & (1 << ATTR.MP_UNREACH_NLRI)) !== 0;
   // In wire order, as the errors would be reported from the list.
   const unreachFirst = unreach && reach && unreachVs < reachVs;
-  if (unreachFirst) mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', errors);
-  if (reach) mpReach = mpNlri(b, reachVs + 5 + b[reachVs + 3]!, reachVe, u16(b, reachVs), b[reachVs + 2]!, ctx, 'mp-reach', errors);
-  if (unreach && !unreachFirst) mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', errors);
-  return { attrs: set, mpReach, mpUnreach, nlriErrors: errors.length === 0 ? NO_ERRORS : errors, fatal };
+  if (unreachFirst) out.mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', out);
+  if (reach) out.mpReach = mpNlri(b, reachVs + 5 + b[reachVs + 3]!, reachVe, u16(b, reachVs), b[reachVs + 2]!, ctx, 'mp-reach', out);
+  if (unreach && !unreachFirst) out.mpUnreach = mpNlri(b, unreachVs + 3, unreachVe, u16(b, unreachVs), b[unreachVs + 2]!, ctx, 'mp-unreach', out);
 }
 
 /** Decode the NLRI part of an MP attribute; a fault gives opaque bytes plus an 'afi-safi-disable' error. */
 function mpNlri(b: Uint8Array, s: number, e: number, afi: number, safi: number, ctx: CodecContext,
-  field: 'mp-reach' | 'mp-unreach', errors: WireError[]): MpNlri {
+  field: 'mp-reach' | 'mp-unreach', out: AttrParts): MpNlri {
   if (!isPrefixFamily(afi, safi)) return { opaque: true, afi, safi, bytes: b.subarray(s, e) };
   const r = decodePrefixes(b, s, e, afi, ctx.addPath.receive.has(family(afi, safi)));
   if (r instanceof PrefixList) return r;
+  // The error list is made only when there is an error (out.nlriErrors starts as the shared empty list).
+  const errors = out.nlriErrors === NO_ERRORS ? (out.nlriErrors = []) as WireError[] : out.nlriErrors as WireError[];
   errors.push({ kind: 'nlri-invalid', action: 'afi-safi-disable', field, afi, safi,
     reason: `${field === 'mp-reach' ? 'MP_REACH_NLRI' : 'MP_UNREACH_NLRI'} NLRI: ${r.fault}` });
   return { opaque: true, afi, safi, bytes: b.subarray(s, e) };

@@ -84,8 +84,9 @@ function nextHopLengthOk(afi: number, len: number): boolean {
 }
 
 function copy(b: Uint8Array, from: number, to: number, n: number): number {
-  // Short runs by hand; longer ones by the native copy (a view costs less than a long byte loop).
-  if (to - from < 24) { for (let i = from; i < to; i++) NORM[n++] = b[i]!; return n; }
+  // By hand up to a few hundred octets (a section's runs nearly always are): the native copy would need a view of
+  // the source, an object per call.
+  if (to - from <= 512) { for (let i = from; i < to; i++) NORM[n++] = b[i]!; return n; }
   NORM.set(b.subarray(from, to), n);
   return n + to - from;
 }

@@ -50,17 +50,28 @@ export function nextFrame(b: Uint8Array, off: number, end: number, ctx: CodecCon
   return { kind: 'frame', type, start: off, end: off + length };
 }
 
+/** FrameReader.read(): no whole message buffered yet / the stream has a header error (see FrameReader.error). */
+export const FRAME_INCOMPLETE = 0, FRAME_ERROR = -1;
+
 /**
- * Accumulates stream chunks and yields whole messages. Returned frames are views that stay valid: the reader never
- * writes over bytes it has handed out (it moves to a new buffer instead), so decoded messages may keep views into
- * them. After an error the reader is poisoned (the stream cannot be resynchronised; RFC 4271 closes the session).
+ * Accumulates stream chunks and yields whole messages. Returned frames stay valid: the reader never writes over
+ * bytes it has handed out (it moves to a new buffer instead), so decoded messages may keep views into them. After
+ * an error the reader is poisoned (the stream cannot be resynchronised; RFC 4271 closes the session).
+ *
+ * Two ways to take frames: read() returns the message type and leaves the frame in `frameBuf[frameStart,
+ * frameEnd)` (nothing allocated per message); next() returns a result object with a view of the frame.
  */
 export class FrameReader {
   private buf = new Uint8Array(0);
   private start = 0;
   private end = 0;
   private failed: WireError | null = null;
+  private needed = HEADER_LENGTH;
   private readonly ctx: () => CodecContext;
+  /** After read() returned a message type: the buffer holding the message (header included) and its bounds. */
+  frameBuf: Uint8Array = this.buf;
+  frameStart = 0;
+  frameEnd = 0;
 
   /** `ctx` is read on every frame, because the context changes once the OPENs are exchanged. */
   constructor(ctx: CodecContext | (() => CodecContext)) {
@@ -70,6 +81,16 @@ export class FrameReader {
   /** Octets received but not yet returned as frames. */
   get buffered(): number {
     return this.end - this.start;
+  }
+
+  /** The error that ended the stream, or null. */
+  get error(): WireError | null {
+    return this.failed;
+  }
+
+  /** After read() returned FRAME_INCOMPLETE: how many more octets the next message needs at least. */
+  get need(): number {
+    return this.needed;
   }
 
   push(chunk: Uint8Array): void {
@@ -86,10 +107,13 @@ export class FrameReader {
     this.end += chunk.length;
   }
 
-  /** The next whole message (as bytes incl. header), 'incomplete', or the error that ends the stream. */
-  next(): { kind: 'incomplete'; need: number } | { kind: 'frame'; type: number; bytes: Uint8Array } |
-    { kind: 'error'; error: WireError } {
-    if (this.failed !== null) return { kind: 'error', error: this.failed };
+  /**
+   * The type (1..5) of the next whole message, which is then `frameBuf[frameStart, frameEnd)` (header included);
+   * FRAME_INCOMPLETE (see `need`), or FRAME_ERROR when the stream has a header error (see `error`; every later
+   * call returns FRAME_ERROR too).
+   */
+  read(): number {
+    if (this.failed !== null) return FRAME_ERROR;
     const buf = this.buf, off = this.start;
     // The common case without the result object of nextFrame(): a whole message with a good marker, a length
     // within the limit and a known type at least as long as the type's minimum.
@@ -99,14 +123,26 @@ export class FrameReader {
       if (min !== undefined && length >= min && length <= this.end - off && (type !== MSG_KEEPALIVE || length === HEADER_LENGTH) &&
         length <= maxLength(this.ctx(), type) && markerOk(buf, off)) {
         this.start = off + length;
-        // The constructor rather than subarray(): the same view without subarray's species lookup.
-        return { kind: 'frame', type, bytes: new Uint8Array(buf.buffer, buf.byteOffset + off, length) };
+        this.frameBuf = buf; this.frameStart = off; this.frameEnd = off + length;
+        return type;
       }
     }
     const r = nextFrame(buf, off, this.end, this.ctx());
-    if (r.kind === 'error') { this.failed = r.error; return r; }
-    if (r.kind === 'incomplete') return r;
+    if (r.kind === 'error') { this.failed = r.error; return FRAME_ERROR; }
+    if (r.kind === 'incomplete') { this.needed = r.need; return FRAME_INCOMPLETE; }
     this.start = r.end;
-    return { kind: 'frame', type: r.type, bytes: this.buf.subarray(r.start, r.end) };
+    this.frameBuf = buf; this.frameStart = r.start; this.frameEnd = r.end;
+    return r.type;
+  }
+
+  /** The next whole message (as bytes incl. header), 'incomplete', or the error that ends the stream. */
+  next(): { kind: 'incomplete'; need: number } | { kind: 'frame'; type: number; bytes: Uint8Array } |
+    { kind: 'error'; error: WireError } {
+    const type = this.read();
+    if (type === FRAME_ERROR) return { kind: 'error', error: this.failed! };
+    if (type === FRAME_INCOMPLETE) return { kind: 'incomplete', need: this.needed };
+    const b = this.frameBuf;
+    // The constructor rather than subarray(): the same view without subarray's species lookup.
+    return { kind: 'frame', type, bytes: new Uint8Array(b.buffer, b.byteOffset + this.frameStart, this.frameEnd - this.frameStart) };
   }
 }
