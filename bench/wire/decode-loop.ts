@@ -10,11 +10,20 @@ import { decodeUpdateInto, UpdateParts } from '../../src/bgp/wire/update.js';
 
 export interface Outcome { prefixes: number; groups: number; messages: number; cache: AttrCache }
 
+function add(groups: Map<AttrSet, PrefixList | PrefixList[]>, set: AttrSet, list: PrefixList): void {
+  const g = groups.get(set);
+  if (g === undefined) groups.set(set, list);
+  else if (g instanceof PrefixList) groups.set(set, [g, list]);
+  else g.push(list);
+}
+
 export function decodeAll(chunks: readonly Uint8Array[], ctx: CodecContext): Outcome {
   const cache = new AttrCache();
   const fr = new FrameReader(ctx);
   const parts = new UpdateParts();
-  const groups = new Map<AttrSet, PrefixList[]>();
+  // A set's lists: the list itself while it has one (most sets of a full table come in one UPDATE), an array
+  // from the second on.
+  const groups = new Map<AttrSet, PrefixList | PrefixList[]>();
   let prefixes = 0, messages = 0;
   for (const c of chunks) {
     fr.push(c);
@@ -23,11 +32,9 @@ export function decodeAll(chunks: readonly Uint8Array[], ctx: CodecContext): Out
         : decodeUpdateInto(fr.frameBuf, fr.frameStart + HEADER_LENGTH, fr.frameEnd, ctx, cache, parts);
       if (type !== MSG_UPDATE || error !== null) throw new Error('benchmark stream must decode cleanly');
       messages++;
-      let g = groups.get(parts.attrs);
-      if (g === undefined) { g = []; groups.set(parts.attrs, g); }
       const nlri = parts.nlri, mp = parts.mpReach;
-      if (nlri.length > 0) { g.push(nlri); prefixes += nlri.length; }
-      if (mp instanceof PrefixList) { g.push(mp); prefixes += mp.length; }
+      if (nlri.length > 0) { add(groups, parts.attrs, nlri); prefixes += nlri.length; }
+      if (mp instanceof PrefixList) { add(groups, parts.attrs, mp); prefixes += mp.length; }
     }
   }
   return { prefixes, groups: groups.size, messages, cache };
