@@ -54,17 +54,25 @@ export function nextFrame(b: Uint8Array, off: number, end: number, ctx: CodecCon
 export const FRAME_INCOMPLETE = 0, FRAME_ERROR = -1;
 
 /**
- * Accumulates stream chunks and yields whole messages. Returned frames stay valid: the reader never writes over
- * bytes it has handed out (it moves to a new buffer instead), so decoded messages may keep views into them. After
- * an error the reader is poisoned (the stream cannot be resynchronised; RFC 4271 closes the session).
+ * Accumulates stream chunks and yields whole messages. Frames stay valid: the reader never writes over bytes it
+ * has handed out (it moves to a new buffer instead), so decoded messages may keep views into them. After an error
+ * the reader is poisoned (the stream cannot be resynchronised; RFC 4271 closes the session).
+ *
+ * Copying: messages that lie whole inside a pushed chunk are handed out as part of that chunk, not copied; only a
+ * message split across chunks is joined in a buffer of the reader's. So the reader keeps references to the chunks
+ * it was given, and a caller must not write to a chunk after pushing it (socket data is never written to).
  *
  * Two ways to take frames: read() returns the message type and leaves the frame in `frameBuf[frameStart,
  * frameEnd)` (nothing allocated per message); next() returns a result object with a view of the frame.
  */
 export class FrameReader {
-  private buf = new Uint8Array(0);
+  // The bytes being read: buf[start, end), then `rest` (the unread part of a chunk whose first bytes completed a
+  // message joined in a buffer of ours), or null. `room`: buf is ours and may be appended to past `end`.
+  private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
+  private rest: Uint8Array | null = null;
+  private room = false;
   private failed: WireError | null = null;
   private needed = HEADER_LENGTH;
   private readonly ctx: () => CodecContext;
@@ -80,7 +88,7 @@ export class FrameReader {
 
   /** Octets received but not yet returned as frames. */
   get buffered(): number {
-    return this.end - this.start;
+    return this.end - this.start + (this.rest === null ? 0 : this.rest.length);
   }
 
   /** The error that ended the stream, or null. */
@@ -93,18 +101,53 @@ export class FrameReader {
     return this.needed;
   }
 
+  /** Add received bytes (kept by reference: do not write to `chunk` afterwards). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.buf.length) {
+    if (this.rest !== null) {
+      // Frames were not all taken since the last push: join what is left into one buffer of ours (rare).
+      const r = this.rest;
+      this.rest = null;
+      this.append(r, false);
+    }
+    if (this.start === this.end) {
+      // Nothing pending: read the chunk where it is.
+      this.buf = chunk; this.start = 0; this.end = chunk.length; this.room = false;
+      return;
+    }
+    this.join(chunk);
+  }
+
+  /**
+   * Pending bytes plus the start of `chunk`: when the pending message's length is known, only the octets that
+   * complete it are copied and the rest of the chunk is read in place afterwards; else enough to learn it.
+   */
+  private join(chunk: Uint8Array): void {
+    const pending = this.end - this.start;
+    const length = pending >= 18 ? (this.buf[this.start + 16]! << 8) | this.buf[this.start + 17]! : HEADER_LENGTH;
+    const take = Math.max(1, length - pending);
+    if (take < chunk.length) {
+      this.append(chunk.subarray(0, take), true);
+      this.rest = chunk.subarray(take);
+    } else {
+      this.append(chunk, false);
+    }
+  }
+
+  /**
+   * Append `chunk` after the pending bytes, in a buffer of ours: the current one when it has room, else a new one,
+   * of the exact size when `exact` (the message is then complete), else with room for more.
+   */
+  private append(chunk: Uint8Array, exact: boolean): void {
+    const n = chunk.length;
+    if (!this.room || this.end + n > this.buf.length) {
       const pending = this.end - this.start;
-      const next = new Uint8Array(Math.max(pending + chunk.length, 2 * pending, 8192));
+      const next = new Uint8Array(exact ? pending + n : Math.max(pending + n, 2 * pending, 8192));
       next.set(this.buf.subarray(this.start, this.end), 0);
-      this.buf = next;
-      this.start = 0;
-      this.end = pending;
+      this.buf = next; this.start = 0; this.end = pending; this.room = !exact;
     }
     this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+    this.end += n;
   }
 
   /**
@@ -114,25 +157,34 @@ export class FrameReader {
    */
   read(): number {
     if (this.failed !== null) return FRAME_ERROR;
-    const buf = this.buf, off = this.start;
-    // The common case without the result object of nextFrame(): a whole message with a good marker, a length
-    // within the limit and a known type at least as long as the type's minimum.
-    if (this.end - off >= HEADER_LENGTH) {
-      const length = (buf[off + 16]! << 8) | buf[off + 17]!, type = buf[off + 18]!;
-      const min = MIN_LENGTH[type];
-      if (min !== undefined && length >= min && length <= this.end - off && (type !== MSG_KEEPALIVE || length === HEADER_LENGTH) &&
-        length <= maxLength(this.ctx(), type) && markerOk(buf, off)) {
-        this.start = off + length;
-        this.frameBuf = buf; this.frameStart = off; this.frameEnd = off + length;
-        return type;
+    for (;;) {
+      const buf = this.buf, off = this.start;
+      // The common case without the result object of nextFrame(): a whole message with a good marker, a length
+      // within the limit and a known type at least as long as the type's minimum.
+      if (this.end - off >= HEADER_LENGTH) {
+        const length = (buf[off + 16]! << 8) | buf[off + 17]!, type = buf[off + 18]!;
+        const min = MIN_LENGTH[type];
+        if (min !== undefined && length >= min && length <= this.end - off && (type !== MSG_KEEPALIVE || length === HEADER_LENGTH) &&
+          length <= maxLength(this.ctx(), type) && markerOk(buf, off)) {
+          this.start = off + length;
+          this.frameBuf = buf; this.frameStart = off; this.frameEnd = off + length;
+          return type;
+        }
       }
+      const r = nextFrame(buf, off, this.end, this.ctx());
+      if (r.kind === 'error') { this.failed = r.error; return FRAME_ERROR; }
+      if (r.kind === 'frame') {
+        this.start = r.end;
+        this.frameBuf = buf; this.frameStart = r.start; this.frameEnd = r.end;
+        return r.type;
+      }
+      if (this.rest === null) { this.needed = r.need; return FRAME_INCOMPLETE; }
+      // The current bytes are used up or hold the start of a message: continue with the rest of the chunk.
+      const rest = this.rest;
+      this.rest = null;
+      if (this.start === this.end) { this.buf = rest; this.start = 0; this.end = rest.length; this.room = false; }
+      else this.join(rest);
     }
-    const r = nextFrame(buf, off, this.end, this.ctx());
-    if (r.kind === 'error') { this.failed = r.error; return FRAME_ERROR; }
-    if (r.kind === 'incomplete') { this.needed = r.need; return FRAME_INCOMPLETE; }
-    this.start = r.end;
-    this.frameBuf = buf; this.frameStart = r.start; this.frameEnd = r.end;
-    return r.type;
   }
 
   /** The next whole message (as bytes incl. header), 'incomplete', or the error that ends the stream. */

@@ -123,32 +123,76 @@ describe('decodeUpdateInto and UpdateParts', () => {
 });
 
 describe('FrameReader.read()', () => {
-  /** Frames of a stream taken with next(), and with read(), from the same chunks. */
+  /**
+   * Frames of a stream taken with read() after each chunk, checked against nextFrame() walked over the bytes
+   * received so far (an independent oracle): the same frames, then the same 'incomplete' need or the same error.
+   * Frames handed out earlier must still hold their bytes at the end.
+   */
   function both(ctx: CodecContext, chunks: readonly Uint8Array[]): void {
-    const a = new FrameReader(ctx), b = new FrameReader(ctx);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const all = new Uint8Array(total);
+    const fr = new FrameReader(ctx);
+    const got: { type: number; buf: Uint8Array; s: number; e: number }[] = [];
+    let have = 0, off = 0;
     for (const c of chunks) {
-      a.push(c); b.push(c);
+      all.set(c, have);
+      have += c.length;
+      fr.push(c);
+      let t: number;
+      for (t = fr.read(); t > 0; t = fr.read()) got.push({ type: t, buf: fr.frameBuf, s: fr.frameStart, e: fr.frameEnd });
       for (;;) {
-        const f = a.next();
-        const t = b.read();
-        if (f.kind === 'frame') {
-          assert.equal(t, f.type);
-          assert.ok(bytesEqual(b.frameBuf.subarray(b.frameStart, b.frameEnd), f.bytes));
-          assert.equal(b.buffered, a.buffered);
+        const o = nextFrame(all, off, have, ctx);
+        if (o.kind === 'frame') {
+          const g = got.shift();
+          assert.ok(g !== undefined, `a frame at ${off}`);
+          assert.equal(g.type, o.type);
+          assert.ok(bytesEqual(g.buf.subarray(g.s, g.e), all.subarray(o.start, o.end)), `frame at ${off}`);
+          off = o.end;
           continue;
         }
-        if (f.kind === 'incomplete') {
+        assert.equal(got.length, 0, 'no frame beyond the oracle');
+        if (o.kind === 'incomplete') {
           assert.equal(t, FRAME_INCOMPLETE);
-          assert.equal(b.need, f.need);
+          assert.equal(fr.need, o.need);
+          assert.equal(fr.buffered, have - off);
           break;
         }
         assert.equal(t, FRAME_ERROR);
-        assert.deepEqual(b.error, f.error);
-        assert.equal(b.read(), FRAME_ERROR, 'the reader stays failed');
+        assert.deepEqual(fr.error, o.error);
+        assert.equal(fr.read(), FRAME_ERROR, 'the reader stays failed');
         return;
       }
     }
   }
+
+  test('whole messages inside a chunk are read in place; one split across chunks is joined, the rest in place', () => {
+    const ctx = CTXS[0]!;
+    const m = [msg(4, ''), msg(MSG_UPDATE, '00000000'), msg(4, '')];
+    const stream = new Uint8Array(m.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of m) { stream.set(x, o); o += x.length; }
+    // One chunk: every frame is the chunk itself.
+    const one = stream.slice();
+    const fr = new FrameReader(ctx);
+    fr.push(one);
+    for (let i = 0; i < 3; i++) { assert.ok(fr.read() > 0); assert.equal(fr.frameBuf, one); }
+    assert.equal(fr.read(), FRAME_INCOMPLETE);
+    // Split inside the second message (past its length field): that one is joined, the third is read in place
+    // (in the chunk's memory).
+    const a = stream.slice(0, 19 + 20), b = stream.slice(19 + 20);
+    const fr2 = new FrameReader(ctx);
+    fr2.push(a);
+    assert.equal(fr2.read(), 4); assert.equal(fr2.frameBuf, a);
+    assert.equal(fr2.read(), FRAME_INCOMPLETE);
+    assert.equal(fr2.need, 23 - 20);
+    fr2.push(b);
+    assert.equal(fr2.read(), MSG_UPDATE);
+    assert.notEqual(fr2.frameBuf.buffer, b.buffer);
+    assert.ok(bytesEqual(fr2.frameBuf.subarray(fr2.frameStart, fr2.frameEnd), m[1]!));
+    assert.equal(fr2.read(), 4); assert.equal(fr2.frameBuf.buffer, b.buffer);
+    assert.equal(fr2.read(), FRAME_INCOMPLETE);
+    assert.equal(fr2.buffered, 0);
+  });
 
   test('all vectors in one stream, in chunks of 1, 7, 64 and all: the same frames as next()', () => {
     for (const ctx of new Set(VECTORS.map((v) => v.ctx))) {
