@@ -10,8 +10,9 @@ import { decodeUpdateInto, UpdateParts } from '../../src/bgp/wire/update.js';
 
 export interface Outcome { prefixes: number; groups: number; messages: number; cache: AttrCache }
 
-function add(groups: Map<AttrSet, PrefixList | PrefixList[]>, set: AttrSet, list: PrefixList): void {
-  const g = groups.get(set);
+function add(groups: Map<AttrSet, PrefixList | PrefixList[]>, set: AttrSet, newSet: boolean, list: PrefixList): void {
+  // A set the decoder has just made has no group yet: no lookup needed.
+  const g = newSet ? undefined : groups.get(set);
   if (g === undefined) groups.set(set, list);
   else if (g instanceof PrefixList) groups.set(set, [g, list]);
   else g.push(list);
@@ -33,8 +34,10 @@ export function decodeAll(chunks: readonly Uint8Array[], ctx: CodecContext): Out
       if (type !== MSG_UPDATE || error !== null) throw new Error('benchmark stream must decode cleanly');
       messages++;
       const nlri = parts.nlri, mp = parts.mpReach;
-      if (nlri.length > 0) { add(groups, parts.attrs, nlri); prefixes += nlri.length; }
-      if (mp instanceof PrefixList) { add(groups, parts.attrs, mp); prefixes += mp.length; }
+      const set = parts.attrs;
+      if (nlri.length > 0) { add(groups, set, parts.newSet, nlri); prefixes += nlri.length; }
+      // (A second list of the same UPDATE goes to the group the first one made.)
+      if (mp instanceof PrefixList) { add(groups, set, parts.newSet && nlri.length === 0, mp); prefixes += mp.length; }
     }
   }
   return { prefixes, groups: groups.size, messages, cache };

@@ -103,6 +103,11 @@ export class AttrParts implements DecodedAttrs {
   mpUnreach: MpNlri | null = null;
   nlriErrors: readonly WireError[] = NO_ERRORS;
   fatal: WireError | null = null;
+  /**
+   * `attrs` was made by this call (a cache miss, or no cache): no earlier decode returned it, so a caller that
+   * keys data by set knows there is none for it yet.
+   */
+  newSet = false;
 }
 
 const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
@@ -125,6 +130,7 @@ export function decodeAttributesInto(b: Uint8Array, start: number, end: number, 
     if (status !== SCAN_UNCLEAN) {
       let set: AttrSet | undefined = cache.lookup();
       let fatal: WireError | null = null;
+      out.newSet = set === undefined;
       if (set !== undefined) {
         cache.hits++;
       } else {
@@ -152,6 +158,7 @@ export function decodeAttributesInto(b: Uint8Array, start: number, end: number, 
   const scan = scanAttrs(b, start, end, mrt !== undefined);
   const d = decodeList(b, start, end, ctx, mrt);
   out.attrs = { list: d.list, key: scan.key, errors: d.errors.length === 0 ? NO_ERRORS : d.errors };
+  out.newSet = true;
   out.fatal = d.fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;
   if (scan.reachVs >= 0 || scan.unreachVs >= 0) {
     listMp(b, out.attrs, scan.reachVs, scan.reachVe, scan.unreachVs, scan.unreachVe, ctx, out);

@@ -84,9 +84,9 @@ function nextHopLengthOk(afi: number, len: number): boolean {
 }
 
 function copy(b: Uint8Array, from: number, to: number, n: number): number {
-  // By hand up to a few hundred octets (a section's runs nearly always are): the native copy would need a view of
-  // the source, an object per call.
-  if (to - from <= 512) { for (let i = from; i < to; i++) NORM[n++] = b[i]!; return n; }
+  // Short runs by hand; longer ones by the native copy, whose view of the source (an object per call) costs less
+  // than a byte loop past about 40 octets (measured: ~2.8 ns per octet by hand, ~110 ns for view and copy).
+  if (to - from < 48) { for (let i = from; i < to; i++) NORM[n++] = b[i]!; return n; }
   NORM.set(b.subarray(from, to), n);
   return n + to - from;
 }

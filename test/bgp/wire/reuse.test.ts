@@ -109,10 +109,17 @@ describe('decodeUpdateInto and UpdateParts', () => {
       fc.assert(fc.property(fc.array(fc.oneof(mutated(ctx), updateBodyArb), { minLength: 1, maxLength: 10 }), (list) => {
         const parts = new UpdateParts();
         const a = new AttrCache(), b = new AttrCache();
+        const seen = new Set<object>();
         // Each sequence twice: the second pass finds every clean set in the caches.
         for (const bytes of [...list, ...list]) {
           const r = sameOutcome(bytes, ctx, parts, a, b);
+          if (r.ok) {
+            // newSet: exactly when no earlier decode returned this set object.
+            assert.equal(parts.newSet, !seen.has(parts.attrs));
+            seen.add(parts.attrs);
+          }
           sameOutcome(bytes, ctx, parts);
+          if (r.ok) assert.equal(parts.newSet, true, 'without a cache every set is new');
           if (!r.ok) rejected++; else if (r.errors.length > 0) withErrors++; else accepted++;
         }
       }), { numRuns: Math.ceil(RUNS / 10) });
