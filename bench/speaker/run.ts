@@ -8,7 +8,7 @@
 //                them all.
 // Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,bird,gobgp]
 //   [--phase load,propagation]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
@@ -55,7 +55,8 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
     writeFileSync(join(dir, 's.yaml'), `router-id: ${DUT_ADDR}\nlocal-as: 65000\nlisten: ["${DUT_ADDR}:179"]\nfib: noop\n` +
       `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\nneighbors:\n${ns.join('\n')}\n`);
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-    const proc = nsSpawn(DUT, [process.execPath, ...prof, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'speaker', '--config', join(dir, 's.yaml')], reg, { logFile: join(dir, 's.log') });
+    const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const proc = nsSpawn(DUT, [process.execPath, ...flags, ...prof, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'speaker', '--config', join(dir, 's.yaml')], reg, { logFile: join(dir, 's.log') });
     for (let i = 0; ; i++) {
       try { await callSpeaker({ socket: sock }, 'GET', '/v1/status'); break; } catch (e) {
         if (!proc.running || i > 600) throw new Error(`our speaker did not start: ${String(e)}; log: ${proc.logTail(5)}`);
@@ -77,10 +78,12 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
         const pending = Number(/^anycast_bgp_decision_pending (\d+)$/m.exec(m)?.[1] ?? 1);
         return pending === 0 ? paths : 0;
       },
-      stop: async () => { await proc.stop(10_000); },
+      stop: async () => { await proc.stop(10_000); if (process.env.BENCH_KEEP_LOG) copyFileSync(join(dir, 's.log'), process.env.BENCH_KEEP_LOG); },
       note: async () => {
         const m = await callSpeaker({ socket: sock }, 'GET', '/metrics') as string;
-        return `${/^anycast_bgp_decision_runs_total (\d+)$/m.exec(m)?.[1]} flushes`;
+        const mb = (k: string) => { const v = new RegExp(`^${k} (\\d+)$`, 'm').exec(m)?.[1]; return v ? `${(Number(v) / 1e6).toFixed(0)} MB` : '?'; };
+        return `${/^anycast_bgp_decision_runs_total (\d+)$/m.exec(m)?.[1]} flushes; heap ${mb('nodejs_heap_size_used_bytes')} used of ` +
+          `${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')}, RSS ${mb('process_resident_memory_bytes')}`;
       },
     };
   }

@@ -34,6 +34,9 @@ export function controlRequest(target: ControlTarget, method: string, path: stri
     const req = request({
       ...('socket' in target ? { socketPath: target.socket } : { host: target.host, port: target.port }),
       method, path, timeout: opts.timeoutMs,
+      // A connection per request: a pooled keep-alive connection can be closed by the daemon's idle timer just as a
+      // request is written on it (the timer fires first when the daemon was busy), which the caller sees as ECONNRESET.
+      agent: false,
       headers: {
         accept: 'application/json',
         ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),

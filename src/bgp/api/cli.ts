@@ -24,6 +24,8 @@ export function checkCommand(file: string, asJson: boolean, out: Out): number {
 
 export async function runCommand(file: string): Promise<number> {
   const { startDaemon } = await import('../speaker/daemon.js');
+  const { tuneDaemonHeap } = await import('../../util/heap-tuning.js');
+  tuneDaemonHeap();
   const d = await startDaemon(file);
   return d.done;
 }

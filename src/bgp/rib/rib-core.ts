@@ -22,7 +22,7 @@ import { InputVerdict, PeerState } from './peer-state.js';
 import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
-  Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Snapshot, Table, UNDECIDED, metaFlags, metaId, metaPathId, metaPeer,
+  Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, metaFlags, metaPathId, metaPeer,
 } from './table.js';
 
 const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
@@ -343,9 +343,9 @@ export class RibCore {
   }
 
   protected decide(d: Dest): void {
-    const c = d.c;
+    const c = d.c, end = d.end;
     let n = 0;
-    for (let s = 0; s < c.length; s += 2) {
+    for (let s = 0; s < end; s += 2) {
       if (!this.eligibleAt(d, s)) continue;
       const meta = c[s + 1] as number;
       const attrs = c[s] as Attrs;
@@ -367,7 +367,7 @@ export class RibCore {
   private eligibleSlots(d: Dest): number[] {
     if (d.best < 0) return [];
     const rest: number[] = [];
-    for (let s = 0; s < d.c.length; s += 2) if (s !== d.best && this.eligibleAt(d, s)) rest.push(s);
+    for (let s = 0; s < d.end; s += 2) if (s !== d.best && this.eligibleAt(d, s)) rest.push(s);
     return [d.best, ...rest];
   }
 
@@ -388,12 +388,16 @@ export class RibCore {
     for (const afi of AFIS) {
       const t = this.table(afi);
       const peersAfi = active.filter((s) => s.info.afis.includes(afi));
-      for (const [key, snap] of t.dirty) {
-        const d = t.get(key)!;
+      // A neighbor that is sent nothing (its export policy rejects everything, or RFC 8212 blocks it) and holds
+      // nothing in its Adj-RIB-Out of the family cannot be affected by any prefix's change: it is not visited.
+      const exporting = peersAfi.filter((s) => !(exportsNothing(s) && s.adjOut[afi].size === 0));
+      const dl = t.dirty;
+      for (let i = 0; i < dl.count; i++) {
+        const key = dl.keys[i]!, d = dl.dests[i]!;
         if (d.best === UNDECIDED) this.decide(d);
-        const changed = locChanged(snap, d);
-        if (changed && onLoc) onLoc(this.locChange(afi, key, d, snap));
-        for (const ps of peersAfi) {
+        const changed = dl.changed(i);
+        if (changed && onLoc) onLoc(this.locChange(afi, key, d, dl.ids[i]!, dl.attrs[i]!));
+        for (const ps of exporting) {
           if (changed || ps.info.addPathSend === 'all') exportPrefix(this.exportEnv, ps, afi, key, d.size > 0 ? d : undefined, emit);
         }
         t.pruneIfEmpty(key, d);
@@ -433,10 +437,11 @@ export class RibCore {
     return { peer: this.infos[metaPeer(meta)]!, pathId: metaPathId(meta), attrs, stale: (metaFlags(meta) & STALE) !== 0 };
   }
 
-  private locChange(afi: Afi, prefix: PrefixKey, d: Dest, snap: Snapshot): LocChange {
+  /** The change of a prefix whose best was (previousId, previousAttrs) before the batch (previousId -1: none). */
+  private locChange(afi: Afi, prefix: PrefixKey, d: Dest, previousId: number, previousAttrs: Attrs | null): LocChange {
     const best = d.best >= 0 ? this.route(d.metaAt(d.best), d.attrsAt(d.best)) : null;
     const multipath = best === null ? [] : d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s)));
-    const previous = snap.id < 0 ? null : this.route(snap.id, snap.attrs!);
+    const previous = previousId < 0 ? null : this.route(previousId, previousAttrs!);
     return { afi, prefix, best, multipath, previous };
   }
 
@@ -449,16 +454,9 @@ export class RibCore {
   }
 }
 
-function locChanged(snap: Snapshot, d: Dest): boolean {
-  if (d.best < 0) return snap.id >= 0;
-  if (snap.id !== metaId(d.metaAt(d.best)) || snap.attrs !== d.attrsAt(d.best)) return true;
-  const m = d.multi;
-  if (m === null) return snap.multi !== null;
-  if (snap.multi === null || snap.multi.length !== (m.length - 1) * 2) return true;
-  for (let i = 1; i < m.length; i++) {
-    if (snap.multi[(i - 1) * 2] !== metaId(d.metaAt(m[i]!)) || snap.multi[(i - 1) * 2 + 1] !== d.attrsAt(m[i]!)) return true;
-  }
-  return false;
+/** Whether every route is refused to the neighbor whatever its attributes (see exportAttrs). */
+function exportsNothing(ps: PeerState): boolean {
+  return ps.rfc8212Blocked || (ps.exportBinding !== null && ps.exportBinding.policy.constant === false);
 }
 
 export function checkKey(afi: Afi, key: PrefixKey): PrefixKey {

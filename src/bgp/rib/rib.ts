@@ -28,7 +28,7 @@ export class Rib extends RibCore {
     const best = d.best >= 0 ? this.route(d.metaAt(d.best), d.attrsAt(d.best)) : null;
     const multipath = best === null ? [] : d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s)));
     const candidates: CandidateRoute[] = [];
-    for (let s = 0; s < d.c.length; s += 2) {
+    for (let s = 0; s < d.end; s += 2) {
       const r = this.route(d.metaAt(s), d.attrsAt(s));
       const why = this.ineligibleText(d, s);
       candidates.push({ ...r, eligible: why === null, ineligible: why });
@@ -59,7 +59,7 @@ export class Rib extends RibCore {
       return;
     }
     for (const [prefix, d] of this.table(afi).dests) {
-      for (let s = 0; s < d.c.length; s += 2) {
+      for (let s = 0; s < d.end; s += 2) {
         const meta = d.metaAt(s);
         if (metaPeer(meta) !== ps.info.index) continue;
         yield { prefix, pathId: metaPathId(meta), attrs: d.attrsAt(s), eligible: this.ineligibleText(d, s) === null };
@@ -93,7 +93,7 @@ export class Rib extends RibCore {
     const d = this.table(afi).get(checkKey(afi, prefix));
     if (d === undefined || d.size === 0) return null;
     const inputs: ExplainInput[] = [];
-    for (let s = 0; s < d.c.length; s += 2) {
+    for (let s = 0; s < d.end; s += 2) {
       const meta = d.metaAt(s), attrs = d.attrsAt(s);
       const why = this.ineligibleText(d, s);
       inputs.push({

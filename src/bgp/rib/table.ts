@@ -56,33 +56,35 @@ export function metaId(meta: number): number {
 
 export const UNDECIDED = -2;
 
-// Candidate arrays are rebuilt at their exact size on every change instead of grown with push(): V8 grows a
-// pushed array to 1.5x + 16 slots, which for a typical 10-path prefix wastes ~180 bytes, i.e. ~18 B per route.
-function withAppended(c: readonly (Attrs | number)[], attrs: Attrs, meta: number): (Attrs | number)[] {
-  const n = c.length;
-  const out = new Array<Attrs | number>(n + 2);
-  for (let i = 0; i < n; i++) out[i] = c[i]!;
-  out[n] = attrs;
-  out[n + 1] = meta;
-  return out;
-}
-function without(c: readonly (Attrs | number)[], slot: number): (Attrs | number)[] {
-  const n = c.length;
-  const out = new Array<Attrs | number>(n - 2);
-  for (let i = 0, j = 0; i < n; i++) if (i !== slot && i !== slot + 1) out[j++] = c[i]!;
-  return out;
+// Candidate arrays grow in steps of 4 pairs (1, 2, 4, 8, 12, ... candidates) and are changed in place within
+// their capacity; the unused tail holds `undefined`. During a full-table load every prefix gains its candidates
+// one at a time, seconds apart, so each array outlives the young generation: rebuilding it at its exact size on
+// every arrival (10 arrays for 10 peers, ~1 KB per prefix) filled the old generation with dead arrays, which is
+// what set the process's peak memory. push() is not used either: V8 grows a pushed array to 1.5x + 16 slots.
+const STEP = 4;
+
+function capacityFor(pairs: number): number {
+  return pairs <= 2 ? pairs : Math.ceil(pairs / STEP) * STEP;
 }
 
 export class Dest {
-  /** [attrs, meta, attrs, meta, ...] in arrival order. */
-  c: (Attrs | number)[] = [];
+  /** [attrs, meta, attrs, meta, ...] in arrival order: `n` pairs, then unused capacity (undefined). */
+  c: (Attrs | number | undefined)[] = EMPTY;
+  /** Number of candidates. */
+  n = 0;
   /** Slot (even index into c) of the selected route; -1 none; UNDECIDED after a change. */
   best = -1;
   /** Slots of the multipath set, best first; null when it is just the best. */
   multi: number[] | null = null;
+  /** Whether the prefix is in its table's DirtyList (changed since the last flush). */
+  dirty = false;
 
   get size(): number {
-    return this.c.length >> 1;
+    return this.n;
+  }
+  /** End of the used slots: candidates are at slots 0, 2, ..., end - 2. */
+  get end(): number {
+    return this.n << 1;
   }
   attrsAt(slot: number): Attrs {
     return this.c[slot] as Attrs;
@@ -92,22 +94,100 @@ export class Dest {
   }
   /** Slot of candidate (peer, pathId), or -1. */
   find(id: number): number {
-    const c = this.c;
-    for (let s = 0; s < c.length; s += 2) if (metaId(c[s + 1] as number) === id) return s;
+    const c = this.c, end = this.n << 1;
+    for (let s = 0; s < end; s += 2) if (metaId(c[s + 1] as number) === id) return s;
     return -1;
+  }
+
+  /** Add a candidate at the end (the newest arrival). */
+  append(attrs: Attrs, meta: number): void {
+    const end = this.n << 1;
+    if (end + 2 > this.c.length) {
+      const out = new Array<Attrs | number | undefined>(capacityFor(this.n + 1) << 1).fill(undefined);
+      for (let i = 0; i < end; i++) out[i] = this.c[i];
+      this.c = out;
+    }
+    this.c[end] = attrs;
+    this.c[end + 1] = meta;
+    this.n++;
+  }
+
+  /** Remove the candidate at `slot`, keeping the others in order; gives back capacity that is no longer needed. */
+  removeAt(slot: number): void {
+    const c = this.c, end = this.n << 1;
+    for (let i = slot + 2; i < end; i++) c[i - 2] = c[i];
+    c[end - 2] = undefined;
+    c[end - 1] = undefined;
+    this.n--;
+    if (this.n === 0) this.c = EMPTY;
+    else if ((capacityFor(this.n) << 1) < c.length - 2 * STEP) this.c = c.slice(0, capacityFor(this.n) << 1);
   }
 }
 
-/** The Loc-RIB state of a prefix before the current batch of changes. */
-export interface Snapshot {
-  /** metaId of the best, -1 when none. */
-  readonly id: number;
-  readonly attrs: Attrs | null;
-  /** [id, attrs, ...] of the multipath set beyond the best, or null. */
-  readonly multi: readonly (number | Attrs)[] | null;
+const EMPTY: (Attrs | number | undefined)[] = [];
+
+/**
+ * The prefixes changed since the last flush, each with its Loc-RIB state before the change: the best's metaId
+ * (-1: none) and attributes, and the multipath set beyond the best as [id, attrs, ...] (null: none). Parallel
+ * arrays reused from flush to flush: a full-table load touches every prefix in every flush, and a Map rebuilt
+ * per flush (plus a snapshot object per prefix) was, after the candidate arrays, the largest source of objects
+ * that die only after reaching the old generation.
+ */
+export class DirtyList<K extends PrefixKey = PrefixKey> {
+  count = 0;
+  readonly keys: K[] = [];
+  readonly dests: Dest[] = [];
+  readonly ids: number[] = [];
+  readonly attrs: (Attrs | null)[] = [];
+  readonly multi: ((number | Attrs)[] | null)[] = [];
+
+  /** Record `d` (not yet in the list) with its current state. */
+  add(key: K, d: Dest): void {
+    const i = this.count++;
+    d.dirty = true;
+    let id = -1, attrs: Attrs | null = null, multi: (number | Attrs)[] | null = null;
+    if (d.best >= 0) {
+      id = metaId(d.metaAt(d.best));
+      attrs = d.attrsAt(d.best);
+      if (d.multi !== null) {
+        multi = [];
+        for (let k = 1; k < d.multi.length; k++) multi.push(metaId(d.metaAt(d.multi[k]!)), d.attrsAt(d.multi[k]!));
+      }
+    }
+    if (i === this.keys.length) {
+      this.keys.push(key); this.dests.push(d); this.ids.push(id); this.attrs.push(attrs); this.multi.push(multi);
+    } else {
+      this.keys[i] = key; this.dests[i] = d; this.ids[i] = id; this.attrs[i] = attrs; this.multi[i] = multi;
+    }
+  }
+
+  /** Whether entry i's recorded state differs from its Dest's (decided) state. */
+  changed(i: number): boolean {
+    const d = this.dests[i]!, id = this.ids[i]!, snapMulti = this.multi[i]!;
+    if (d.best < 0) return id >= 0;
+    if (id !== metaId(d.metaAt(d.best)) || this.attrs[i] !== d.attrsAt(d.best)) return true;
+    const m = d.multi;
+    if (m === null) return snapMulti !== null;
+    if (snapMulti === null || snapMulti.length !== (m.length - 1) * 2) return true;
+    for (let k = 1; k < m.length; k++) {
+      if (snapMulti[(k - 1) * 2] !== metaId(d.metaAt(m[k]!)) || snapMulti[(k - 1) * 2 + 1] !== d.attrsAt(m[k]!)) return true;
+    }
+    return false;
+  }
+
+  /** Empty the list (dropping its references, so freed attributes and pruned prefixes can be collected). */
+  clear(): void {
+    for (let i = 0; i < this.count; i++) {
+      this.dests[i]!.dirty = false;
+      this.dests[i] = NO_DEST;
+      this.attrs[i] = null;
+      this.multi[i] = null;
+    }
+    this.count = 0;
+  }
 }
 
-const NO_ROUTE: Snapshot = Object.freeze({ id: -1, attrs: null, multi: null });
+const NO_DEST = new Dest();
 
 export interface Decider {
   decide(dest: Dest): void;
@@ -115,7 +195,7 @@ export interface Decider {
 
 export class Table<K extends PrefixKey = PrefixKey> {
   readonly dests = new Map<K, Dest>();
-  readonly dirty = new Map<K, Snapshot>();
+  readonly dirty = new DirtyList<K>();
 
   constructor(
     readonly afi: Afi,
@@ -134,23 +214,10 @@ export class Table<K extends PrefixKey = PrefixKey> {
     return d;
   }
 
-  snapshotOf(d: Dest): Snapshot {
-    if (d.best < 0) return NO_ROUTE;
-    let multi: (number | Attrs)[] | null = null;
-    if (d.multi !== null) {
-      multi = [];
-      for (let i = 1; i < d.multi.length; i++) {
-        const s = d.multi[i]!;
-        multi.push(metaId(d.metaAt(s)), d.attrsAt(s));
-      }
-    }
-    return { id: metaId(d.metaAt(d.best)), attrs: d.attrsAt(d.best), multi };
-  }
-
   /** Record the pre-change state (once per batch) and mark the prefix undecided. */
   touch(key: K, d: Dest): void {
     if (d.best === UNDECIDED) return;
-    if (!this.dirty.has(key)) this.dirty.set(key, this.snapshotOf(d));
+    if (!d.dirty) this.dirty.add(key, d);
     d.best = UNDECIDED;
     d.multi = null;
   }
@@ -164,7 +231,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (d === undefined) {
       d = new Dest();
       this.dests.set(key, d);
-      if (!this.dirty.has(key)) this.dirty.set(key, NO_ROUTE);
+      this.dirty.add(key, d);
       d.best = UNDECIDED;
     }
     const id = makeMeta(peer, pathId, 0);
@@ -180,12 +247,13 @@ export class Table<K extends PrefixKey = PrefixKey> {
       this.touch(key, d);
       this.store.retain(attrs);
       this.store.release(oldAttrs);
-      d.c = withAppended(without(d.c, s), attrs, meta);
+      d.removeAt(s);
+      d.append(attrs, meta);
       return 2;
     }
     this.touch(key, d);
     this.store.retain(attrs);
-    d.c = withAppended(d.c, attrs, meta);
+    d.append(attrs, meta);
     return 1;
   }
 
@@ -197,7 +265,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (s < 0) return false;
     this.touch(key, d);
     this.store.release(d.c[s] as Attrs);
-    d.c = without(d.c, s);
+    d.removeAt(s);
     return true;
   }
 
@@ -205,13 +273,13 @@ export class Table<K extends PrefixKey = PrefixKey> {
   removePeer(peer: number, onlyStale = false): number {
     let n = 0;
     for (const [key, d] of this.dests) {
-      for (let s = d.c.length - 2; s >= 0; s -= 2) {
+      for (let s = d.end - 2; s >= 0; s -= 2) {
         const meta = d.c[s + 1] as number;
         if (metaPeer(meta) !== peer) continue;
         if (onlyStale && (metaFlags(meta) & STALE) === 0) continue;
         this.touch(key, d);
         this.store.release(d.c[s] as Attrs);
-        d.c = without(d.c, s);
+        d.removeAt(s);
         n++;
       }
     }
@@ -222,8 +290,8 @@ export class Table<K extends PrefixKey = PrefixKey> {
   markStale(peer: number): number {
     let n = 0;
     for (const d of this.dests.values()) {
-      const c = d.c;
-      for (let s = 0; s < c.length; s += 2) {
+      const c = d.c, end = d.end;
+      for (let s = 0; s < end; s += 2) {
         const meta = c[s + 1] as number;
         if (metaPeer(meta) === peer && (metaFlags(meta) & STALE) === 0) { c[s + 1] = meta + STALE * FLAG_UNIT; n++; }
       }
@@ -238,6 +306,6 @@ export class Table<K extends PrefixKey = PrefixKey> {
 
   /** Drop a prefix that has no candidates left (after its change was reported). */
   pruneIfEmpty(key: K, d: Dest): void {
-    if (d.c.length === 0) this.dests.delete(key);
+    if (d.n === 0) this.dests.delete(key);
   }
 }

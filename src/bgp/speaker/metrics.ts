@@ -84,6 +84,13 @@ export function renderMetrics(s: Speaker): string {
   family('anycast_fib_queued', 'gauge', 'FIB changes waiting to be applied.');
   put('anycast_fib_queued', {}, s.fibSync.queued);
   family('process_resident_memory_bytes', 'gauge', 'Resident set size.');
-  put('process_resident_memory_bytes', {}, process.memoryUsage.rss());
+  const mem = process.memoryUsage();
+  put('process_resident_memory_bytes', {}, mem.rss);
+  family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved.');
+  put('nodejs_heap_size_total_bytes', {}, mem.heapTotal);
+  family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use (live and not yet collected).');
+  put('nodejs_heap_size_used_bytes', {}, mem.heapUsed);
+  family('nodejs_external_memory_bytes', 'gauge', 'Memory outside the V8 heap held by JavaScript objects (buffers).');
+  put('nodejs_external_memory_bytes', {}, mem.external);
   return lines.join('\n') + '\n';
 }

@@ -16,6 +16,7 @@ import type { PeerConfig as RibPeerConfig, PeerInfo } from '../rib/peer.js';
 import type { Afi, PrefixKey } from '../rib/prefix.js';
 import type { Rib } from '../rib/rib.js';
 import { type Family, familyText, IPV4_UNICAST, IPV6_UNICAST } from '../wire/context.js';
+import { PackedAttrSet } from '../wire/attr-set.js';
 import type { RoutingOptions } from '../config/types.js';
 import { AttrConverter } from './inbound.js';
 import { type AttrEncoder, buildAnnouncements, buildWithdrawals } from './outbound.js';
@@ -222,6 +223,8 @@ export class Neighbor {
       } else rib.announceBatch(info, afi, attrs, a.prefixes);
       n += a.prefixes.length;
     }
+    // The set stays in the session's cache; what the RIB needs from it is converted (and cached) by now.
+    if (u.attrs instanceof PackedAttrSet) u.attrs.dropList();
     this.host.input(n);
   }
 

@@ -82,6 +82,15 @@ export class PackedAttrSet implements AttrSet {
     return m.list;
   }
 
+  /**
+   * Let go of the decoded list of a set without errors; `list` decodes it from the bytes again if asked. A
+   * session's cache holds thousands of sets whose users keep what they derived from the list (the speaker its RIB
+   * attributes), and a decoded list is several times the size of the set's bytes.
+   */
+  dropList(): void {
+    if (this.memo !== null && this.memo.errors.length === 0) this.memo.list = null;
+  }
+
   /** Whether `list` has been built (it is, from the start, for a set with errors). */
   get decoded(): boolean {
     return this.memo !== null && this.memo.list !== null;

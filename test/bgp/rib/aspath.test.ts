@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AttrStore } from '../../../src/bgp/rib/attrs.js';
-import { AS_CONFED_SEQUENCE, parseAsPathText, prependData, stripConfedData } from '../../../src/bgp/rib/aspath.js';
+import { AS_CONFED_SEQUENCE, flattenSegments, parseAsPathText, prependData, stripConfedData } from '../../../src/bgp/rib/aspath.js';
 
 const store = new AttrStore();
 const path = (t: string) => store.asPathFromSegments(t);
@@ -42,6 +42,17 @@ test('segments longer than 255 ASes are split as on the wire', () => {
   const long = store.asPathFromSegments([{ type: 'sequence', asns: Array.from({ length: 300 }, (_, i) => 64512 + (i % 100)) }]);
   assert.equal(long.length, 300);
   assert.equal(long.segments().length, 2);
+  assert.deepEqual(long.data.slice(0, 2), [2, 255]);
+  assert.deepEqual(long.data.slice(257, 259), [2, 45]);
+  assert.equal(long.data.length, 300 + 4);
+});
+
+test('flattened segments fill their array exactly: empty segments dropped, no unused slots', () => {
+  const d = flattenSegments([{ type: 'sequence', asns: [64500, 4200000000] }, { type: 'set', asns: [] }, { type: 'set', asns: [1, 2] },
+    { type: 'confed-sequence', asns: [65010] }]);
+  assert.deepEqual(d, [2, 2, 64500, 4200000000, 1, 2, 1, 2, 3, 1, 65010]);
+  assert.equal(Object.keys(d).length, d.length); // no holes left by the pre-sized array
+  assert.throws(() => flattenSegments([{ type: 'sequence', asns: [2 ** 32] }]), /bad AS number/);
 });
 
 test('prepend and strip confederation segments', () => {

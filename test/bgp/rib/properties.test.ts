@@ -4,11 +4,13 @@
 //    from-scratch computation over the surviving routes, and the deltas reported along the way add up to it
 //    (Loc-RIB deltas and one neighbor's Adj-RIB-Out deltas);
 //  - when everything is withdrawn, every interned attribute set is freed (reference counts are exact).
+// Lookups in the middle of a batch (which decide a changed prefix early) and a neighbor whose export policy flips
+// between reject-all (a neighbor the flush does not visit) and accept-all are part of the sequences.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ACCEPT_ALL } from '../../../src/bgp/policy/compile.js';
+import { ACCEPT_ALL, REJECT_ALL } from '../../../src/bgp/policy/compile.js';
 import { AttrsInput } from '../../../src/bgp/rib/attrs.js';
 import { Attrs } from '../../../src/bgp/rib/attrs.js';
 import { Rib } from '../../../src/bgp/rib/rib.js';
@@ -49,6 +51,8 @@ type Op =
   | { kind: 'announce'; peer: number; prefix: number; attrs: AttrsInput; pathId: number }
   | { kind: 'withdraw'; peer: number; prefix: number; pathId: number }
   | { kind: 'down'; peer: number }
+  | { kind: 'lookup'; prefix: number }
+  | { kind: 'export'; accept: boolean }
   | { kind: 'flush' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -56,9 +60,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), peer: fc.nat(NEIGHBORS.length - 1), prefix: fc.nat(PREFIXES.length - 1), pathId: fc.constantFrom(0, 1, 2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('down' as const), peer: fc.nat(NEIGHBORS.length - 1) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'flush' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lookup' as const), prefix: fc.nat(PREFIXES.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('export' as const), accept: fc.boolean() }) },
 );
 
-interface Built { rib: Rib; peers: PeerInfo[]; observer: PeerInfo }
+interface Built { rib: Rib; peers: PeerInfo[]; observer: PeerInfo; gated: PeerInfo }
 
 function build(opts: { multipath: boolean; addPath: boolean }): Built {
   const rib = new Rib({ localAs: LOCAL_AS, routerId: '10.255.255.254', resolver: tableResolver(COSTS, UNREACHABLE),
@@ -71,7 +77,11 @@ function build(opts: { multipath: boolean; addPath: boolean }): Built {
   const observer = rib.addPeer({ name: 'obs', address: '192.0.2.100', asn: 64999, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL,
     localAddress: { ipv4: '192.0.2.254' } });
   rib.peerUp(observer, { routerId: '10.0.0.100' });
-  return { rib, peers, observer };
+  // Exports nothing until its policy is changed to accept-all (and back).
+  const gated = rib.addPeer({ name: 'gated', address: '192.0.2.101', asn: 64998, importPolicy: ACCEPT_ALL, exportPolicy: REJECT_ALL,
+    localAddress: { ipv4: '192.0.2.254' } });
+  rib.peerUp(gated, { routerId: '10.0.0.101' });
+  return { rib, peers, observer, gated };
 }
 
 /** (peer name, path id, attrs) of best per prefix. */
@@ -88,6 +98,8 @@ test('property: the Loc-RIB after any sequence of changes equals a from-scratch 
     const a = build({ multipath, addPath });
     const loc = new Map<number, string>();
     const out = new Map<string, Attrs>();
+    const gatedOut = new Map<string, Attrs>();
+    let gatedAccepts = false;
     const apply = () => {
       const ch = a.rib.flush();
       for (const l of ch.loc) {
@@ -95,6 +107,11 @@ test('property: the Loc-RIB after any sequence of changes equals a from-scratch 
         else loc.set(l.prefix as number, l.multipath.map((m) => `${m.peer.name}/${m.pathId}/${m.attrs.asPath.text()}/${m.attrs.med}`).join(' '));
       }
       for (const o of ch.out) {
+        if (o.peer === a.gated) {
+          if (o.attrs === null) assert.ok(gatedOut.delete(`${o.prefix}/${o.pathId}`), 'withdrawal of something not sent');
+          else gatedOut.set(`${o.prefix}/${o.pathId}`, o.attrs);
+          continue;
+        }
         if (o.peer !== a.observer) continue;
         if (o.attrs === null) { assert.ok(out.delete(`${o.prefix}/${o.pathId}`), 'withdrawal of something not sent'); }
         else out.set(`${o.prefix}/${o.pathId}`, o.attrs);
@@ -104,6 +121,8 @@ test('property: the Loc-RIB after any sequence of changes equals a from-scratch 
     const final = new Map<string, { peer: number; prefix: number; pathId: number; attrs: AttrsInput }>();
     for (const op of ops) {
       if (op.kind === 'flush') { apply(); continue; }
+      if (op.kind === 'lookup') { a.rib.lookup('ipv4', PREFIXES[op.prefix]!); continue; }
+      if (op.kind === 'export') { gatedAccepts = op.accept; a.rib.setExportPolicy(a.gated, op.accept ? ACCEPT_ALL : REJECT_ALL); continue; }
       if (op.kind === 'down') {
         a.rib.peerDown(a.peers[op.peer]!);
         a.rib.peerUp(a.peers[op.peer]!, { routerId: NEIGHBORS[op.peer]!.routerId, addPathReceive: addPath && op.peer >= 3 });
@@ -130,6 +149,11 @@ test('property: the Loc-RIB after any sequence of changes equals a from-scratch 
     assert.deepEqual(loc, snapshot(a.rib));
     const held = new Map([...a.rib.adjRibOut(a.observer, 'ipv4')].map((r) => [`${r.prefix}/${r.pathId}`, r.attrs]));
     assert.deepEqual(out, held);
+    // The gated neighbor was sent exactly what it holds: nothing while it rejects, the same prefixes as the
+    // observer (an eBGP neighbor with the same policy) while it accepts.
+    const gatedHeld = new Map([...a.rib.adjRibOut(a.gated, 'ipv4')].map((r) => [`${r.prefix}/${r.pathId}`, r.attrs]));
+    assert.deepEqual(gatedOut, gatedHeld);
+    assert.deepEqual([...gatedHeld.keys()].sort(), gatedAccepts ? [...held.keys()].sort() : []);
   }), { numRuns: 300 });
 });
 

@@ -185,6 +185,9 @@ test('daemons over loopback TCP, driven through the CLI', async (t) => {
   assert.match(metrics, /^anycast_bgp_neighbor_state\{neighbor="b",address="127\.0\.0\.1",state="Established"\} 1$/m);
   assert.match(metrics, /^anycast_bgp_rib_prefixes\{afi="ipv4"\} 2$/m);
   assert.match(metrics, /^anycast_bgp_decision_runs_total \d+$/m);
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  assert.ok(gauge('nodejs_heap_size_used_bytes') > 0 && gauge('nodejs_heap_size_used_bytes') <= gauge('nodejs_heap_size_total_bytes'));
+  assert.ok(gauge('nodejs_external_memory_bytes') >= 0 && gauge('process_resident_memory_bytes') > gauge('nodejs_heap_size_used_bytes'));
   r = await cli(['speaker', 'status', ...A]);
   assert.match(r.stdout, /^BGP speaker 192\.0\.2\.1, AS 65001, up \d\d:\d\d:\d\d/);
   r = await cli(['show', 'status', '--json', ...A]);
