@@ -46,48 +46,60 @@ export function maxPrefixLen(afi: number): number {
  * readers (prefixLen(), addrWord(), pathIdAt()) read the pool directly and allocate nothing.
  */
 export class PrefixList {
-  /** 1 = IPv4, 2 = IPv6. */
-  readonly afi: number;
   /** Number of prefixes. */
   readonly length: number;
-  // Pool form: the pool, the word index of the address words and of the path ids (-1: none); the lengths follow
-  // the last of them, one octet each. Own-array form: `pool` is null and `views` holds the arrays.
-  private readonly pool: DecodePool | null;
-  private readonly wordAt: number;
-  private readonly idAt: number;
-  private views: PrefixViews | null;
+  // Three fields (a decoded table keeps ~200,000 lists): `store` is the list's arrays, or for a decoded list the
+  // pool it lies in (replaced by views into the pool when the arrays are first asked for); `meta` packs
+  // afi (bits 0-15), whether there are path ids (bit 16) and, for the pool form, 1 + the word index of the address
+  // words in the pool (bits 17-30; 0 in the arrays form). In the pool the path ids follow the address words and
+  // the lengths (one octet each) follow those. A decoded list's word index is below 4,096 (pools of 16 KiB; a
+  // larger list gets a pool of its own at index 0), so `meta` stays a small integer.
+  private store: PrefixViews | DecodePool;
+  private meta: number;
 
   constructor(afi: number, lens: Uint8Array, words: Uint32Array, pathIds: Uint32Array | null = null) {
-    this.afi = afi;
     this.length = lens.length;
-    this.pool = null;
-    this.wordAt = 0;
-    this.idAt = pathIds === null ? -1 : 0;
-    // NO_LENS (module-private) marks a list inPool() is about to fill: no arrays object to make.
-    this.views = lens === NO_LENS ? null : { lens, words, pathIds };
+    // NO_LENS (module-private) marks a list inPool() is about to set: no arrays object to make.
+    this.store = lens === NO_LENS ? NO_VIEWS : { lens, words, pathIds };
+    this.meta = (afi & 0xffff) + (pathIds === null ? 0 : 0x10000);
   }
 
-  /** A list of `n` prefixes stored in `pool` (decodePrefixes()); the constructor's arrays are not made. */
-  static inPool(afi: number, n: number, pool: DecodePool, wordAt: number, idAt: number): PrefixList {
-    // Made by the constructor and then filled, so both forms share one hidden class (one shape at every use).
+  /** A list of `n` prefixes stored in `pool` (decodePrefixes()); no arrays are made. */
+  static inPool(afi: number, n: number, pool: DecodePool, wordAt: number, withIds: boolean): PrefixList {
+    // Made by the constructor and then set, so both forms share one hidden class (one shape at every use).
     const l = new PrefixList(afi, NO_LENS, NO_WORDS, null) as unknown as PoolFields;
-    l.length = n; l.pool = pool; l.wordAt = wordAt; l.idAt = idAt;
+    l.length = n; l.store = pool; l.meta = (afi & 0xffff) + (withIds ? 0x10000 : 0) + (wordAt + 1) * 0x20000;
     return l as unknown as PrefixList;
   }
 
-  /** Octet index of the lengths in the pool. */
-  private get lenAt(): number {
-    return 4 * (this.wordAt + stride(this.afi) * this.length + (this.idAt >= 0 ? this.length : 0));
+  /** 1 = IPv4, 2 = IPv6. */
+  get afi(): number {
+    return this.meta & 0xffff;
   }
-  /** The arrays (views into the pool for a decoded list, all three made on first use and kept). */
+  /** Word index of the address words in the pool; -1 in the arrays form. */
+  private get wordAt(): number {
+    return (this.meta >>> 17) - 1;
+  }
+  /** Word index of the path ids in the pool (pool form with path ids only). */
+  private get idAt(): number {
+    return this.wordAt + stride(this.afi) * this.length;
+  }
+  /** Octet index of the lengths in the pool (pool form only). */
+  private get lenAt(): number {
+    return 4 * (this.idAt + ((this.meta & 0x10000) !== 0 ? this.length : 0));
+  }
+  /** The arrays (for a decoded list, views into its pool, all three made on first use and kept). */
   private arrays(): PrefixViews {
-    if (this.views !== null) return this.views;
-    const buf = this.pool!.u8.buffer, n = this.length;
-    return this.views = {
+    if (this.meta < 0x20000) return this.store as PrefixViews;
+    const buf = (this.store as DecodePool).u8.buffer, n = this.length;
+    const views: PrefixViews = {
       lens: new Uint8Array(buf, this.lenAt, n),
       words: new Uint32Array(buf, 4 * this.wordAt, n * stride(this.afi)),
-      pathIds: this.idAt < 0 ? null : new Uint32Array(buf, 4 * this.idAt, n),
+      pathIds: (this.meta & 0x10000) === 0 ? null : new Uint32Array(buf, 4 * this.idAt, n),
     };
+    this.store = views;
+    this.meta &= 0x1ffff;
+    return views;
   }
 
   /** Prefix length (bits) of prefix i. */
@@ -100,26 +112,26 @@ export class PrefixList {
   }
   /** Path Identifier of prefix i, or null when the NLRI carried none. */
   get pathIds(): Uint32Array | null {
-    return this.idAt < 0 ? null : this.arrays().pathIds;
+    return (this.meta & 0x10000) === 0 ? null : this.arrays().pathIds;
   }
   /** Whether the prefixes carry Path Identifiers. */
   get hasPathIds(): boolean {
-    return this.idAt >= 0;
+    return (this.meta & 0x10000) !== 0;
   }
 
   /** Prefix length (bits) of prefix i; allocates nothing. */
   prefixLen(i: number): number {
-    return this.pool === null ? this.views!.lens[i]! : this.pool.u8[this.lenAt + i]!;
+    return this.meta < 0x20000 ? (this.store as PrefixViews).lens[i]! : (this.store as DecodePool).u8[this.lenAt + i]!;
   }
   /** Word k (0 for IPv4, 0..3 for IPv6) of the address of prefix i; allocates nothing. */
   addrWord(i: number, k = 0): number {
     const j = this.afi === AFI_IPV6 ? 4 * i + k : i + k;
-    return this.pool === null ? this.views!.words[j]! : this.pool.u32[this.wordAt + j]!;
+    return this.meta < 0x20000 ? (this.store as PrefixViews).words[j]! : (this.store as DecodePool).u32[this.wordAt + j]!;
   }
   /** Path Identifier of prefix i (0 when the list has none); allocates nothing. */
   pathIdAt(i: number): number {
-    if (this.idAt < 0) return 0;
-    return this.pool === null ? this.views!.pathIds![i]! : this.pool.u32[this.idAt + i]!;
+    if ((this.meta & 0x10000) === 0) return 0;
+    return this.meta < 0x20000 ? (this.store as PrefixViews).pathIds![i]! : (this.store as DecodePool).u32[this.idAt + i]!;
   }
 
   /** An empty list (shared instances: an empty list has nothing to mutate). */
@@ -187,7 +199,7 @@ export class PrefixList {
 
 /** The fields inPool() sets (writable here only). */
 interface PoolFields {
-  length: number; pool: DecodePool | null; wordAt: number; idAt: number; views: PrefixViews | null;
+  length: number; store: PrefixViews | DecodePool; meta: number;
 }
 /** The arrays of a list. */
 interface PrefixViews {
@@ -196,6 +208,7 @@ interface PrefixViews {
   readonly pathIds: Uint32Array | null;
 }
 const NO_LENS = new Uint8Array(0), NO_WORDS = new Uint32Array(0);
+const NO_VIEWS: PrefixViews = { lens: NO_LENS, words: NO_WORDS, pathIds: null };
 
 const EMPTY4 = new PrefixList(AFI_IPV4, new Uint8Array(0), new Uint32Array(0), null);
 const EMPTY6 = new PrefixList(AFI_IPV6, new Uint8Array(0), new Uint32Array(0), null);
@@ -288,7 +301,7 @@ export function decodePrefixes(b: Uint8Array, start: number, end: number, afi: n
   const o = poolTake(4 * wn + (addPath ? 4 * n : 0) + n);
   const u8 = pool.u8, u32 = pool.u32;
   const wordAt = o >> 2, idAt = addPath ? wordAt + wn : -1, lenAt = o + 4 * wn + (addPath ? 4 * n : 0);
-  const list = PrefixList.inPool(afi, n, pool, wordAt, idAt);
+  const list = PrefixList.inPool(afi, n, pool, wordAt, addPath);
   p = start;
   if (afi !== AFI_IPV6) {
     for (let i = 0; i < n; i++) {
