@@ -8,7 +8,7 @@ import { HEADER_LENGTH, MSG_UPDATE, type AttrSet } from '../../src/bgp/wire/mess
 import { PrefixList } from '../../src/bgp/wire/prefix.js';
 import { decodeUpdateInto, UpdateParts } from '../../src/bgp/wire/update.js';
 
-export interface Outcome { prefixes: number; groups: number; messages: number; cache: AttrCache }
+export interface Outcome { prefixes: number; groups: number; messages: number }
 
 function add(groups: Map<AttrSet, PrefixList | PrefixList[]>, set: AttrSet, newSet: boolean, list: PrefixList): void {
   // A set the decoder has just made has no group yet: no lookup needed.
@@ -40,5 +40,5 @@ export function decodeAll(chunks: readonly Uint8Array[], ctx: CodecContext): Out
       if (mp instanceof PrefixList) { add(groups, set, parts.newSet && nlri.length === 0, mp); prefixes += mp.length; }
     }
   }
-  return { prefixes, groups: groups.size, messages, cache };
+  return { prefixes, groups: groups.size, messages };
 }
