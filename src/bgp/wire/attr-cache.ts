@@ -48,6 +48,13 @@ export class AttrCache {
   private top = 0;
   /** The source of the sets placed last (current slab, context, MRT family); replaced when any of them changes. */
   private source: SetSource | null = null;
+  /**
+   * The dense index of the set the last lookup() found or the last add made (-1: none): 0, 1, 2, ... in insertion
+   * order, so a consumer can keep per-set data in an array instead of a Map keyed by the set. Indices restart
+   * when the cache empties itself; `generation` counts those restarts.
+   */
+  lastIndex = -1;
+  generation = 0;
   /** The hash the last lookup() computed, and the slot of its hit (or of the free slot it stopped at). */
   private lastTag = 0;
   private lastSlot = 0;
@@ -83,11 +90,12 @@ export class AttrCache {
     const slots = this.slots, mask = this.mask;
     for (let i = tag & mask; ; i = (i + 1) & mask) {
       const t = slots[2 * i]!;
-      if (t === 0) { this.lastSlot = i; return undefined; }
+      if (t === 0) { this.lastSlot = i; this.lastIndex = -1; return undefined; }
       if (t !== tag) continue;
       const s = this.sets[slots[2 * i + 1]!]!, at = s.at, bytes = s.src;
       if (bytes.u32[at] === octets && sameBytes(bytes.u8, (at + HEADER_WORDS) << 2, src, from, octets)) {
         this.lastSlot = i;
+        this.lastIndex = slots[2 * i + 1]!;
         return s;
       }
     }
@@ -139,6 +147,8 @@ export class AttrCache {
   }
 
   clear(): void {
+    this.generation++;
+    this.lastIndex = -1;
     this.slots = new Int32Array(2 * INITIAL_SLOTS);
     this.sets = [];
     this.mask = INITIAL_SLOTS - 1;
@@ -194,7 +204,7 @@ export class AttrCache {
   private insert(s: PackedAttrSet): PackedAttrSet {
     const i = this.lastSlot;
     this.slots[2 * i] = this.lastTag;
-    this.slots[2 * i + 1] = this.sets.length;
+    this.slots[2 * i + 1] = this.lastIndex = this.sets.length;
     this.sets.push(s);
     if (this.sets.length * 2 > this.mask + 1) this.grow();
     return s;

@@ -108,6 +108,8 @@ export class AttrParts implements DecodedAttrs {
    * keys data by set knows there is none for it yet.
    */
   newSet = false;
+  /** The cache's dense index of `attrs` (AttrCache.lastIndex), or -1 when the set is not in a cache. */
+  setIndex = -1;
 }
 
 const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
@@ -146,6 +148,7 @@ export function decodeAttributesInto(b: Uint8Array, start: number, end: number, 
             : { list: d.list, key: scanAttrs(b, start, end, mrt !== undefined).key, errors };
         }
       }
+      out.setIndex = set instanceof PackedAttrSet ? cache.lastIndex : -1;
       const reachVs = SCANNED.reachVs, reachVe = SCANNED.reachVe;
       const unreachVs = SCANNED.unreachVs, unreachVe = SCANNED.unreachVe;
       out.attrs = set; out.fatal = fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;
@@ -159,6 +162,7 @@ export function decodeAttributesInto(b: Uint8Array, start: number, end: number, 
   const d = decodeList(b, start, end, ctx, mrt);
   out.attrs = { list: d.list, key: scan.key, errors: d.errors.length === 0 ? NO_ERRORS : d.errors };
   out.newSet = true;
+  out.setIndex = -1;
   out.fatal = d.fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;
   if (scan.reachVs >= 0 || scan.unreachVs >= 0) {
     listMp(b, out.attrs, scan.reachVs, scan.reachVe, scan.unreachVs, scan.unreachVe, ctx, out);

@@ -30,6 +30,8 @@ export class UpdateParts {
   attrs: AttrSet = EMPTY_SET;
   /** `attrs` was made by this decode (no earlier one returned it: see AttrParts.newSet). */
   newSet = false;
+  /** The cache's dense index of `attrs`, or -1 (see AttrParts.setIndex). */
+  setIndex = -1;
   nlri: PrefixList = PrefixList.empty(AFI_IPV4);
   mpReach: MpNlri | null = null;
   mpUnreach: MpNlri | null = null;
@@ -88,8 +90,8 @@ export function decodeUpdateInto(b: Uint8Array, start: number, end: number, ctx:
   if (!(nlri instanceof PrefixList)) {
     return { kind: 'nlri-invalid', action: 'reset', field: 'nlri', afi: 1, safi: 1, reason: `NLRI: ${nlri.fault}` };
   }
-  out.withdrawn = withdrawn; out.attrs = d.attrs; out.newSet = d.newSet; out.nlri = nlri; out.mpReach = d.mpReach;
-  out.mpUnreach = d.mpUnreach;
+  out.withdrawn = withdrawn; out.attrs = d.attrs; out.newSet = d.newSet; out.setIndex = d.setIndex;
+  out.nlri = nlri; out.mpReach = d.mpReach; out.mpUnreach = d.mpUnreach;
   out.errors = d.attrs.errors.length === 0 && d.nlriErrors.length === 0 ? d.attrs.errors
     : [...d.attrs.errors, ...d.nlriErrors];
   out.bytes = b; out.attrStart = attrStart; out.attrEnd = attrEnd;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { bytesEqual, toHex } from '../../../src/bgp/wire/addr.js';
-import { AttrCache } from '../../../src/bgp/wire/attr-decode.js';
+import { AttrCache, PackedAttrSet } from '../../../src/bgp/wire/attr-decode.js';
 import { decodeMessage, encodeMessage } from '../../../src/bgp/wire/codec.js';
 import { type CodecContext, IPV4_UNICAST, IPV6_UNICAST, symmetricContext } from '../../../src/bgp/wire/context.js';
 import { FRAME_ERROR, FRAME_INCOMPLETE, FrameReader, nextFrame } from '../../../src/bgp/wire/framing.js';
@@ -13,7 +13,7 @@ import { messageJson } from '../../../src/bgp/wire/json.js';
 import { HEADER_LENGTH, MSG_UPDATE, type DecodeResult } from '../../../src/bgp/wire/messages.js';
 import { decodeUpdateInto, UpdateParts } from '../../../src/bgp/wire/update.js';
 import { updateArb } from './arbitraries.js';
-import { msg } from './helpers.js';
+import { attr, BASE_ATTRS, msg, update } from './helpers.js';
 import { VECTORS } from './vectors.js';
 
 const RUNS = Number(process.env.WIRE_FC_RUNS ?? 3000);
@@ -110,6 +110,7 @@ describe('decodeUpdateInto and UpdateParts', () => {
         const parts = new UpdateParts();
         const a = new AttrCache(), b = new AttrCache();
         const seen = new Set<object>();
+        const byIndex = new Map<number, object>();
         // Each sequence twice: the second pass finds every clean set in the caches.
         for (const bytes of [...list, ...list]) {
           const r = sameOutcome(bytes, ctx, parts, a, b);
@@ -117,9 +118,18 @@ describe('decodeUpdateInto and UpdateParts', () => {
             // newSet: exactly when no earlier decode returned this set object.
             assert.equal(parts.newSet, !seen.has(parts.attrs));
             seen.add(parts.attrs);
+            // setIndex: a cached set's dense index, one per set, the same on every hit; -1 for a set not cached.
+            const i = parts.setIndex;
+            assert.equal(i >= 0, parts.attrs instanceof PackedAttrSet);
+            if (i >= 0) {
+              assert.ok(i < a.size && a.generation === 0);
+              assert.equal(byIndex.get(i) ?? parts.attrs, parts.attrs);
+              byIndex.set(i, parts.attrs);
+            }
           }
           sameOutcome(bytes, ctx, parts);
           if (r.ok) assert.equal(parts.newSet, true, 'without a cache every set is new');
+          if (r.ok) assert.equal(parts.setIndex, -1, 'without a cache no set has an index');
           if (!r.ok) rejected++; else if (r.errors.length > 0) withErrors++; else accepted++;
         }
       }), { numRuns: Math.ceil(RUNS / 10) });
@@ -127,6 +137,20 @@ describe('decodeUpdateInto and UpdateParts', () => {
         `every outcome reached (accepted ${accepted}, with errors ${withErrors}, rejected ${rejected})`);
     });
   }
+});
+
+test('set indices count from 0 in insertion order and restart, with a new generation, when the cache empties itself', () => {
+  const ctx = CTXS[0]!;
+  const cache = new AttrCache(2);
+  const parts = new UpdateParts();
+  const seen: [number, number][] = [];
+  for (const med of [1, 2, 1, 3, 3]) {
+    const b = update('', BASE_ATTRS + attr(0x80, 4, med.toString(16).padStart(8, '0')), '18c00002');
+    assert.equal(decodeUpdateInto(b, HEADER_LENGTH, b.length, ctx, cache, parts), null);
+    seen.push([cache.generation, parts.setIndex]);
+  }
+  // MED 1 → 0, MED 2 → 1, MED 1 again → 0 (a hit), MED 3: the cache is full, empties itself → generation 1, index 0.
+  assert.deepEqual(seen, [[0, 0], [0, 1], [0, 0], [1, 0], [1, 0]]);
 });
 
 describe('FrameReader.read()', () => {
