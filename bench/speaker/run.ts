@@ -55,8 +55,13 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
     writeFileSync(join(dir, 's.yaml'), `router-id: ${DUT_ADDR}\nlocal-as: 65000\nlisten: ["${DUT_ADDR}:179"]\nfib: noop\n` +
       `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\nneighbors:\n${ns.join('\n')}\n`);
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-    const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    const proc = nsSpawn(DUT, [process.execPath, ...flags, ...prof, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'speaker', '--config', join(dir, 's.yaml')], reg, { logFile: join(dir, 's.log') });
+    // Started as users start it, through the `anycast` launcher (bin/anycast: the speaker's start-up V8 flags);
+    // BENCH_NODE_FLAGS, when set, replaces those flags; BENCH_PROF adds a CPU profile (through NODE_OPTIONS).
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (process.env.BENCH_NODE_FLAGS !== undefined) env.ANYCAST_SPEAKER_NODE_FLAGS = process.env.BENCH_NODE_FLAGS;
+    if (prof.length > 0) env.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? '', ...prof].join(' ').trim();
+    const proc = nsSpawn(DUT, ['/bin/sh', join(ROOT, 'bin', 'anycast'), 'speaker', '--config', join(dir, 's.yaml')], reg,
+      { logFile: join(dir, 's.log'), env });
     for (let i = 0; ; i++) {
       try { await callSpeaker({ socket: sock }, 'GET', '/v1/status'); break; } catch (e) {
         if (!proc.running || i > 600) throw new Error(`our speaker did not start: ${String(e)}; log: ${proc.logTail(5)}`);
