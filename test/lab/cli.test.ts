@@ -99,7 +99,7 @@ test('usage errors are one line naming the problem (the help stays behind --help
   assert.deepEqual(JSON.parse(sub.out), { error: { code: 'ERR_USAGE', message: 'unknown lab subcommand "nope" (anycast lab --help lists them)' } });
 });
 
-test('lab run: bad arguments are usage errors (exit 2) before any lab is looked up; no lab is a runtime error (exit 1)', () => {
+test('lab run, capture, link, node, site: bad arguments are usage errors (exit 2) before any lab is looked up; no lab is a runtime error (exit 1)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acg-run-'));
   try {
     const env = { ANYCAST_STATE_DIR: join(dir, 'state') };
@@ -111,6 +111,17 @@ test('lab run: bad arguments are usage errors (exit 2) before any lab is looked 
       [['ddos', '--rate', '0'], '--rate: must be an integer from 1 to 2000 (got 0)'],
     ] as const) {
       const r = cli(['lab', 'run', ...args], env);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err, `anycast: ${message}\n`);
+    }
+    // The other subcommands that open a lab check their arguments first too.
+    for (const [args, message] of [
+      [['capture', 'a', 'b', '--duration', 'soon'], '--duration: "soon" is not a duration (e.g. 5ms, 1.5s)'],
+      [['link', 'a', 'b', 'sideways'], 'usage: anycast lab link A B down|up'],
+      [['node', 'a', 'explode'], 'usage: anycast lab node NODE stop|start|freeze|thaw'],
+      [['site', 's', 'bloom'], 'usage: anycast lab site SITE fail|restore|announce|withdraw'],
+    ] as const) {
+      const r = cli(['lab', ...args], env);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
       assert.equal(r.err, `anycast: ${message}\n`);
     }

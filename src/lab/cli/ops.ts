@@ -85,12 +85,12 @@ export async function capture(argv: string[]): Promise<number> {
   if (!a) return 0;
   const [x, y] = a.positionals;
   if (!x || !y) throw new UsageError('usage: anycast lab capture A B');
+  const ms = Math.min(durationArg(a.values.duration, 'duration', 10_000), 600_000); // checked before the lab is opened
   const lab = NetnsLab.attach(a.values.lab);
   const nx = nodeOf(lab.model, x);
   if (!nx) throw new UsageError(`"${x}" is not a node of lab ${lab.state.name}`);
   if (!nx.interfaces.some((i) => i.peer === y)) throw new UsageError(`${x} has no link to ${y}`);
   const file = resolve(a.values.output ?? `${lab.state.name}-${x}-${y}.pcap`);
-  const ms = Math.min(durationArg(a.values.duration, 'duration', 10_000), 600_000);
   const p = await startCapture(nx.ns, y, file, undefined, { ...(a.values.filter ? { filter: a.values.filter } : {}) });
   if (!a.values.json) process.stderr.write(`capturing on ${x}:${y} for ${ms / 1000} s into ${file} (Ctrl-C stops)\n`);
   await new Promise<void>((res) => {
