@@ -17,7 +17,7 @@ import { headerFromList, PackedAttrSet, SetSource } from './attr-set.js';
 import { HEADER_WORDS, HOT, hashBytes, hashCopyBytes, LITTLE_ENDIAN, normFromKey, SCANNED } from './attr-scan.js';
 import type { MrtFamily } from './attr-values.js';
 import type { CodecContext } from './context.js';
-import type { WireError } from './errors.js';
+import { NO_ERRORS, type WireError } from './errors.js';
 
 export interface AttrCacheOptions {
   /**
@@ -226,7 +226,6 @@ export class AttrCache {
   }
 }
 
-const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 
 function sameFamily(a: MrtFamily | undefined, b: MrtFamily | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.afi === b.afi && a.safi === b.safi);

@@ -15,7 +15,7 @@ import { BIT_MP_MRT, SCAN_LAZY, SCAN_UNCLEAN, SCANNED, scanSection } from './att
 import { decodeList, isPrefixFamily, type MrtFamily } from './attr-values.js';
 import { ATTR, FLAG, type PathAttribute } from './attributes.js';
 import { type CodecContext, family } from './context.js';
-import type { WireError } from './errors.js';
+import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet, MpNlri } from './messages.js';
 import { decodePrefixes, PrefixList } from './prefix.js';
 
@@ -91,7 +91,6 @@ export function scanAttrs(b: Uint8Array, start: number, end: number, mrt: boolea
 }
 
 
-const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 
 /**
  * The result of decodeAttributesInto(): a DecodedAttrs whose fields the next decode overwrites. A caller that
@@ -112,7 +111,8 @@ export class AttrParts implements DecodedAttrs {
   setIndex = -1;
 }
 
-const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
+/** The set of an UPDATE without attributes (shared, frozen). */
+export const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
 
 /**
  * Decode a path attribute section b[start, end). With a cache, a section equal to one seen before returns the

@@ -19,10 +19,9 @@ import {
 } from './attr-scan.js';
 import { decodeList, type MrtFamily } from './attr-values.js';
 import { type CodecContext, family } from './context.js';
-import type { WireError } from './errors.js';
+import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet } from './messages.js';
 
-const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 
 const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
 const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;

@@ -91,6 +91,9 @@ export type WireError =
   // ---- ROUTE-REFRESH (RFC 7313 §5) ----
   | (Base<'route-refresh-length', 'reset'> & { readonly message: Uint8Array });
 
+/** The shared empty error list (frozen): results without errors point at it instead of making a list. */
+export const NO_ERRORS: readonly WireError[] = Object.freeze([]);
+
 export type WireErrorKind = WireError['kind'];
 
 export interface NotificationFields {

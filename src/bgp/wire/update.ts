@@ -13,10 +13,10 @@
 //   +-----------------------------------------------------+
 //   |   Network Layer Reachability Information (variable) |
 //   +-----------------------------------------------------+
-import { AttrCache, AttrParts, decodeAttributesInto } from './attr-decode.js';
+import { AttrCache, AttrParts, decodeAttributesInto, EMPTY_SET } from './attr-decode.js';
 import { encodeAttributes } from './attr-encode.js';
 import { AFI_IPV4, type CodecContext, IPV4_UNICAST } from './context.js';
-import type { WireError } from './errors.js';
+import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet, DecodeResult, MpNlri, UpdateMessage } from './messages.js';
 import { decodePrefixes, PrefixList, prefixesLength, writePrefixes } from './prefix.js';
 
@@ -51,9 +51,7 @@ export class UpdateParts {
   }
 }
 
-const NO_ERRORS: readonly WireError[] = Object.freeze([]);
 const NO_BYTES = new Uint8Array(0);
-const EMPTY_SET: AttrSet = Object.freeze({ list: Object.freeze([]), key: '', errors: NO_ERRORS });
 
 /**
  * Decode an UPDATE body b[start, end) (after the 19-octet header) into `out`. Returns null when the message is
