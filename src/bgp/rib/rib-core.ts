@@ -12,7 +12,8 @@ import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
 import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
 import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
-import { Candidate, DecisionContext } from './decision/rules.js';
+import { comparePreMed, incrementalPossible, medIsTotal, preference } from './decision/incremental.js';
+import { Candidate, DecisionContext, neighborAs } from './decision/rules.js';
 import { SelectionOut, selectInto } from './decision/select.js';
 import { importRewrite, ineligibility } from './import.js';
 import { LocalConfig, kindFor, resolveLocal } from './local.js';
@@ -22,7 +23,7 @@ import { InputVerdict, PeerState } from './peer-state.js';
 import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
-  Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, metaFlags, metaPathId, metaPeer,
+  Decider, Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, metaFlags, metaPathId, metaPeer,
 } from './table.js';
 
 const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
@@ -53,7 +54,12 @@ export class RibCore {
   private readonly pool: Candidate[] = [];
   private readonly slotOf: number[] = [];
   private readonly sel: SelectionOut = { best: -1, multipath: null, decidedBy: null };
+  /** Two scratch candidates for the incremental decision (admit, keeps). */
+  private readonly ca: Candidate = { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
+  private readonly cb: Candidate = { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
   private readonly view = new View();
+  /** Full decision runs (one prefix each); the tables count the changes settled incrementally. */
+  fullDecisions = 0;
   protected readonly exportEnv: ExportEnv;
 
   constructor(o: RibOptions) {
@@ -61,7 +67,11 @@ export class RibCore {
     this.options = resolveDecisionOptions(o.decision);
     this.ctx = { opts: this.options, localAs: this.local.confederationId ?? this.local.localAs };
     this.resolver = o.resolver ?? ALWAYS_REACHABLE;
-    const decider = { decide: (d: Dest) => this.decide(d) };
+    const decider: Decider = {
+      decide: (d: Dest) => this.decide(d),
+      admit: (d: Dest, best: number, slot: number) => this.admit(d, best, slot),
+      keeps: (d: Dest, best: number, slot: number) => this.keeps(d, best, slot),
+    };
     this.ipv4 = new Table<number>('ipv4', this.store, decider);
     this.ipv6 = new Table<string>('ipv6', this.store, decider);
     const localInfo = new PeerInfo(0, { name: 'local', address: '', asn: this.local.localAs, routerId: this.local.routerId }, 'local');
@@ -97,6 +107,7 @@ export class RibCore {
     this.infos[idx] = info;
     this.states[idx] = ps;
     this.byName.set(config.name, ps);
+    this.countSources();
     return info;
   }
 
@@ -107,6 +118,7 @@ export class RibCore {
     this.byName.delete(ps.info.name);
     this.states[ps.info.index] = undefined;
     this.retired.push(ps.info.index);
+    this.countSources();
   }
 
   peer(name: string): PeerInfo | undefined {
@@ -129,6 +141,22 @@ export class RibCore {
     info.up = true;
     this.notices.push(...ps.bindPolicies());
     for (const afi of info.afis) ps.fullExport.add(afi);
+    this.countSources();
+  }
+
+  /**
+   * Tell each table how many neighbors may send routes of its family (those up, by what they negotiated, and
+   * those not up yet, by their configuration): how many candidates a prefix may gain.
+   */
+  private countSources(): void {
+    let v4 = 0, v6 = 0;
+    for (const s of this.byName.values()) {
+      const afis = s.info.up ? s.info.afis : s.info.config.afis ?? AFIS;
+      if (afis.includes('ipv4')) v4++;
+      if (afis.includes('ipv6')) v6++;
+    }
+    this.ipv4.sources = v4;
+    this.ipv6.sources = v6;
   }
 
   /**
@@ -146,6 +174,7 @@ export class RibCore {
     if (!opts.graceful) ps.clearPre();
     ps.clearOut();
     ps.fullExport.clear();
+    this.countSources();
   }
 
   markStale(peer: PeerInfo | string, afi?: Afi): number {
@@ -343,6 +372,7 @@ export class RibCore {
   }
 
   protected decide(d: Dest): void {
+    this.fullDecisions++;
     const c = d.c, end = d.end;
     let n = 0;
     for (let s = 0; s < end; s += 2) {
@@ -362,6 +392,57 @@ export class RibCore {
     selectInto(this.pool, n, this.ctx, this.sel);
     d.best = this.sel.best < 0 ? -1 : this.slotOf[this.sel.best]!;
     d.multi = this.sel.multipath === null ? null : this.sel.multipath.map((i) => this.slotOf[i]!);
+  }
+
+  private candidateAt(c: Candidate, d: Dest, s: number): Candidate {
+    const attrs = d.attrsAt(s), meta = d.metaAt(s);
+    c.attrs = attrs;
+    c.peer = this.infos[metaPeer(meta)]!;
+    c.pathId = metaPathId(meta);
+    c.igpCost = attrs.nextHop === null ? 0 : attrs.nextHop.igpCost;
+    return c;
+  }
+
+  /**
+   * The best after candidate `slot` was appended to a prefix whose best was `best` (-1: none eligible), or
+   * UNDECIDED when only the full decision can tell (decision/incremental.ts).
+   */
+  protected admit(d: Dest, best: number, slot: number): number {
+    const ctx = this.ctx;
+    if (!incrementalPossible(ctx)) return UNDECIDED;
+    if (!this.eligibleAt(d, slot)) return best;
+    if (best < 0) return slot;
+    if (ctx.opts.deterministicMed) {
+      const pre = comparePreMed(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx);
+      if (pre !== 0) return pre < 0 ? slot : best;
+      if (!medIsTotal(ctx) && this.medRival(d, slot, best)) return UNDECIDED;
+    }
+    return preference(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx) < 0 ? slot : best;
+  }
+
+  /** Whether removing candidate `slot` (not the best) leaves `best` the best (decision/incremental.ts). */
+  protected keeps(d: Dest, best: number, slot: number): boolean {
+    const ctx = this.ctx;
+    if (!incrementalPossible(ctx)) return false;
+    if (best < 0 || !this.eligibleAt(d, slot)) return true;
+    if (!ctx.opts.deterministicMed) return false;
+    if (comparePreMed(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx) !== 0) return true;
+    return medIsTotal(ctx) || !this.medRival(d, slot, best);
+  }
+
+  /**
+   * Whether another candidate has the neighbor AS of candidate `slot` and ties the best up to the MED step (so
+   * the MED step could remove one because of the other). Eligibility is not checked: a false "yes" only costs a
+   * full decision. Overwrites the scratch candidates.
+   */
+  private medRival(d: Dest, slot: number, best: number): boolean {
+    const ctx = this.ctx, asn = neighborAs(d.attrsAt(slot), ctx);
+    const b = this.candidateAt(this.cb, d, best);
+    for (let s = 0; s < d.end; s += 2) {
+      if (s === slot || neighborAs(d.attrsAt(s), ctx) !== asn) continue;
+      if (s === best || comparePreMed(this.candidateAt(this.ca, d, s), b, ctx) === 0) return true;
+    }
+    return false;
   }
 
   private eligibleSlots(d: Dest): number[] {

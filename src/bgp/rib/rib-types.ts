@@ -85,5 +85,7 @@ export interface RibStats {
   paths: Record<Afi, number>;
   peers: number;
   store: ReturnType<AttrStore['stats']>;
+  /** Best-path decisions for a prefix: full runs over every candidate, and changes settled incrementally. */
+  bestPath: { full: number; incremental: number };
 }
 

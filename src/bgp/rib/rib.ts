@@ -126,6 +126,7 @@ export class Rib extends RibCore {
       paths,
       peers: this.byName.size,
       store: this.store.stats(),
+      bestPath: { full: this.fullDecisions, incremental: this.ipv4.settled + this.ipv6.settled },
     };
   }
 

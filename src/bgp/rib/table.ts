@@ -9,9 +9,10 @@
 //   Candidates of peers without add-path have pathId 0, so their meta is a small integer (an unboxed Smi).
 // A candidate is identified by (peer, pathId) — meta without the flags.
 //
-// Incremental decisions: any change to a prefix's candidates snapshots its selected route(s) (once per batch)
-// and marks it undecided; the RIB re-runs the decision for exactly those prefixes and compares with the
-// snapshot to report the Loc-RIB delta.
+// Incremental decisions: any change to a prefix's candidates snapshots its selected route(s) (once per batch).
+// When the prefix's best is known, the decider is asked whether the one candidate added or removed settles the
+// new best by itself (decision/incremental.ts); otherwise the prefix is marked undecided and the RIB re-runs the
+// decision for it at the next flush (or lookup). The flush compares with the snapshot to report the Loc-RIB delta.
 
 import type { AttrStore, Attrs } from './attrs.js';
 import type { Afi, PrefixKey } from './prefix.js';
@@ -56,12 +57,16 @@ export function metaId(meta: number): number {
 
 export const UNDECIDED = -2;
 
-// Candidate arrays grow in steps of 4 pairs (1, 2, 4, 8, 12, ... candidates) and are changed in place within
-// their capacity; the unused tail holds `undefined`. During a full-table load every prefix gains its candidates
-// one at a time, seconds apart, so each array outlives the young generation: rebuilding it at its exact size on
-// every arrival (10 arrays for 10 peers, ~1 KB per prefix) filled the old generation with dead arrays, which is
-// what set the process's peak memory. push() is not used either: V8 grows a pushed array to 1.5x + 16 slots.
+// Candidate arrays are changed in place within their capacity; the unused tail holds `undefined`. During a
+// full-table load every prefix gains its candidates one at a time, seconds apart, so each array outlives the
+// young generation: rebuilding it at its exact size on every arrival (10 arrays for 10 peers, ~1 KB per prefix)
+// filled the old generation with dead arrays, which is what set the process's peak memory. So a prefix's first
+// candidate gets an array of one; its second, an array for as many candidates as there are neighbors that may
+// send the family (at most MAX_PRESIZE; a prefix announced by one neighbor stays small, one announced by two is
+// usually announced by all); beyond that the array grows in steps of 4. push() is not used: V8 grows a pushed
+// array to 1.5x + 16 slots.
 const STEP = 4;
+const MAX_PRESIZE = 32;
 
 function capacityFor(pairs: number): number {
   return pairs <= 2 ? pairs : Math.ceil(pairs / STEP) * STEP;
@@ -72,7 +77,7 @@ export class Dest {
   c: (Attrs | number | undefined)[] = EMPTY;
   /** Number of candidates. */
   n = 0;
-  /** Slot (even index into c) of the selected route; -1 none; UNDECIDED after a change. */
+  /** Slot (even index into c) of the selected route; -1 none; UNDECIDED after a change not settled incrementally. */
   best = -1;
   /** Slots of the multipath set, best first; null when it is just the best. */
   multi: number[] | null = null;
@@ -95,21 +100,36 @@ export class Dest {
   /** Slot of candidate (peer, pathId), or -1. */
   find(id: number): number {
     const c = this.c, end = this.n << 1;
-    for (let s = 0; s < end; s += 2) if (metaId(c[s + 1] as number) === id) return s;
+    for (let s = 0; s < end; s += 2) {
+      // The flags only add to a meta (id + flags * FLAG_UNIT): most metas equal their id, and one below it or 16
+      // flag units above cannot be this candidate; only the rest need the division.
+      const m = c[s + 1] as number;
+      if (m === id || (m > id && m - id < 16 * FLAG_UNIT && metaId(m) === id)) return s;
+    }
     return -1;
   }
 
-  /** Add a candidate at the end (the newest arrival). */
-  append(attrs: Attrs, meta: number): void {
+  /** Add a candidate at the end (the newest arrival); `sources`: how many candidates the prefix may gain. */
+  append(attrs: Attrs, meta: number, sources = 0): void {
     const end = this.n << 1;
     if (end + 2 > this.c.length) {
-      const out = new Array<Attrs | number | undefined>(capacityFor(this.n + 1) << 1).fill(undefined);
+      let pairs = capacityFor(this.n + 1);
+      if (this.n === 1 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
+      const out = new Array<Attrs | number | undefined>(pairs << 1).fill(undefined);
       for (let i = 0; i < end; i++) out[i] = this.c[i];
       this.c = out;
     }
     this.c[end] = attrs;
     this.c[end + 1] = meta;
     this.n++;
+  }
+
+  /** Replace the candidate at `slot` by a new arrival: the others keep their order, the new one goes last. */
+  replaceAt(slot: number, attrs: Attrs, meta: number): void {
+    const c = this.c, end = this.n << 1;
+    for (let i = slot + 2; i < end; i++) c[i - 2] = c[i];
+    c[end - 2] = attrs;
+    c[end - 1] = meta;
   }
 
   /** Remove the candidate at `slot`, keeping the others in order; gives back capacity that is no longer needed. */
@@ -190,12 +210,21 @@ export class DirtyList<K extends PrefixKey = PrefixKey> {
 const NO_DEST = new Dest();
 
 export interface Decider {
+  /** Run the full decision (sets best and multi). */
   decide(dest: Dest): void;
+  /** The best after candidate `slot` was appended to a prefix whose best was `best` (-1: none), or UNDECIDED. */
+  admit(dest: Dest, best: number, slot: number): number;
+  /** Whether removing candidate `slot`, which is not the best, leaves `best` the best. */
+  keeps(dest: Dest, best: number, slot: number): boolean;
 }
 
 export class Table<K extends PrefixKey = PrefixKey> {
   readonly dests = new Map<K, Dest>();
   readonly dirty = new DirtyList<K>();
+  /** Changes whose new best the decider settled from the changed candidate alone (no full decision). */
+  settled = 0;
+  /** Neighbors that may send this family (set by the RIB): sizes a prefix's candidate array (Dest.append). */
+  sources = 0;
 
   constructor(
     readonly afi: Afi,
@@ -222,6 +251,19 @@ export class Table<K extends PrefixKey = PrefixKey> {
     d.multi = null;
   }
 
+  /** Record the pre-change state (once per batch); the best before the change (UNDECIDED: not known). */
+  private begin(key: K, d: Dest): number {
+    if (!d.dirty) this.dirty.add(key, d);
+    return d.multi === null ? d.best : UNDECIDED;
+  }
+
+  /** Set the outcome of a change: the new best slot, or UNDECIDED. */
+  private settle(d: Dest, best: number): void {
+    d.best = best;
+    d.multi = null;
+    if (best !== UNDECIDED) this.settled++;
+  }
+
   /**
    * Add or replace candidate (peer, pathId). Returns 0 when nothing changed, 1 when added, 2 when replaced.
    * A replaced candidate moves to the end (it is the newest arrival).
@@ -229,10 +271,8 @@ export class Table<K extends PrefixKey = PrefixKey> {
   upsert(key: K, peer: number, pathId: number, attrs: Attrs, flags: number): 0 | 1 | 2 {
     let d = this.dests.get(key);
     if (d === undefined) {
-      d = new Dest();
+      d = new Dest(); // decided, with no best
       this.dests.set(key, d);
-      this.dirty.add(key, d);
-      d.best = UNDECIDED;
     }
     const id = makeMeta(peer, pathId, 0);
     const meta = id + flags * FLAG_UNIT;
@@ -244,16 +284,19 @@ export class Table<K extends PrefixKey = PrefixKey> {
         // Only the stale mark differs (a refreshed route after graceful restart): no decision input changed.
         if ((metaFlags(oldMeta) & REASON_MASK) === (flags & REASON_MASK)) { d.c[s + 1] = meta; return 0; }
       }
-      this.touch(key, d);
+      let best = this.begin(key, d);
+      if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
       this.store.retain(attrs);
       this.store.release(oldAttrs);
-      d.removeAt(s);
-      d.append(attrs, meta);
+      d.replaceAt(s, attrs, meta);
+      if (best > s) best -= 2;
+      this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, d.end - 2));
       return 2;
     }
-    this.touch(key, d);
+    const best = this.begin(key, d);
     this.store.retain(attrs);
-    d.append(attrs, meta);
+    d.append(attrs, meta, this.sources);
+    this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, d.end - 2));
     return 1;
   }
 
@@ -263,9 +306,11 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (d === undefined) return false;
     const s = d.find(makeMeta(peer, pathId, 0));
     if (s < 0) return false;
-    this.touch(key, d);
+    let best = this.begin(key, d);
+    if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
     this.store.release(d.c[s] as Attrs);
     d.removeAt(s);
+    this.settle(d, best > s ? best - 2 : best);
     return true;
   }
 

@@ -70,6 +70,9 @@ export function renderMetrics(s: Speaker): string {
   put('anycast_bgp_attribute_sets', {}, s.rib.store.stats().attrs);
   family('anycast_bgp_decision_runs_total', 'counter', 'RIB flushes (decision runs over the changed prefixes).');
   put('anycast_bgp_decision_runs_total', {}, s.stats.flushes);
+  family('anycast_bgp_best_path_decisions_total', 'counter', 'Best-path decisions per prefix change: a full run over every candidate, or settled incrementally from the one changed candidate.');
+  put('anycast_bgp_best_path_decisions_total', { how: 'full' }, s.rib.fullDecisions);
+  put('anycast_bgp_best_path_decisions_total', { how: 'incremental' }, s.rib.ipv4.settled + s.rib.ipv6.settled);
   family('anycast_bgp_decision_pending', 'gauge', 'Prefixes received and not yet decided (0 once the Loc-RIB is up to date).');
   put('anycast_bgp_decision_pending', {}, s.pending);
   family('anycast_bgp_loc_rib_changes_total', 'counter', 'Best path changes (Loc-RIB deltas).');

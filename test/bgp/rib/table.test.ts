@@ -1,11 +1,15 @@
 // A prefix's candidate storage (table.ts Dest): candidates kept in arrival order within a capacity that grows in
-// steps, the unused tail empty (so removed attribute sets are not held), capacity given back when a prefix loses
-// most of its paths. Checked against a plain list over random sequences of additions and removals.
+// steps (or, at the second candidate, to the number of neighbors up), the unused tail empty (so removed attribute
+// sets are not held), capacity given back when a prefix loses most of its paths. Checked against a plain list over
+// random sequences of additions, replacements and removals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AttrStore } from '../../../src/bgp/rib/attr-store.js';
 import { Dest, makeMeta } from '../../../src/bgp/rib/table.js';
+import { parsePrefix } from '../../../src/bgp/rib/prefix.js';
+import { announceSpec, ribWith } from './helpers.js';
+import { ACCEPT_ALL } from '../../../src/bgp/policy/compile.js';
 
 const store = new AttrStore();
 const ATTRS = [0, 1, 2, 3].map((i) => store.intern({ asPath: `6451${i}`, nextHop: `192.0.2.${i + 1}` }));
@@ -30,6 +34,27 @@ test('Dest: capacity grows 1, 2, 4, 8, 12 candidates and the unused tail is empt
   assert.equal(d.find(makeMeta(99, 0, 0)), -1);
 });
 
+test('Dest: the second candidate sizes the array for every neighbor up (at most 32), the first does not', () => {
+  const sizes = (sources: number, count: number) => {
+    const d = new Dest();
+    const caps: number[] = [];
+    for (let i = 0; i < count; i++) { d.append(ATTRS[i % 4]!, makeMeta(i, 0, 0), sources); caps.push(d.c.length / 2); }
+    return caps;
+  };
+  assert.deepEqual(sizes(10, 11), [1, 10, 10, 10, 10, 10, 10, 10, 10, 10, 12]);
+  assert.deepEqual(sizes(1, 3), [1, 2, 4]);
+  assert.deepEqual(sizes(100, 2), [1, 32]);
+});
+
+test('Dest: a replaced candidate moves last in place, without a new array', () => {
+  const d = new Dest();
+  for (let i = 0; i < 3; i++) d.append(ATTRS[i]!, makeMeta(i, 0, 0), 10);
+  const arr = d.c;
+  d.replaceAt(d.find(makeMeta(0, 0, 0)), ATTRS[3]!, makeMeta(0, 0, 0));
+  assert.equal(d.c, arr);
+  assert.deepEqual(contents(d), [[1, makeMeta(1, 0, 0)], [2, makeMeta(2, 0, 0)], [3, makeMeta(0, 0, 0)]]);
+});
+
 test('Dest: removal keeps the order, clears the freed slots, and gives capacity back', () => {
   const d = new Dest();
   for (let i = 0; i < 12; i++) d.append(ATTRS[i % 4]!, makeMeta(i, 0, 0));
@@ -47,25 +72,47 @@ test('Dest: removal keeps the order, clears the freed slots, and gives capacity 
 
 test('property: a Dest holds what a plain list would, in the same order', () => {
   const op = fc.oneof(
-    fc.record({ add: fc.constant(true as const), peer: fc.nat(20), attrs: fc.nat(3) }),
-    fc.record({ add: fc.constant(false as const), pick: fc.nat(40) }),
+    fc.record({ kind: fc.constant('add' as const), peer: fc.nat(20), attrs: fc.nat(3) }),
+    fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(40) }),
+    fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(40), attrs: fc.nat(3) }),
   );
-  fc.assert(fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+  fc.assert(fc.property(fc.array(op, { maxLength: 80 }), fc.nat(40), (ops, sources) => {
     const d = new Dest();
     const model: [number, number][] = [];
     for (const o of ops) {
-      if (o.add) {
-        d.append(ATTRS[o.attrs]!, makeMeta(o.peer, 0, 0));
+      if (o.kind === 'add') {
+        d.append(ATTRS[o.attrs]!, makeMeta(o.peer, 0, 0), sources);
         model.push([o.attrs, makeMeta(o.peer, 0, 0)]);
       } else if (model.length > 0) {
         const i = o.pick % model.length;
-        d.removeAt(2 * i);
-        model.splice(i, 1);
+        const [gone] = model.splice(i, 1);
+        if (o.kind === 'remove') d.removeAt(2 * i);
+        else { d.replaceAt(2 * i, ATTRS[o.attrs]!, gone![1]); model.push([o.attrs, gone![1]]); }
       }
       assert.deepEqual(contents(d), model);
       assert.ok(d.c.length >= d.end && d.c.slice(d.end).every((v) => v === undefined));
-      // Never more than 4 unused pairs beyond the step the count needs, plus the step itself.
-      assert.ok(d.c.length / 2 - d.size <= 8, `${d.c.length / 2} pairs for ${d.size}`);
+      // Never more unused pairs than the neighbors up (capped) or 4 beyond the step the count needs.
+      assert.ok(d.c.length / 2 - d.size <= Math.max(8, Math.min(sources, 32)), `${d.c.length / 2} pairs for ${d.size}`);
     }
   }), { numRuns: 300 });
+});
+
+test('the RIB tells each table how many neighbors may send its family', () => {
+  const { rib, peers } = ribWith([{}, {}, {}]);
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
+  rib.peerUp(peers[1]!, { routerId: '10.0.0.2', afis: ['ipv4'] }); // negotiated IPv4 only
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 2]);
+  rib.peerDown(peers[1]!); // not up: counted by its configuration (both families)
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
+  const v6only = rib.addPeer({ name: 'v6', address: '2001:db8::9', asn: 64999, afis: ['ipv6'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 4]);
+  rib.removePeer(v6only);
+  rib.removePeer(peers[0]!);
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [2, 2]);
+  rib.addPeer({ name: 'p1', address: '192.0.2.1', asn: 65100, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  rib.peerUp(peers[1]!, { routerId: '10.0.0.2' });
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
+  const P = parsePrefix('203.0.113.0/24')!.key as number;
+  for (const i of [1, 2]) announceSpec(rib, peers, [{}, {}, {}], i, P);
+  assert.equal(rib.ipv4.get(P)!.c.length, 6); // room for the three neighbors' candidates
 });
