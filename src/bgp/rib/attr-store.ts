@@ -26,6 +26,12 @@ export interface StoreStats {
   opaqueLists: number;
 }
 
+/** Whether a community list is all numbers already (as the wire codec gives it): then it needs no mapping. */
+function allNumbers(list: readonly (number | string)[]): list is readonly number[] {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'number') return false;
+  return true;
+}
+
 /** The interning tables of one speaker. Not shared between speakers. */
 export class AttrStore {
   private readonly attrsT: Interner<Attrs>;
@@ -128,7 +134,7 @@ export class AttrStore {
       atomicAggregate: input.atomicAggregate ?? false,
       aggregatorAs: input.aggregator ? u32(input.aggregator.asn, 'aggregator AS') : null,
       aggregatorAddress: input.aggregator ? parseId(input.aggregator.address, 'aggregator address') : null,
-      communities: this.communities(comm.map((c) => {
+      communities: this.communities(allNumbers(comm) ? comm : comm.map((c) => {
         if (typeof c === 'number') return c;
         const v = parseCommunity(c);
         if (v === null) throw new RangeError(`bad community "${c}"`);

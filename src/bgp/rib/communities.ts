@@ -78,14 +78,25 @@ export function formatCommunity(c: number, names = true): string {
 
 /** Canonical (sorted, unique) copy of standard community values. */
 export function canonicalCommunities(values: readonly number[]): number[] {
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad community value ${v}`);
   }
   // Usually already sorted and unique (as decoded): check first, sort only when needed.
   let sorted = true;
   for (let i = 1; i < values.length; i++) if (values[i]! <= values[i - 1]!) { sorted = false; break; }
   if (sorted) return values.slice();
-  const s = values.slice().sort((a, b) => a - b);
+  const s = values.slice();
+  // A list of a few communities is sorted in place by insertion (Array sort would allocate a work copy per call,
+  // once per received attribute set); long lists by Array sort.
+  if (s.length <= 32) {
+    for (let i = 1; i < s.length; i++) {
+      const v = s[i]!;
+      let j = i - 1;
+      for (; j >= 0 && s[j]! > v; j--) s[j + 1] = s[j]!;
+      s[j + 1] = v;
+    }
+  } else s.sort((a, b) => a - b);
   let n = 0;
   for (let i = 0; i < s.length; i++) if (i === 0 || s[i] !== s[n - 1]) s[n++] = s[i]!;
   s.length = n;

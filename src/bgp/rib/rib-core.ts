@@ -478,7 +478,8 @@ export class RibCore {
         if (d.best === UNDECIDED) this.decide(d);
         const changed = dl.changed(i);
         if (changed && onLoc) onLoc(this.locChange(afi, key, d, dl.ids[i]!, dl.attrs[i]!));
-        for (const ps of exporting) {
+        for (let k = 0; k < exporting.length; k++) { // (an index loop: for-of allocates here when not optimized)
+          const ps = exporting[k]!;
           if (changed || ps.info.addPathSend === 'all') exportPrefix(this.exportEnv, ps, afi, key, d.size > 0 ? d : undefined, emit);
         }
         t.pruneIfEmpty(key, d);
@@ -487,9 +488,12 @@ export class RibCore {
       for (const ps of peersAfi) {
         if (ps.fullExport.has(afi)) {
           ps.fullExport.delete(afi);
-          for (const [key, d] of t.dests) {
-            if (d.best === UNDECIDED) this.decide(d);
-            exportPrefix(this.exportEnv, ps, afi, key, d, emit);
+          // Nothing to send (and nothing sent before) to a neighbor that is sent nothing: the walk is skipped.
+          if (exporting.includes(ps)) {
+            t.dests.forEach((d, key) => {
+              if (d.best === UNDECIDED) this.decide(d);
+              exportPrefix(this.exportEnv, ps, afi, key, d, emit);
+            });
           }
         }
         if (ps.resendPending.has(afi)) {

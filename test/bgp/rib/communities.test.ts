@@ -2,8 +2,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
-  GRACEFUL_SHUTDOWN, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
+  GRACEFUL_SHUTDOWN, canonicalCommunities, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
   parseExtCommunity, parseLargeCommunity,
 } from '../../../src/bgp/rib/communities.js';
 
@@ -41,4 +42,13 @@ test('extended communities: route target / origin with 2-octet AS, 4-octet AS, I
   assert.equal(parseExtCommunity('xx:1:2'), null);
   assert.equal(extCommunityIsTransitive(0x0002fbf4), true);
   assert.equal(extCommunityIsTransitive(0x4002fbf4), false);
+});
+
+test('property: a canonical community list is the values sorted with duplicates removed (short and long lists)', () => {
+  fc.assert(fc.property(fc.array(fc.constantFrom(0, 1, 65536, 0xfde80064, 0xffffff01, 0xffffffff, 7, 64500), { maxLength: 60 }), (values) => {
+    const input = values.slice();
+    assert.deepEqual(canonicalCommunities(values), [...new Set(values)].sort((a, b) => a - b));
+    assert.deepEqual(values, input); // the input is not changed
+  }), { numRuns: 500 });
+  assert.throws(() => canonicalCommunities([1, 2 ** 32]), /bad community value/);
 });
