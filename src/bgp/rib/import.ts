@@ -11,7 +11,7 @@
 
 import { applyGracefulShutdown } from '../policy/wellknown.js';
 import { otcIngress } from '../policy/roles.js';
-import type { AttrStore, Attrs, AttrsPatch } from './attrs.js';
+import type { AttrStore, Attrs, AttrsInput, AttrsPatch } from './attrs.js';
 import type { LocalConfig } from './local.js';
 import type { PeerInfo } from './peer.js';
 import { INELIGIBLE } from './table.js';
@@ -28,6 +28,19 @@ export function ineligibility(a: Attrs, peer: PeerInfo, local: LocalConfig): num
   }
   if (otcIngress(a, peer.config.localRole, peer.asn).leak !== null) return INELIGIBLE.OTC_LEAK;
   return INELIGIBLE.NONE;
+}
+
+/**
+ * The rewrites of importRewrite() that depend on the neighbor alone (LOCAL_PREF from an external peer, ORIGINATOR_ID
+ * and CLUSTER_LIST from a non-iBGP one), applied to received attributes before they are interned: the set interned
+ * is then the one the RIB keeps, instead of a second one derived from it (importRewrite() finds nothing to change).
+ */
+export function presetInput(input: AttrsInput, peer: PeerInfo, defaultLocalPref: number): void {
+  if (!peer.isInterior) input.localPref = defaultLocalPref;
+  if (!peer.isInternal) {
+    input.originatorId = null;
+    input.clusterList = null;
+  }
 }
 
 /** The attributes as they enter import policy. */

@@ -15,7 +15,7 @@ import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
 import { comparePreMed, incrementalPossible, medIsTotal, preference } from './decision/incremental.js';
 import { Candidate, DecisionContext, neighborAs } from './decision/rules.js';
 import { SelectionOut, selectInto } from './decision/select.js';
-import { importRewrite, ineligibility } from './import.js';
+import { importRewrite, ineligibility, presetInput } from './import.js';
 import { LocalConfig, kindFor, resolveLocal } from './local.js';
 import { ALWAYS_REACHABLE, NextHop, NextHopResolver } from './nexthop.js';
 import { PeerConfig, PeerInfo, SessionParams } from './peer.js';
@@ -242,6 +242,16 @@ export class RibCore {
     const ok = this.table(afi).remove(checkKey(afi, prefix), 0, 0);
     if (ok) this.states[0]!.held[afi]--;
     return ok;
+  }
+
+  /**
+   * Prepare attributes received from `peer`, before they are interned, with the rewrites on receipt that depend on
+   * the neighbor alone (import.ts presetInput), so that the set interned is the one the RIB keeps. Nothing is
+   * changed for a neighbor whose routes are also kept as received (pre-policy Adj-RIB-In).
+   */
+  presetReceived(peer: PeerInfo | string, input: AttrsInput): void {
+    const ps = this.state(peer);
+    if (!ps.info.config.keepPrePolicy) presetInput(input, ps.info, this.options.defaultLocalPref);
   }
 
   private inputFor(ps: PeerState, given: Attrs): InputVerdict {

@@ -7,7 +7,8 @@
 //
 // Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before. The map is
 // bounded (cleared when full, as the codec's own cache is), and an entry may hold an Attrs the RIB has since
-// freed (the RIB revives an equal live set when it is passed in again).
+// freed (the RIB revives an equal live set when it is passed in again). With the RIB's rewrites on receipt applied
+// before interning (`preset`), the set cached is normally the one the RIB keeps, not one it derived a copy from.
 import type { AttrStore, Attrs, AttrsInput, OpaqueAttr } from '../rib/attrs.js';
 import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
 import type { CodecContext } from '../wire/context.js';
@@ -29,8 +30,13 @@ export class AttrConverter {
   /** Sets converted (cache misses), for tests and metrics. */
   conversions = 0;
 
+  /**
+   * `preset` prepares each set's attributes before they are interned (the RIB's rewrites on receipt that depend on
+   * the neighbor alone: Rib.presetReceived), so the set cached here is the one the RIB keeps.
+   */
   constructor(private readonly store: AttrStore, private readonly ctx: CodecContext,
-    private readonly onProblem: (p: ConvertProblem, afi: RibAfi, detail: string) => void = () => {}) {}
+    private readonly onProblem: (p: ConvertProblem, afi: RibAfi, detail: string) => void = () => {},
+    private readonly preset: ((input: AttrsInput) => void) | null = null) {}
 
   /** The RIB attributes of the routes `set` announces in `afi`, or null when the set is unusable. */
   convert(set: AttrSet, afi: RibAfi): Attrs | null {
@@ -91,6 +97,7 @@ export class AttrConverter {
     if (linkLocal !== null) input.nextHopLinkLocal = linkLocal;
     if (opaque.length > 0) input.opaque = opaque;
     try {
+      if (this.preset !== null) this.preset(input);
       return this.store.intern(input);
     } catch (e) {
       this.onProblem('bad-value', afi, (e as Error).message);

@@ -190,7 +190,7 @@ export class Neighbor {
     this.conv = new AttrConverter(rib.store, s.ctx, (p, afi, detail) => {
       const k = `${p}/${afi}`;
       if (!this.problemsLogged.has(k)) { this.problemsLogged.add(k); this.log.warn('received routes unusable: treated as withdrawn', { problem: p, family: afi, detail }); }
-    });
+    }, (input) => rib.presetReceived(info, input));
     this.clearQueues();
     this.eorToSend.clear();
     for (const a of afis) this.eorToSend.add(a);
