@@ -109,12 +109,12 @@ export abstract class PeerEngine extends PeerCore {
     if (r.kind === 'update') {
       const u = r.update;
       if (u.errors.length > 0) this.reportTreatment(u);
-      for (const f of u.disabled) {
+      if (u.disabled.length > 0) for (const f of u.disabled) {
         const error = u.errors.find((e) => e.action === 'afi-safi-disable')!;
         this.emit('familyDisabled', { family: f, error });
       }
-      for (const a of u.announce) this.counters.prefixesAnnounced += a.prefixes.length;
-      for (const w of u.withdraw) this.counters.prefixesWithdrawn += w.prefixes.length;
+      for (let i = 0; i < u.announce.length; i++) this.counters.prefixesAnnounced += u.announce[i]!.prefixes.length;
+      for (let i = 0; i < u.withdraw.length; i++) this.counters.prefixesWithdrawn += u.withdraw[i]!.prefixes.length;
       this.emit('update', u);
       if (this.guard.active) {
         const ev = this.guard.check(u);

@@ -22,7 +22,7 @@ export class NumList implements Internable {
   constructor(values: readonly number[]) {
     this.values = values;
     let h = HASH_SEED;
-    for (const v of values) h = mix(h, v);
+    for (let i = 0; i < values.length; i++) h = mix(h, values[i]!);
     this.hash = mix(h, values.length);
   }
   static equals(a: NumList, b: NumList): boolean {
@@ -120,18 +120,22 @@ export function formatLargeCommunity(g: number, a: number, b: number): string {
 /** Canonical flat [g,a,b,...] from triples, sorted by (g, a, b), duplicates removed. */
 export function canonicalTriples(flat: readonly number[]): number[] {
   if (flat.length % 3 !== 0) throw new RangeError('large community list length must be a multiple of 3');
-  const items: [number, number, number][] = [];
-  for (let i = 0; i < flat.length; i += 3) {
-    const t: [number, number, number] = [flat[i]!, flat[i + 1]!, flat[i + 2]!];
-    for (const v of t) if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad value ${v}`);
-    items.push(t);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad value ${v}`);
   }
-  items.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+  const cmp = (a: number, b: number) => flat[a]! - flat[b]! || flat[a + 1]! - flat[b + 1]! || flat[a + 2]! - flat[b + 2]!;
+  // Sorted by the offsets of the triples (most lists hold one or two: no sort is needed then).
+  const at: number[] = [];
+  for (let i = 0; i < flat.length; i += 3) at.push(i);
+  let sorted = true;
+  for (let k = 1; k < at.length; k++) if (cmp(at[k - 1]!, at[k]!) >= 0) { sorted = false; break; }
+  if (!sorted) at.sort(cmp);
   const out: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const t = items[i]!, p = items[i - 1];
-    if (p && p[0] === t[0] && p[1] === t[1] && p[2] === t[2]) continue;
-    out.push(t[0], t[1], t[2]);
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
+    if (k > 0 && cmp(at[k - 1]!, i) === 0) continue;
+    out.push(flat[i]!, flat[i + 1]!, flat[i + 2]!);
   }
   return out;
 }

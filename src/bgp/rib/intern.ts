@@ -77,7 +77,8 @@ export class Interner<T extends Internable> {
     const list = this.maybeDead;
     this.maybeDead = [];
     let freed = 0;
-    for (const t of list) {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
       if (t.refs !== 0) continue;
       this.remove(t);
       t.refs = -1;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  GRACEFUL_SHUTDOWN, canonicalCommunities, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
+  GRACEFUL_SHUTDOWN, canonicalCommunities, canonicalTriples, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
   parseExtCommunity, parseLargeCommunity,
 } from '../../../src/bgp/rib/communities.js';
 
@@ -51,4 +51,15 @@ test('property: a canonical community list is the values sorted with duplicates 
     assert.deepEqual(values, input); // the input is not changed
   }), { numRuns: 500 });
   assert.throws(() => canonicalCommunities([1, 2 ** 32]), /bad community value/);
+});
+
+test('property: a canonical large community list is the triples sorted by (global, local1, local2), duplicates removed', () => {
+  const triple = fc.tuple(fc.constantFrom(0, 1, 64500, 0xffffffff), fc.constantFrom(0, 1, 2), fc.constantFrom(0, 7, 0xffffffff));
+  fc.assert(fc.property(fc.array(triple, { maxLength: 12 }), (triples) => {
+    const want = [...new Map(triples.map((t) => [t.join(':'), t])).values()]
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]).flat();
+    assert.deepEqual(canonicalTriples(triples.flat()), want);
+  }), { numRuns: 500 });
+  assert.throws(() => canonicalTriples([1, 2]), /multiple of 3/);
+  assert.throws(() => canonicalTriples([1, 2, -1]), /bad value/);
 });
