@@ -41,13 +41,13 @@ async function speakerArgv(env: NodeJS.ProcessEnv): Promise<string[]> {
 test('anycast speaker runs as node with the speaker start-up flags, in the launcher\'s own process', async () => {
   const argv = await speakerArgv({});
   assert.match(argv[0]!, /node$/);
-  assert.ok(argv.includes('--max-semi-space-size=4'), argv.join(' '));
+  assert.ok(argv.includes('--max-semi-space-size=4') && argv.includes('--v8-pool-size=1'), argv.join(' '));
   assert.deepEqual(argv.slice(-3), ['speaker', '--config', argv.at(-1)!]);
 });
 
 test('ANYCAST_SPEAKER_NODE_FLAGS replaces the flags; empty means none', async () => {
   const custom = await speakerArgv({ ANYCAST_SPEAKER_NODE_FLAGS: '--max-semi-space-size=8 --stack-size=2000' });
-  assert.ok(custom.includes('--max-semi-space-size=8') && custom.includes('--stack-size=2000') && !custom.includes('--max-semi-space-size=4'));
+  assert.ok(custom.includes('--max-semi-space-size=8') && custom.includes('--stack-size=2000') && !custom.includes('--max-semi-space-size=4') && !custom.includes('--v8-pool-size=1'));
   const none = await speakerArgv({ ANYCAST_SPEAKER_NODE_FLAGS: '' });
   assert.ok(!none.some((a) => a.startsWith('--max-semi-space-size')), none.join(' '));
 });
