@@ -150,6 +150,22 @@ export class AttrStore {
     });
   }
 
+  /**
+   * The interned set of the common attributes, from components already interned by this store (asPath(),
+   * nextHop(), communities(), largeCommunities()): for a caller that reads them straight from the wire.
+   */
+  internCommon(f: {
+    origin: number; asPath: AsPath; nextHop: NextHop | null; med: number | null; localPref: number | null;
+    communities: NumList | null; largeCommunities: NumList | null;
+  }): Attrs {
+    return this.make({
+      origin: f.origin, asPath: f.asPath, nextHop: f.nextHop, med: f.med, localPref: f.localPref,
+      atomicAggregate: false, aggregatorAs: null, aggregatorAddress: null, communities: f.communities,
+      extCommunities: null, largeCommunities: f.largeCommunities, originatorId: null, clusterList: null, otc: null,
+      opaque: null,
+    });
+  }
+
   /** `base` with the fields in `patch` replaced (components in the patch must come from this store). */
   derive(base: Attrs, patch: AttrsPatch): Attrs {
     let changed = false;

@@ -5,7 +5,8 @@
 // AS4_AGGREGATOR (a 2-octet session). Unrecognized attributes are kept opaque (RFC 4271 §5: optional transitive
 // ones are passed on; the RIB drops the non-transitive ones on export).
 //
-// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before. The map is
+// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before, straight from
+// its bytes for the common IPv4 sets (common-attrs.ts), through the decoded attribute list for the others. The map is
 // bounded (cleared when full, as the codec's own cache is), and an entry may hold an Attrs the RIB has since
 // freed (the RIB revives an equal live set when it is passed in again). With the RIB's rewrites on receipt applied
 // before interning (`preset`), the set cached is normally the one the RIB keeps, not one it derived a copy from.
@@ -14,6 +15,7 @@ import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
 import type { CodecContext } from '../wire/context.js';
 import type { AttrSet } from '../wire/messages.js';
 import type { PathAttribute } from '../wire/attributes.js';
+import { commonIpv4Attrs } from './common-attrs.js';
 
 export type RibAfi = 'ipv4' | 'ipv6';
 
@@ -44,7 +46,7 @@ export class AttrConverter {
     let a = m.get(set);
     if (a === undefined) {
       if (m.size >= CACHE_LIMIT) m.clear();
-      a = this.build(set.list, afi);
+      a = (afi === 'ipv4' ? commonIpv4Attrs(set, this.ctx, this.store, this.preset) : undefined) ?? this.build(set.list, afi);
       m.set(set, a);
       this.conversions++;
     }
