@@ -133,7 +133,13 @@ export class RibCore {
   peerUp(peer: PeerInfo | string, params: SessionParams & { localAddress?: PeerConfig['localAddress'] }): void {
     const ps = this.state(peer);
     const info = ps.info;
-    info.routerId = parseId(params.routerId, 'router id');
+    const routerId = parseId(params.routerId, 'router id');
+    if (routerId !== info.routerId) {
+      // A decision input of the routes it still holds (kept as stale over a graceful restart) changed: their
+      // prefixes are decided again in full (the incremental step relies on each known best being right).
+      info.routerId = routerId;
+      for (const afi of AFIS) if (ps.held[afi] > 0) this.table(afi).touchPeer(info.index);
+    }
     info.afis = params.afis ?? info.config.afis ?? AFIS;
     info.addPathReceive = params.addPathReceive ?? false;
     info.addPathSend = params.addPathSend ?? false;
@@ -146,7 +152,9 @@ export class RibCore {
 
   /**
    * Tell each table how many neighbors may send routes of its family (those up, by what they negotiated, and
-   * those not up yet, by their configuration): how many candidates a prefix may gain.
+   * those not up yet, by their configuration): how many candidates a prefix may gain (Dest.append sizes a
+   * prefix's array for them at its third candidate). Sessions come up one by one while the first ones already
+   * send their tables, so the neighbors up at a given moment would undercount.
    */
   private countSources(): void {
     let v4 = 0, v6 = 0;

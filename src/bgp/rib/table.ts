@@ -60,13 +60,13 @@ export const UNDECIDED = -2;
 // Candidate arrays are changed in place within their capacity; the unused tail holds `undefined`. During a
 // full-table load every prefix gains its candidates one at a time, seconds apart, so each array outlives the
 // young generation: rebuilding it at its exact size on every arrival (10 arrays for 10 peers, ~1 KB per prefix)
-// filled the old generation with dead arrays, which is what set the process's peak memory. So a prefix's first
-// candidate gets an array of one; its second, an array for as many candidates as there are neighbors that may
-// send the family (at most MAX_PRESIZE; a prefix announced by one neighbor stays small, one announced by two is
-// usually announced by all); beyond that the array grows in steps of 4. push() is not used: V8 grows a pushed
-// array to 1.5x + 16 slots.
+// filled the old generation with dead arrays, which is what set the process's peak memory. So a prefix's arrays
+// hold one candidate, then two, and at the third as many as there are neighbors that may send the family (at most
+// MAX_PRESIZE); beyond that they grow in steps of 4. A prefix with three paths is usually announced by every full
+// feed, while one with two may be the common case of two transits beside many exchange peers, whose prefixes must
+// not all get room for every neighbor. push() is not used: V8 grows a pushed array to 1.5x + 16 slots.
 const STEP = 4;
-const MAX_PRESIZE = 32;
+const MAX_PRESIZE = 16;
 
 function capacityFor(pairs: number): number {
   return pairs <= 2 ? pairs : Math.ceil(pairs / STEP) * STEP;
@@ -114,7 +114,7 @@ export class Dest {
     const end = this.n << 1;
     if (end + 2 > this.c.length) {
       let pairs = capacityFor(this.n + 1);
-      if (this.n === 1 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
+      if (this.n === 2 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
       const out = new Array<Attrs | number | undefined>(pairs << 1).fill(undefined);
       for (let i = 0; i < end; i++) out[i] = this.c[i];
       this.c = out;
@@ -342,6 +342,16 @@ export class Table<K extends PrefixKey = PrefixKey> {
       }
     }
     return n;
+  }
+
+  /** Mark undecided every prefix with a candidate of `peer` (a decision input of the neighbor changed). */
+  touchPeer(peer: number): void {
+    for (const [key, d] of this.dests) {
+      const c = d.c, end = d.end;
+      for (let s = 0; s < end; s += 2) {
+        if (metaPeer(c[s + 1] as number) === peer) { this.touch(key, d); break; }
+      }
+    }
   }
 
   /** Mark every prefix undecided (the next-hop resolver's answers changed). */

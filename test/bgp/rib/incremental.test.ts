@@ -111,3 +111,23 @@ test('multipath: every change runs the full decision', () => {
   const after = rib.stats().bestPath;
   assert.deepEqual([after.incremental - before.incremental, after.full - before.full], [0, 3]);
 });
+
+test('a neighbor back from a graceful restart with another router id has its prefixes decided again', () => {
+  const specs: Spec[] = [
+    { asn: 64601, asPath: '64601 64500', routerId: '10.0.0.1' },
+    { asn: 64602, asPath: '64602 64500', routerId: '10.0.0.2' },
+    { asn: 64603, asPath: '64603 64500', routerId: '10.0.0.3' },
+  ];
+  const { rib, peers } = ribWith(specs);
+  for (const i of [0, 1]) announceSpec(rib, peers, specs, i, P);
+  rib.flush();
+  assert.equal(best(rib), 'p1'); // router id .1 beats .2
+  rib.peerDown(peers[0]!, { graceful: true });
+  rib.peerUp(peers[0]!, { routerId: '10.0.0.9' });
+  announceSpec(rib, peers, specs, 0, P); // the same route again: only its stale mark goes
+  rib.sweepStale(peers[0]!);
+  rib.flush();
+  assert.equal(best(rib), 'p2'); // .2 now beats .9
+  announceSpec(rib, peers, specs, 2, P);
+  assert.equal(best(rib), 'p2'); // .2 beats .3 and .9
+});

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { AttrStore } from '../../../src/bgp/rib/attr-store.js';
 import { Dest, makeMeta } from '../../../src/bgp/rib/table.js';
 import { parsePrefix } from '../../../src/bgp/rib/prefix.js';
-import { announceSpec, ribWith } from './helpers.js';
+import { announceSpec, ribWith, type Spec } from './helpers.js';
 import { ACCEPT_ALL } from '../../../src/bgp/policy/compile.js';
 
 const store = new AttrStore();
@@ -34,16 +34,16 @@ test('Dest: capacity grows 1, 2, 4, 8, 12 candidates and the unused tail is empt
   assert.equal(d.find(makeMeta(99, 0, 0)), -1);
 });
 
-test('Dest: the second candidate sizes the array for every neighbor up (at most 32), the first does not', () => {
+test('Dest: the third candidate sizes the array for every neighbor up (at most 16), the first two do not', () => {
   const sizes = (sources: number, count: number) => {
     const d = new Dest();
     const caps: number[] = [];
     for (let i = 0; i < count; i++) { d.append(ATTRS[i % 4]!, makeMeta(i, 0, 0), sources); caps.push(d.c.length / 2); }
     return caps;
   };
-  assert.deepEqual(sizes(10, 11), [1, 10, 10, 10, 10, 10, 10, 10, 10, 10, 12]);
-  assert.deepEqual(sizes(1, 3), [1, 2, 4]);
-  assert.deepEqual(sizes(100, 2), [1, 32]);
+  assert.deepEqual(sizes(10, 11), [1, 2, 10, 10, 10, 10, 10, 10, 10, 10, 12]);
+  assert.deepEqual(sizes(2, 3), [1, 2, 4]);
+  assert.deepEqual(sizes(100, 3), [1, 2, 16]);
 });
 
 test('Dest: a replaced candidate moves last in place, without a new array', () => {
@@ -92,27 +92,27 @@ test('property: a Dest holds what a plain list would, in the same order', () => 
       assert.deepEqual(contents(d), model);
       assert.ok(d.c.length >= d.end && d.c.slice(d.end).every((v) => v === undefined));
       // Never more unused pairs than the neighbors up (capped) or 4 beyond the step the count needs.
-      assert.ok(d.c.length / 2 - d.size <= Math.max(8, Math.min(sources, 32)), `${d.c.length / 2} pairs for ${d.size}`);
+      assert.ok(d.c.length / 2 - d.size <= Math.max(8, Math.min(sources, 16)), `${d.c.length / 2} pairs for ${d.size}`);
     }
   }), { numRuns: 300 });
 });
 
-test('the RIB tells each table how many neighbors may send its family', () => {
-  const { rib, peers } = ribWith([{}, {}, {}]);
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
+test('the RIB tells each table how many neighbors may send its family; a third candidate gets room for them', () => {
+  const specs: Spec[] = [{}, {}, {}, {}, {}, {}];
+  const { rib, peers } = ribWith(specs);
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [6, 6]);
   rib.peerUp(peers[1]!, { routerId: '10.0.0.2', afis: ['ipv4'] }); // negotiated IPv4 only
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 2]);
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [6, 5]);
   rib.peerDown(peers[1]!); // not up: counted by its configuration (both families)
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
-  const v6only = rib.addPeer({ name: 'v6', address: '2001:db8::9', asn: 64999, afis: ['ipv6'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 4]);
-  rib.removePeer(v6only);
-  rib.removePeer(peers[0]!);
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [2, 2]);
-  rib.addPeer({ name: 'p1', address: '192.0.2.1', asn: 65100, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [6, 6]);
   rib.peerUp(peers[1]!, { routerId: '10.0.0.2' });
-  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [3, 3]);
   const P = parsePrefix('203.0.113.0/24')!.key as number;
-  for (const i of [1, 2]) announceSpec(rib, peers, [{}, {}, {}], i, P);
-  assert.equal(rib.ipv4.get(P)!.c.length, 6); // room for the three neighbors' candidates
+  for (const i of [0, 1]) announceSpec(rib, peers, specs, i, P);
+  assert.equal(rib.ipv4.get(P)!.c.length, 4); // two candidates: two pairs, whatever the neighbors
+  announceSpec(rib, peers, specs, 2, P);
+  assert.equal(rib.ipv4.get(P)!.c.length, 12); // the third: room for the six neighbors
+  rib.removePeer(peers[5]!);
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [5, 5]);
+  rib.addPeer({ name: 'v6', address: '2001:db8::9', asn: 64999, afis: ['ipv6'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  assert.deepEqual([rib.ipv4.sources, rib.ipv6.sources], [5, 6]);
 });
