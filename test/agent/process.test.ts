@@ -144,6 +144,12 @@ services:
   await new Promise<void>((r) => svc.close(() => r()));
   await until('withdrawn after the service died', () => logs.find((l, i) => l.msg === 'service transition' &&
     l.to === 'down' && i > logs.findIndex((x) => x.msg === 'configuration reloaded')));
+  // The transition is logged before the withdrawal is requested: wait until nothing is announced, so that the
+  // shutdown below has nothing to linger for.
+  await until('nothing announced', async () => {
+    const s = JSON.parse((await cli(['agent', 'status', '--socket', sock, '--json'])).stdout) as { announced: unknown[] };
+    return s.announced.length === 0 || undefined;
+  });
 
   // SIGTERM: clean shutdown, steps in order, exit 0.
   agent.kill('SIGTERM');
