@@ -10,9 +10,7 @@ export class MrtEncodeError extends AnycastError {
   }
 }
 
-export const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-export const u32 = (b: Uint8Array, o: number): number =>
-  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+export { u16, u32 } from '../bgp/wire/octets.js';
 
 /** A copy of b[s, e) that owns its memory (Buffer#slice would return a view). */
 export function copyBytes(b: Uint8Array, s = 0, e = b.length): Uint8Array {

@@ -12,8 +12,8 @@ import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
 import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
 import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
-import { comparePreMed, incrementalPossible, medIsTotal, preference } from './decision/incremental.js';
-import { Candidate, DecisionContext, neighborAs } from './decision/rules.js';
+import { comparePreMed, incrementalPossible, medIsTotal } from './decision/incremental.js';
+import { Candidate, DecisionContext, neighborAs, preference } from './decision/rules.js';
 import { SelectionOut, selectInto } from './decision/select.js';
 import { importRewrite, ineligibility, presetInput } from './import.js';
 import { LocalConfig, kindFor, resolveLocal } from './local.js';
@@ -54,9 +54,10 @@ export class RibCore {
   private readonly pool: Candidate[] = [];
   private readonly slotOf: number[] = [];
   private readonly sel: SelectionOut = { best: -1, multipath: null, decidedBy: null };
-  /** Two scratch candidates for the incremental decision (admit, keeps). */
-  private readonly ca: Candidate = { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
-  private readonly cb: Candidate = { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
+  /** Scratch candidates for the incremental decision: the changed one, the best, and others (medRival). */
+  private readonly ca = scratchCandidate();
+  private readonly cb = scratchCandidate();
+  private readonly cr = scratchCandidate();
   private readonly view = new View();
   /** Full decision runs (one prefix each); the tables count the changes settled incrementally. */
   fullDecisions = 0;
@@ -430,12 +431,13 @@ export class RibCore {
     if (!incrementalPossible(ctx)) return UNDECIDED;
     if (!this.eligibleAt(d, slot)) return best;
     if (best < 0) return slot;
+    const x = this.candidateAt(this.ca, d, slot), b = this.candidateAt(this.cb, d, best);
     if (ctx.opts.deterministicMed) {
-      const pre = comparePreMed(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx);
+      const pre = comparePreMed(x, b, ctx);
       if (pre !== 0) return pre < 0 ? slot : best;
-      if (!medIsTotal(ctx) && this.medRival(d, slot, best)) return UNDECIDED;
+      if (!medIsTotal(ctx) && this.medRival(d, slot, best, b)) return UNDECIDED;
     }
-    return preference(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx) < 0 ? slot : best;
+    return preference(x, b, ctx) < 0 ? slot : best;
   }
 
   /** Whether removing candidate `slot` (not the best) leaves `best` the best (decision/incremental.ts). */
@@ -444,21 +446,21 @@ export class RibCore {
     if (!incrementalPossible(ctx)) return false;
     if (best < 0 || !this.eligibleAt(d, slot)) return true;
     if (!ctx.opts.deterministicMed) return false;
-    if (comparePreMed(this.candidateAt(this.ca, d, slot), this.candidateAt(this.cb, d, best), ctx) !== 0) return true;
-    return medIsTotal(ctx) || !this.medRival(d, slot, best);
+    const b = this.candidateAt(this.cb, d, best);
+    if (comparePreMed(this.candidateAt(this.ca, d, slot), b, ctx) !== 0) return true;
+    return medIsTotal(ctx) || !this.medRival(d, slot, best, b);
   }
 
   /**
    * Whether another candidate has the neighbor AS of candidate `slot` and ties the best up to the MED step (so
-   * the MED step could remove one because of the other). Eligibility is not checked: a false "yes" only costs a
-   * full decision. Overwrites the scratch candidates.
+   * the MED step could remove one because of the other). `b` is the best as a candidate. Eligibility is not
+   * checked: a false "yes" only costs a full decision.
    */
-  private medRival(d: Dest, slot: number, best: number): boolean {
+  private medRival(d: Dest, slot: number, best: number, b: Candidate): boolean {
     const ctx = this.ctx, asn = neighborAs(d.attrsAt(slot), ctx);
-    const b = this.candidateAt(this.cb, d, best);
     for (let s = 0; s < d.end; s += 2) {
       if (s === slot || neighborAs(d.attrsAt(s), ctx) !== asn) continue;
-      if (s === best || comparePreMed(this.candidateAt(this.ca, d, s), b, ctx) === 0) return true;
+      if (s === best || comparePreMed(this.candidateAt(this.cr, d, s), b, ctx) === 0) return true;
     }
     return false;
   }
@@ -555,6 +557,10 @@ export class RibCore {
     }
     return ps;
   }
+}
+
+function scratchCandidate(): Candidate {
+  return { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
 }
 
 /** Whether every route is refused to the neighbor whatever its attributes (see exportAttrs). */

@@ -13,8 +13,7 @@ import type { NumList } from '../rib/communities.js';
 import { ipv4TextU32 } from '../wire/addr.js';
 import { PackedAttrSet } from '../wire/attr-set.js';
 import type { CodecContext } from '../wire/context.js';
-
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+import { u32 } from '../wire/octets.js';
 
 /** Type codes this path reads; any other attribute in the set sends it to the general path. */
 const COMMON = new Uint8Array(256);

@@ -18,6 +18,7 @@ import { type CodecContext, family } from './context.js';
 import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet, MpNlri } from './messages.js';
 import { decodePrefixes, PrefixList } from './prefix.js';
+import { u16 } from './octets.js';
 
 export { AttrCache, type AttrCacheOptions } from './attr-cache.js';
 export { PackedAttrSet } from './attr-set.js';
@@ -41,7 +42,6 @@ export interface DecodedAttrs {
   readonly fatal: WireError | null;
 }
 
-const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
 
 /** Where the MP attributes sit in a section, found by scanAttrs(). */
 interface Scan {

@@ -16,6 +16,7 @@
 import { EXPECTED_FLAGS } from './attributes.js';
 import { AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST } from './context.js';
 import type { MrtFamily } from './attr-values.js';
+import { u16, u32 } from './octets.js';
 
 export const SCAN_LAZY = 0, SCAN_EAGER = 1, SCAN_UNCLEAN = 2;
 
@@ -71,8 +72,6 @@ export const SCANNED = { src: NORM as Uint8Array, from: 0, len: 0, reachVs: -1, 
 const SEEN = new Float64Array(256);
 let generation = 0;
 
-const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 function prefixFamily(afi: number, safi: number): boolean {
   return (afi === AFI_IPV4 || afi === AFI_IPV6) && (safi === SAFI_UNICAST || safi === SAFI_MULTICAST);

@@ -21,10 +21,9 @@ import { decodeList, type MrtFamily } from './attr-values.js';
 import { type CodecContext, family } from './context.js';
 import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet } from './messages.js';
+import { u16, u32 } from './octets.js';
 
 
-const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 /**
  * What sets of one slab received under one context share: the slab (as octets and native-order words, one buffer)

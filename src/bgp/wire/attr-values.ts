@@ -22,6 +22,7 @@ import {
 } from './attributes.js';
 import { AFI_IPV4, AFI_IPV6, type CodecContext, SAFI_MULTICAST, SAFI_UNICAST } from './context.js';
 import type { Action, WireError } from './errors.js';
+import { u16, u32 } from './octets.js';
 
 /** MRT TABLE_DUMP_V2 family of a RIB entry, whose MP_REACH_NLRI may be abbreviated (RFC 6396 §4.3.4). */
 export interface MrtFamily {
@@ -29,8 +30,6 @@ export interface MrtFamily {
   readonly safi: number;
 }
 
-const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 /** Whether the codec parses NLRI of this family as prefixes (IPv4/IPv6 unicast and multicast). */
 export function isPrefixFamily(afi: number, safi: number): boolean {

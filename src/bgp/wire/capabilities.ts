@@ -10,6 +10,7 @@
 // -capability). Any other code is kept as bytes (RFC 5492 §3: an unknown capability is ignored, not an error).
 // A known capability whose value has the wrong size is an OPEN Message Error (2/0), as BIRD and GoBGP treat it.
 // FQDN text is read byte-for-byte (latin1) so that any bytes re-encode exactly.
+import { u16, u32 } from './octets.js';
 
 export const CAP = {
   MULTIPROTOCOL: 1, ROUTE_REFRESH: 2, EXTENDED_NEXT_HOP: 5, EXTENDED_MESSAGE: 6, ROLE: 9, GRACEFUL_RESTART: 64,
@@ -42,8 +43,6 @@ export type Capability =
   | { readonly name: 'fqdn'; readonly code: 73; readonly hostname: string; readonly domain: string }
   | { readonly name: 'unknown'; readonly code: number; readonly value: Uint8Array };
 
-const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
 
 /** Decode one capability value; a string is the reason it is malformed. */

@@ -22,26 +22,14 @@
 // Multipath: the set depends on all candidates; always the full decision.
 
 import type { Candidate, DecisionContext } from './rules.js';
-import { MED, RULES } from './rules.js';
+import { MED, RULES, preference } from './rules.js';
 
-const MED_INDEX = RULES.indexOf(MED);
+/** Index in RULES of the last rule before MED. */
+const BEFORE_MED = RULES.indexOf(MED) - 1;
 
 /** First difference between a and b on the rules before MED (< 0: a preferred), 0 when they tie there. */
 export function comparePreMed(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  for (let i = 0; i < MED_INDEX; i++) {
-    const r = RULES[i]!.compare(a, b, ctx);
-    if (r !== 0) return r;
-  }
-  return 0;
-}
-
-/** compareRoutes() without its result object: < 0 when a is preferred, > 0 when b is, 0 when equal. */
-export function preference(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  for (let i = 0; i < RULES.length; i++) {
-    const r = RULES[i]!.compare(a, b, ctx);
-    if (r !== 0) return r;
-  }
-  return 0;
+  return preference(a, b, ctx, BEFORE_MED);
 }
 
 /** Whether incremental updates apply at all under these options. */

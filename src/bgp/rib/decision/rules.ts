@@ -142,10 +142,20 @@ export interface Comparison {
  * arrival-order mode (deterministicMed: false) and by tests; the default selection eliminates per rule.
  */
 export function compareRoutes(a: Candidate, b: Candidate, ctx: DecisionContext, upTo = RULES.length - 1): Comparison {
-  for (let i = 0; i <= upTo; i++) {
-    const rule = RULES[i]!;
-    const r = rule.compare(a, b, ctx);
-    if (r !== 0) return { result: r < 0 ? -1 : 1, rule };
-  }
-  return { result: 0, rule: null };
+  const i = decidingRule(a, b, ctx, upTo);
+  if (i < 0) return { result: 0, rule: null };
+  const rule = RULES[i]!;
+  return { result: rule.compare(a, b, ctx) < 0 ? -1 : 1, rule };
+}
+
+/** compareRoutes() as a number alone (< 0: a preferred, > 0: b, 0: equal up to `upTo`), with no result object. */
+export function preference(a: Candidate, b: Candidate, ctx: DecisionContext, upTo = RULES.length - 1): number {
+  const i = decidingRule(a, b, ctx, upTo);
+  return i < 0 ? 0 : RULES[i]!.compare(a, b, ctx);
+}
+
+/** Index in RULES of the first rule, up to `upTo`, on which a and b differ; -1 when they tie on all of them. */
+function decidingRule(a: Candidate, b: Candidate, ctx: DecisionContext, upTo: number): number {
+  for (let i = 0; i <= upTo; i++) if (RULES[i]!.compare(a, b, ctx) !== 0) return i;
+  return -1;
 }
