@@ -42,6 +42,13 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14 and 15) in USER_HZ ticks
 }
 
+/** The V8 flags `bin/anycast` gives the speaker by default (read from the launcher, so both stay one). */
+function launcherFlags(): string {
+  const m = /ANYCAST_SPEAKER_NODE_FLAGS-([^}]*)\}/.exec(readFileSync(join(ROOT, 'bin', 'anycast'), 'utf8'));
+  if (m === null) throw new Error('bin/anycast: no default speaker flags found');
+  return m[1];
+}
+
 interface Dut { pid(): number; count(): Promise<number>; stop(): Promise<void>; note?(): Promise<string> }
 
 async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, peers: number, sink: boolean): Promise<Dut> {
@@ -56,10 +63,11 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
       `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\nneighbors:\n${ns.join('\n')}\n`);
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
     // Started as users start it, through the `anycast` launcher (bin/anycast: the speaker's start-up V8 flags);
-    // BENCH_NODE_FLAGS, when set, replaces those flags; BENCH_PROF adds a CPU profile (through NODE_OPTIONS).
+    // BENCH_NODE_FLAGS, when set, replaces those flags; BENCH_PROF adds a CPU profile to them (on the command
+    // line: Node refuses --cpu-prof in NODE_OPTIONS).
     const env: NodeJS.ProcessEnv = { ...process.env };
-    if (process.env.BENCH_NODE_FLAGS !== undefined) env.ANYCAST_SPEAKER_NODE_FLAGS = process.env.BENCH_NODE_FLAGS;
-    if (prof.length > 0) env.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? '', ...prof].join(' ').trim();
+    const flags = process.env.BENCH_NODE_FLAGS ?? (prof.length > 0 ? launcherFlags() : undefined);
+    if (flags !== undefined) env.ANYCAST_SPEAKER_NODE_FLAGS = [flags, ...prof].join(' ').trim();
     const proc = nsSpawn(DUT, ['/bin/sh', join(ROOT, 'bin', 'anycast'), 'speaker', '--config', join(dir, 's.yaml')], reg,
       { logFile: join(dir, 's.log'), env });
     for (let i = 0; ; i++) {

@@ -122,6 +122,10 @@ export class Attrs implements Internable {
     this.hash = h;
   }
 
+  /** No attribute beyond origin, AS path, next hop, MED, LOCAL_PREF, communities and large communities. */
+  get onlyCommon(): boolean {
+    return this.rare === null;
+  }
   get atomicAggregate(): boolean {
     return this.rare?.atomicAggregate ?? false;
   }

@@ -13,6 +13,7 @@ import { parseIpv6 } from '../wire/addr.js';
 import { type AsSegment, toTwoOctetPath } from '../wire/as-path.js';
 import { AS_TRANS } from '../wire/as-path.js';
 import { encodeAttributes } from '../wire/attr-encode.js';
+import { encodeCommonAttrs } from './attrs-wire.js';
 import type { PathAttribute } from '../wire/attributes.js';
 import type { CodecContext } from '../wire/context.js';
 import { HEADER_LENGTH, MSG_UPDATE } from '../wire/messages.js';
@@ -126,14 +127,17 @@ export class AttrEncoder {
   }
 
   private encode(a: Attrs, afi: Afi, ctx: CodecContext): EncodedAttrs | EncodeProblem {
-    const list = wireAttributes(a, afi, ctx.as4);
-    if (typeof list === 'string') return list;
     let nextHop: Uint8Array | null = null;
     if (afi === 'ipv6') {
       const nh = ipv6NextHop(a);
       if (typeof nh === 'string') return nh;
       nextHop = nh;
     }
+    // The common sets of a 4-octet-AS session straight into bytes (attrs-wire.ts); the rest through the codec.
+    const direct = ctx.as4 ? encodeCommonAttrs(a, afi) : undefined;
+    if (direct !== undefined) return { bytes: direct, nextHop };
+    const list = wireAttributes(a, afi, ctx.as4);
+    if (typeof list === 'string') return list;
     return { bytes: encodeAttributes(list, ctx), nextHop };
   }
 }

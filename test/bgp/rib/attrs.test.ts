@@ -74,6 +74,34 @@ test('an interner keeps hash collisions apart', () => {
   assert.throws(() => t.release(x), /no holders/);
 });
 
+test('an interner finds every live object through growth, removals and shrinking (hashes kept beside the objects)', () => {
+  const t = new Interner<NumList>(NumList.equals);
+  const made: NumList[] = [];
+  // A third of the values share 7 hashes, so that probe chains are long and cross removed slots.
+  const make = (i: number) => {
+    const x = new NumList([i]);
+    if (i % 3 === 0) (x as { hash: number }).hash = i % 7;
+    return x;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const x = make(i);
+    assert.equal(t.intern(x), x);
+    made.push(x);
+  }
+  assert.equal(t.size, 3000);
+  for (let i = 0; i < 3000; i++) if (i % 4 !== 0) t.retain(made[i]!);
+  assert.equal(t.collect(), 750); // the unretained quarter
+  for (let i = 0; i < 3000; i++) {
+    const probe = make(i);
+    assert.equal(t.intern(probe), i % 4 !== 0 ? made[i] : probe, `value ${i}`);
+  }
+  // Release all but a few: the table shrinks and still finds those.
+  for (let i = 0; i < 3000; i++) if (i % 4 !== 0 && i % 500 !== 1) t.release(made[i]!);
+  t.collect();
+  assert.equal(t.size, 6);
+  for (let i = 1; i < 3000; i += 500) assert.equal(t.intern(make(i)), made[i]);
+});
+
 test('opaque attributes are compared by bytes and kept in code order', () => {
   const s = new AttrStore();
   const a = s.intern({ opaque: [{ code: 99, flags: 0xc0, data: new Uint8Array([1]) }, { code: 40, flags: 0xc0, data: new Uint8Array([]) }] });

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareRoutes, RULES, RuleName } from '../../../src/bgp/rib/decision/rules.js';
+import { compareRoutes, preference, RULES, RuleName } from '../../../src/bgp/rib/decision/rules.js';
 import { select } from '../../../src/bgp/rib/decision/select.js';
 import { parsePrefix } from '../../../src/bgp/rib/prefix.js';
 import { announceSpec, cands, ctx, permutations, ribWith, Spec } from './helpers.js';
@@ -143,6 +143,33 @@ test('rules are listed in RFC 4271 order with their section numbers', () => {
     '9.1.2.2(d) ebgp-over-ibgp', '9.1.2.2(e) igp-cost', '9.1.2.2(f) router-id', 'RFC4456§9 cluster-list',
     '9.1.2.2(g) neighbor-address', 'RFC7911 path-id',
   ]);
+});
+
+test('preference() (the rules written out) is the loop over RULES, for every pair, option set and last rule', () => {
+  // Every fixture's candidates together, plus a local route and a second path of one neighbor: pairs that differ
+  // at each rule and pairs that tie up to any rule.
+  const specs: Spec[] = [...FIXTURES.flatMap((f) => f.specs), { kind: 'local' }, { kind: 'local', localPref: 300 },
+    { asn: 64600, addr: '192.0.2.30', asPath: '64600 64500', med: 10, pathId: 7 }];
+  const c = cands(specs);
+  const optionSets = [{}, { preferLocal: false }, { compareAsPathLength: false }, { alwaysCompareMed: true },
+    { igpMetric: false }, { missingMedWorst: true, defaultLocalPref: 50 }];
+  let compared = 0, decidedLate = 0;
+  for (const o of optionSets) {
+    const x = ctx(o);
+    for (const a of c) {
+      for (const b of c) {
+        for (let upTo = 0; upTo < RULES.length; upTo++) {
+          let want = 0;
+          for (let i = 0; i <= upTo && want === 0; i++) want = RULES[i]!.compare(a, b, x);
+          assert.equal(preference(a, b, x, upTo), want, `${JSON.stringify(o)} upTo ${upTo}`);
+          compared++;
+          if (upTo === RULES.length - 1 && want !== 0 && RULES.slice(0, 7).every((r) => r.compare(a, b, x) === 0)) decidedLate++;
+        }
+        assert.equal(preference(a, b, x), preference(a, b, x, RULES.length - 1));
+      }
+    }
+  }
+  assert.ok(compared > 10_000 && decidedLate > 0, `${compared} comparisons, ${decidedLate} decided after the IGP cost`);
 });
 
 test('options: as-path length and IGP cost comparisons can be switched off (BIRD path metric / igp metric)', () => {

@@ -66,60 +66,119 @@ export function neighborAs(a: Attrs, ctx: DecisionContext): number {
   return n >= 0 ? n : ctx.localAs;
 }
 
-function byNumber(name: RuleName, id: string, title: string, key: (c: Candidate, ctx: DecisionContext) => number): Rule {
-  return {
-    id, name, title,
-    value: key,
-    compare: (a, b, ctx) => key(a, ctx) - key(b, ctx),
-    total: () => true,
-  };
+// Each rule's comparison is a plain function of its own, so that preference() below can call them one after the
+// other from one place (direct calls the compiler inlines) instead of through the rule objects (one call site
+// reaching eleven different functions, which it cannot).
+
+function cmpLocalOrigin(a: Candidate, b: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.preferLocal ? (a.peer.kind === 'local' ? 0 : 1) - (b.peer.kind === 'local' ? 0 : 1) : 0;
+}
+function cmpLocalPref(a: Candidate, b: Candidate, ctx: DecisionContext): number {
+  return effectiveLocalPref(b.attrs, ctx) - effectiveLocalPref(a.attrs, ctx);
+}
+function cmpAsPathLength(a: Candidate, b: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.compareAsPathLength ? a.attrs.asPath.length - b.attrs.asPath.length : 0;
+}
+function cmpOrigin(a: Candidate, b: Candidate): number {
+  return a.attrs.origin - b.attrs.origin;
+}
+function cmpMed(a: Candidate, b: Candidate, ctx: DecisionContext): number {
+  if (!ctx.opts.alwaysCompareMed && neighborAs(a.attrs, ctx) !== neighborAs(b.attrs, ctx)) return 0;
+  return effectiveMed(a.attrs, ctx) - effectiveMed(b.attrs, ctx);
+}
+function cmpEbgpOverIbgp(a: Candidate, b: Candidate): number {
+  return (a.peer.isInterior ? 1 : 0) - (b.peer.isInterior ? 1 : 0);
+}
+function cmpIgpCost(a: Candidate, b: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.igpMetric ? a.igpCost - b.igpCost : 0;
+}
+function routerIdOf(c: Candidate): number {
+  return c.attrs.originatorId ?? c.peer.routerId;
+}
+function cmpRouterId(a: Candidate, b: Candidate): number {
+  return routerIdOf(a) - routerIdOf(b);
+}
+function clusterLengthOf(c: Candidate): number {
+  return c.attrs.clusterList?.values.length ?? 0;
+}
+function cmpClusterList(a: Candidate, b: Candidate): number {
+  return clusterLengthOf(a) - clusterLengthOf(b);
+}
+function cmpNeighborAddress(a: Candidate, b: Candidate): number {
+  return a.peer.addressKey < b.peer.addressKey ? -1 : a.peer.addressKey > b.peer.addressKey ? 1 : 0;
+}
+function cmpPathId(a: Candidate, b: Candidate): number {
+  return a.pathId - b.pathId;
 }
 
-export const LOCAL_ORIGIN = byNumber('local-origin', '0', 'prefer locally originated', (c, ctx) =>
-  ctx.opts.preferLocal && c.peer.kind === 'local' ? 0 : 1);
+const always = () => true;
+
+export const LOCAL_ORIGIN: Rule = {
+  id: '0', name: 'local-origin', title: 'prefer locally originated',
+  value: (c, ctx) => (ctx.opts.preferLocal && c.peer.kind === 'local' ? 0 : 1),
+  compare: cmpLocalOrigin, total: always,
+};
 
 export const LOCAL_PREF: Rule = {
   id: '9.1.2', name: 'local-pref', title: 'highest LOCAL_PREF',
   value: (c, ctx) => effectiveLocalPref(c.attrs, ctx),
-  compare: (a, b, ctx) => effectiveLocalPref(b.attrs, ctx) - effectiveLocalPref(a.attrs, ctx),
-  total: () => true,
+  compare: cmpLocalPref, total: always,
 };
 
-export const AS_PATH_LENGTH = byNumber('as-path-length', '9.1.2.2(a)', 'shortest AS path', (c, ctx) =>
-  ctx.opts.compareAsPathLength ? c.attrs.asPath.length : 0);
+export const AS_PATH_LENGTH: Rule = {
+  id: '9.1.2.2(a)', name: 'as-path-length', title: 'shortest AS path',
+  value: (c, ctx) => (ctx.opts.compareAsPathLength ? c.attrs.asPath.length : 0),
+  compare: cmpAsPathLength, total: always,
+};
 
-export const ORIGIN = byNumber('origin', '9.1.2.2(b)', 'lowest origin', (c) => c.attrs.origin);
+export const ORIGIN: Rule = {
+  id: '9.1.2.2(b)', name: 'origin', title: 'lowest origin',
+  value: (c) => c.attrs.origin,
+  compare: cmpOrigin, total: always,
+};
 
 export const MED: Rule = {
   id: '9.1.2.2(c)', name: 'med', title: 'lowest MED (same neighbor AS)',
   value: (c, ctx) => effectiveMed(c.attrs, ctx),
-  compare: (a, b, ctx) => {
-    if (!ctx.opts.alwaysCompareMed && neighborAs(a.attrs, ctx) !== neighborAs(b.attrs, ctx)) return 0;
-    return effectiveMed(a.attrs, ctx) - effectiveMed(b.attrs, ctx);
-  },
+  compare: cmpMed,
   total: (ctx) => ctx.opts.alwaysCompareMed,
 };
 
-export const EBGP_OVER_IBGP = byNumber('ebgp-over-ibgp', '9.1.2.2(d)', 'eBGP over iBGP', (c) =>
-  c.peer.isInterior ? 1 : 0);
+export const EBGP_OVER_IBGP: Rule = {
+  id: '9.1.2.2(d)', name: 'ebgp-over-ibgp', title: 'eBGP over iBGP',
+  value: (c) => (c.peer.isInterior ? 1 : 0),
+  compare: cmpEbgpOverIbgp, total: always,
+};
 
-export const IGP_COST = byNumber('igp-cost', '9.1.2.2(e)', 'lowest IGP cost to next hop', (c, ctx) =>
-  ctx.opts.igpMetric ? c.igpCost : 0);
+export const IGP_COST: Rule = {
+  id: '9.1.2.2(e)', name: 'igp-cost', title: 'lowest IGP cost to next hop',
+  value: (c, ctx) => (ctx.opts.igpMetric ? c.igpCost : 0),
+  compare: cmpIgpCost, total: always,
+};
 
-export const ROUTER_ID = byNumber('router-id', '9.1.2.2(f)', 'lowest router id (ORIGINATOR_ID if present)', (c) =>
-  c.attrs.originatorId ?? c.peer.routerId);
+export const ROUTER_ID: Rule = {
+  id: '9.1.2.2(f)', name: 'router-id', title: 'lowest router id (ORIGINATOR_ID if present)',
+  value: routerIdOf,
+  compare: cmpRouterId, total: always,
+};
 
-export const CLUSTER_LIST = byNumber('cluster-list', 'RFC4456§9', 'shortest cluster list', (c) =>
-  c.attrs.clusterList?.values.length ?? 0);
+export const CLUSTER_LIST: Rule = {
+  id: 'RFC4456§9', name: 'cluster-list', title: 'shortest cluster list',
+  value: clusterLengthOf,
+  compare: cmpClusterList, total: always,
+};
 
 export const NEIGHBOR_ADDRESS: Rule = {
   id: '9.1.2.2(g)', name: 'neighbor-address', title: 'lowest neighbor address',
   value: (c) => c.peer.address,
-  compare: (a, b) => (a.peer.addressKey < b.peer.addressKey ? -1 : a.peer.addressKey > b.peer.addressKey ? 1 : 0),
-  total: () => true,
+  compare: cmpNeighborAddress, total: always,
 };
 
-export const PATH_ID = byNumber('path-id', 'RFC7911', 'lowest path id', (c) => c.pathId);
+export const PATH_ID: Rule = {
+  id: 'RFC7911', name: 'path-id', title: 'lowest path id',
+  value: (c) => c.pathId,
+  compare: cmpPathId, total: always,
+};
 
 /** The rules in order. */
 export const RULES: readonly Rule[] = [
@@ -148,10 +207,24 @@ export function compareRoutes(a: Candidate, b: Candidate, ctx: DecisionContext, 
   return { result: rule.compare(a, b, ctx) < 0 ? -1 : 1, rule };
 }
 
-/** compareRoutes() as a number alone (< 0: a preferred, > 0: b, 0: equal up to `upTo`), with no result object. */
+/**
+ * compareRoutes() as a number alone (< 0: a preferred, > 0: b, 0: equal up to rule index `upTo`), with no result
+ * object. The rules' comparisons in RULES order, written out (the incremental decision runs this once or twice
+ * per received route); a test holds it to the loop over RULES for every `upTo`.
+ */
 export function preference(a: Candidate, b: Candidate, ctx: DecisionContext, upTo = RULES.length - 1): number {
-  const i = decidingRule(a, b, ctx, upTo);
-  return i < 0 ? 0 : RULES[i]!.compare(a, b, ctx);
+  let r = cmpLocalOrigin(a, b, ctx);
+  if (r !== 0 || upTo === 0) return r;
+  if ((r = cmpLocalPref(a, b, ctx)) !== 0 || upTo === 1) return r;
+  if ((r = cmpAsPathLength(a, b, ctx)) !== 0 || upTo === 2) return r;
+  if ((r = cmpOrigin(a, b)) !== 0 || upTo === 3) return r;
+  if ((r = cmpMed(a, b, ctx)) !== 0 || upTo === 4) return r;
+  if ((r = cmpEbgpOverIbgp(a, b)) !== 0 || upTo === 5) return r;
+  if ((r = cmpIgpCost(a, b, ctx)) !== 0 || upTo === 6) return r;
+  if ((r = cmpRouterId(a, b)) !== 0 || upTo === 7) return r;
+  if ((r = cmpClusterList(a, b)) !== 0 || upTo === 8) return r;
+  if ((r = cmpNeighborAddress(a, b)) !== 0 || upTo === 9) return r;
+  return cmpPathId(a, b);
 }
 
 /** Index in RULES of the first rule, up to `upTo`, on which a and b differ; -1 when they tie on all of them. */
