@@ -12,7 +12,7 @@ import type { LocalConfig } from './local.js';
 import type { PeerInfo } from './peer.js';
 import { EXPORT_CACHE_SLOTS, OutPaths, PeerState } from './peer-state.js';
 import type { Afi, PrefixKey } from './prefix.js';
-import { Dest, metaId, metaPeer } from './table.js';
+import { Dest, attrsAt, bestOf, metaAt, metaId, metaPeer, multiOf } from './table.js';
 
 export type OutEmit = (peer: PeerInfo, afi: Afi, prefix: PrefixKey, pathId: number, attrs: Attrs | null) => void;
 
@@ -45,9 +45,10 @@ export function exportFor(env: ExportEnv, ps: PeerState, src: PeerInfo, attrs: A
 export function exportPrefix(env: ExportEnv, ps: PeerState, afi: Afi, prefix: PrefixKey, d: Dest | undefined, emit: OutEmit): void {
   if (ps.info.addPathSend !== false) { exportPaths(env, ps, afi, prefix, d, emit); return; }
   let out: Attrs | null = null;
-  if (d !== undefined && d.best >= 0) {
-    const meta = d.metaAt(d.best);
-    const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, d.attrsAt(d.best), afi, prefix);
+  const best = d === undefined ? -1 : bestOf(d);
+  if (best >= 0) {
+    const meta = metaAt(d!, best);
+    const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, attrsAt(d!, best), afi, prefix);
     if (typeof r !== 'string') out = r;
   }
   const m = ps.adjOut[afi];
@@ -63,11 +64,11 @@ export function exportPrefix(env: ExportEnv, ps: PeerState, afi: Afi, prefix: Pr
 function exportPaths(env: ExportEnv, ps: PeerState, afi: Afi, prefix: PrefixKey, d: Dest | undefined, emit: OutEmit): void {
   // Desired: [sourceId, attrs] pairs.
   const want: (number | Attrs)[] = [];
-  if (d !== undefined && d.best >= 0) {
-    const slots = ps.info.addPathSend === 'ecmp' ? (d.multi ?? [d.best]) : env.eligibleSlots(d);
+  if (d !== undefined && bestOf(d) >= 0) {
+    const slots = ps.info.addPathSend === 'ecmp' ? (multiOf(d) ?? [bestOf(d)]) : env.eligibleSlots(d);
     for (const s of slots) {
-      const meta = d.metaAt(s);
-      const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, d.attrsAt(s), afi, prefix);
+      const meta = metaAt(d, s);
+      const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, attrsAt(d, s), afi, prefix);
       if (typeof r !== 'string') want.push(metaId(meta), r);
     }
   }

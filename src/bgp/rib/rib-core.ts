@@ -23,7 +23,8 @@ import { InputVerdict, PeerState } from './peer-state.js';
 import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
-  Decider, Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, metaFlags, metaPathId, metaPeer,
+  Decider, Dest, FIRST, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, attrsAt, bestOf, destEnd, destSize,
+  metaAt, metaFlags, metaPathId, metaPeer, multiOf, setDecision,
 } from './table.js';
 
 const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
@@ -383,8 +384,8 @@ export class RibCore {
   }
 
   private eligibleAt(d: Dest, s: number): boolean {
-    if ((metaFlags(d.metaAt(s)) & REASON_MASK) !== 0) return false;
-    const nh = d.attrsAt(s).nextHop;
+    if ((metaFlags(metaAt(d, s)) & REASON_MASK) !== 0) return false;
+    const nh = attrsAt(d, s).nextHop;
     if (nh === null) return true;
     if (nh.epoch !== this.epoch) this.resolve(nh);
     return nh.reachable;
@@ -392,12 +393,12 @@ export class RibCore {
 
   protected decide(d: Dest): void {
     this.fullDecisions++;
-    const c = d.c, end = d.end;
+    const end = destEnd(d);
     let n = 0;
-    for (let s = 0; s < end; s += 2) {
+    for (let s = FIRST; s < end; s += 2) {
       if (!this.eligibleAt(d, s)) continue;
-      const meta = c[s + 1] as number;
-      const attrs = c[s] as Attrs;
+      const meta = metaAt(d, s);
+      const attrs = attrsAt(d, s);
       const peer = this.infos[metaPeer(meta)]!;
       let cand = this.pool[n];
       if (cand === undefined) { cand = { attrs, peer, pathId: 0, igpCost: 0 }; this.pool[n] = cand; }
@@ -409,12 +410,12 @@ export class RibCore {
       n++;
     }
     selectInto(this.pool, n, this.ctx, this.sel);
-    d.best = this.sel.best < 0 ? -1 : this.slotOf[this.sel.best]!;
-    d.multi = this.sel.multipath === null ? null : this.sel.multipath.map((i) => this.slotOf[i]!);
+    setDecision(d, this.sel.best < 0 ? -1 : this.slotOf[this.sel.best]!,
+      this.sel.multipath === null ? null : this.sel.multipath.map((i) => this.slotOf[i]!));
   }
 
   private candidateAt(c: Candidate, d: Dest, s: number): Candidate {
-    const attrs = d.attrsAt(s), meta = d.metaAt(s);
+    const attrs = attrsAt(d, s), meta = metaAt(d, s);
     c.attrs = attrs;
     c.peer = this.infos[metaPeer(meta)]!;
     c.pathId = metaPathId(meta);
@@ -457,19 +458,20 @@ export class RibCore {
    * checked: a false "yes" only costs a full decision.
    */
   private medRival(d: Dest, slot: number, best: number, b: Candidate): boolean {
-    const ctx = this.ctx, asn = neighborAs(d.attrsAt(slot), ctx);
-    for (let s = 0; s < d.end; s += 2) {
-      if (s === slot || neighborAs(d.attrsAt(s), ctx) !== asn) continue;
+    const ctx = this.ctx, asn = neighborAs(attrsAt(d, slot), ctx);
+    for (let s = FIRST; s < destEnd(d); s += 2) {
+      if (s === slot || neighborAs(attrsAt(d, s), ctx) !== asn) continue;
       if (s === best || comparePreMed(this.candidateAt(this.cr, d, s), b, ctx) === 0) return true;
     }
     return false;
   }
 
   private eligibleSlots(d: Dest): number[] {
-    if (d.best < 0) return [];
+    const best = bestOf(d);
+    if (best < 0) return [];
     const rest: number[] = [];
-    for (let s = 0; s < d.end; s += 2) if (s !== d.best && this.eligibleAt(d, s)) rest.push(s);
-    return [d.best, ...rest];
+    for (let s = FIRST; s < destEnd(d); s += 2) if (s !== best && this.eligibleAt(d, s)) rest.push(s);
+    return [best, ...rest];
   }
 
   // -- output ------------------------------------------------------------------------------------------------------
@@ -495,12 +497,12 @@ export class RibCore {
       const dl = t.dirty;
       for (let i = 0; i < dl.count; i++) {
         const key = dl.keys[i]!, d = dl.dests[i]!;
-        if (d.best === UNDECIDED) this.decide(d);
+        if (bestOf(d) === UNDECIDED) this.decide(d);
         const changed = dl.changed(i);
         if (changed && onLoc) onLoc(this.locChange(afi, key, d, dl.ids[i]!, dl.attrs[i]!));
         for (let k = 0; k < exporting.length; k++) { // (an index loop: for-of allocates here when not optimized)
           const ps = exporting[k]!;
-          if (changed || ps.info.addPathSend === 'all') exportPrefix(this.exportEnv, ps, afi, key, d.size > 0 ? d : undefined, emit);
+          if (changed || ps.info.addPathSend === 'all') exportPrefix(this.exportEnv, ps, afi, key, destSize(d) > 0 ? d : undefined, emit);
         }
         t.pruneIfEmpty(key, d);
       }
@@ -511,7 +513,7 @@ export class RibCore {
           // Nothing to send (and nothing sent before) to a neighbor that is sent nothing: the walk is skipped.
           if (exporting.includes(ps)) {
             t.dests.forEach((d, key) => {
-              if (d.best === UNDECIDED) this.decide(d);
+              if (bestOf(d) === UNDECIDED) this.decide(d);
               exportPrefix(this.exportEnv, ps, afi, key, d, emit);
             });
           }
@@ -538,14 +540,26 @@ export class RibCore {
     return collected;
   }
 
+  /** The best route of a decided prefix, or null. */
+  protected bestRoute(d: Dest): LocRoute | null {
+    const b = bestOf(d);
+    return b >= 0 ? this.route(metaAt(d, b), attrsAt(d, b)) : null;
+  }
+
+  /** The multipath set of a decided prefix as routes, best first (`best`: its best route). */
+  protected multipathRoutes(d: Dest, best: LocRoute): LocRoute[] {
+    const m = multiOf(d);
+    return m === null ? [best] : m.map((s) => this.route(metaAt(d, s), attrsAt(d, s)));
+  }
+
   protected route(meta: number, attrs: Attrs): LocRoute {
     return { peer: this.infos[metaPeer(meta)]!, pathId: metaPathId(meta), attrs, stale: (metaFlags(meta) & STALE) !== 0 };
   }
 
   /** The change of a prefix whose best was (previousId, previousAttrs) before the batch (previousId -1: none). */
   private locChange(afi: Afi, prefix: PrefixKey, d: Dest, previousId: number, previousAttrs: Attrs | null): LocChange {
-    const best = d.best >= 0 ? this.route(d.metaAt(d.best), d.attrsAt(d.best)) : null;
-    const multipath = best === null ? [] : d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s)));
+    const best = this.bestRoute(d);
+    const multipath = best === null ? [] : this.multipathRoutes(d, best);
     const previous = previousId < 0 ? null : this.route(previousId, previousAttrs!);
     return { afi, prefix, best, multipath, previous };
   }

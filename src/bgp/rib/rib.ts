@@ -12,7 +12,10 @@ import { OutPaths } from './peer-state.js';
 import type { Afi, PrefixKey } from './prefix.js';
 import { RibCore, checkKey } from './rib-core.js';
 import type { CandidateRoute, LocRoute, RibStats } from './rib-types.js';
-import { Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, UNDECIDED, metaFlags, metaPathId, metaPeer } from './table.js';
+import {
+  Dest, FIRST, INELIGIBLE_TEXT, REASON_MASK, STALE, UNDECIDED, attrsAt, bestOf, destEnd, destSize, metaAt, metaFlags,
+  metaPathId, metaPeer,
+} from './table.js';
 
 export * from './rib-types.js';
 
@@ -24,12 +27,12 @@ export class Rib extends RibCore {
   /** The Loc-RIB entry of a prefix (decided now if it changed since the last flush). */
   lookup(afi: Afi, prefix: PrefixKey): { best: LocRoute | null; multipath: LocRoute[]; candidates: CandidateRoute[] } | null {
     const d = this.table(afi).decided(checkKey(afi, prefix));
-    if (d === undefined || d.size === 0) return null;
-    const best = d.best >= 0 ? this.route(d.metaAt(d.best), d.attrsAt(d.best)) : null;
-    const multipath = best === null ? [] : d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s)));
+    if (d === undefined || destSize(d) === 0) return null;
+    const best = this.bestRoute(d);
+    const multipath = best === null ? [] : this.multipathRoutes(d, best);
     const candidates: CandidateRoute[] = [];
-    for (let s = 0; s < d.end; s += 2) {
-      const r = this.route(d.metaAt(s), d.attrsAt(s));
+    for (let s = FIRST; s < destEnd(d); s += 2) {
+      const r = this.route(metaAt(d, s), attrsAt(d, s));
       const why = this.ineligibleText(d, s);
       candidates.push({ ...r, eligible: why === null, ineligible: why });
     }
@@ -40,10 +43,10 @@ export class Rib extends RibCore {
   *locRib(afi: Afi): IterableIterator<{ prefix: PrefixKey; best: LocRoute; multipath: LocRoute[] }> {
     const t = this.table(afi);
     for (const [prefix, d] of t.dests) {
-      if (d.best === UNDECIDED) this.decide(d);
-      if (d.best < 0) continue;
-      const best = this.route(d.metaAt(d.best), d.attrsAt(d.best));
-      yield { prefix, best, multipath: d.multi === null ? [best] : d.multi.map((s) => this.route(d.metaAt(s), d.attrsAt(s))) };
+      if (bestOf(d) === UNDECIDED) this.decide(d);
+      const best = this.bestRoute(d);
+      if (best === null) continue;
+      yield { prefix, best, multipath: this.multipathRoutes(d, best) };
     }
   }
 
@@ -59,10 +62,10 @@ export class Rib extends RibCore {
       return;
     }
     for (const [prefix, d] of this.table(afi).dests) {
-      for (let s = 0; s < d.end; s += 2) {
-        const meta = d.metaAt(s);
+      for (let s = FIRST; s < destEnd(d); s += 2) {
+        const meta = metaAt(d, s);
         if (metaPeer(meta) !== ps.info.index) continue;
-        yield { prefix, pathId: metaPathId(meta), attrs: d.attrsAt(s), eligible: this.ineligibleText(d, s) === null };
+        yield { prefix, pathId: metaPathId(meta), attrs: attrsAt(d, s), eligible: this.ineligibleText(d, s) === null };
       }
     }
   }
@@ -81,20 +84,21 @@ export class Rib extends RibCore {
   explainExport(peer: PeerInfo | string, afi: Afi, prefix: PrefixKey): { attrs: Attrs | null; blocked: ExportBlock | null; text: string } {
     const ps = this.state(peer);
     const d = this.table(afi).decided(checkKey(afi, prefix));
-    if (d === undefined || d.best < 0) return { attrs: null, blocked: null, text: 'no best route' };
+    const best = d === undefined ? -1 : bestOf(d);
+    if (best < 0) return { attrs: null, blocked: null, text: 'no best route' };
     if (ps.info.kind !== 'local' && !ps.info.up) return { attrs: null, blocked: null, text: 'session is down' };
-    const meta = d.metaAt(d.best);
-    const r = exportFor(this.exportEnv, ps, this.infos[metaPeer(meta)]!, d.attrsAt(d.best), afi, prefix);
+    const meta = metaAt(d!, best);
+    const r = exportFor(this.exportEnv, ps, this.infos[metaPeer(meta)]!, attrsAt(d!, best), afi, prefix);
     return typeof r === 'string' ? { attrs: null, blocked: r, text: EXPORT_BLOCK_TEXT[r] } : { attrs: r, blocked: null, text: 'sent' };
   }
 
   /** Every candidate path of a prefix and how the decision went (`show route PREFIX --explain`). */
   explain(afi: Afi, prefix: PrefixKey): Explanation | null {
     const d = this.table(afi).get(checkKey(afi, prefix));
-    if (d === undefined || d.size === 0) return null;
+    if (d === undefined || destSize(d) === 0) return null;
     const inputs: ExplainInput[] = [];
-    for (let s = 0; s < d.end; s += 2) {
-      const meta = d.metaAt(s), attrs = d.attrsAt(s);
+    for (let s = FIRST; s < destEnd(d); s += 2) {
+      const meta = metaAt(d, s), attrs = attrsAt(d, s);
       const why = this.ineligibleText(d, s);
       inputs.push({
         peer: this.infos[metaPeer(meta)]!, pathId: metaPathId(meta), attrs, ineligible: why,
@@ -105,9 +109,9 @@ export class Rib extends RibCore {
   }
 
   private ineligibleText(d: Dest, s: number): string | null {
-    const reason = metaFlags(d.metaAt(s)) & REASON_MASK;
+    const reason = metaFlags(metaAt(d, s)) & REASON_MASK;
     if (reason !== 0) return INELIGIBLE_TEXT[reason]!;
-    const nh = d.attrsAt(s).nextHop;
+    const nh = attrsAt(d, s).nextHop;
     if (nh === null) return null;
     if (nh.epoch !== this.epoch) this.resolve(nh);
     return nh.reachable ? null : `next hop ${nh.address} unreachable (RFC 4271 §9.1.2.1)`;
@@ -120,7 +124,7 @@ export class Rib extends RibCore {
 
   stats(): RibStats {
     const paths = { ipv4: 0, ipv6: 0 };
-    for (const afi of AFIS) for (const d of this.table(afi).dests.values()) paths[afi] += d.size;
+    for (const afi of AFIS) for (const d of this.table(afi).dests.values()) paths[afi] += destSize(d);
     return {
       prefixes: { ipv4: this.ipv4.dests.size, ipv6: this.ipv6.dests.size },
       paths,

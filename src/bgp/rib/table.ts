@@ -2,8 +2,9 @@
 // §3.2) and the selected route(s) (the Loc-RIB), with change tracking for incremental decisions.
 //
 // Memory layout (a full table is ~1M candidates, so no object per candidate):
-//   Map<PrefixKey, Dest>; a Dest holds one interleaved array [attrs0, meta0, attrs1, meta1, ...] in arrival
-//   order, where meta packs the source into one number:
+//   Map<PrefixKey, Dest>; a Dest is one array, a header and then the candidates interleaved as
+//   [..., attrs0, meta0, attrs1, meta1, ...] in arrival order (see Dest below), where meta packs the source into
+//   one number:
 //     meta = pathId * 2^20 + flags * 2^16 + peerIndex      (peer < 65536, flags < 16, exact in a double)
 //   flags: bits 0-2 an ineligibility reason (loop, route leak), bit 3 "stale" (graceful restart, RFC 4724).
 //   Candidates of peers without add-path have pathId 0, so their meta is a small integer (an unboxed Smi).
@@ -57,14 +58,31 @@ export function metaId(meta: number): number {
 
 export const UNDECIDED = -2;
 
-// Candidate arrays are changed in place within their capacity; the unused tail holds `undefined`. During a
-// full-table load every prefix gains its candidates one at a time, seconds apart, so each array outlives the
-// young generation: rebuilding it at its exact size on every arrival (10 arrays for 10 peers, ~1 KB per prefix)
-// filled the old generation with dead arrays, which is what set the process's peak memory. So a prefix's arrays
-// hold one candidate, then two, and at the third as many as there are neighbors that may send the family (at most
-// MAX_PRESIZE); beyond that they grow in steps of 4. A prefix with three paths is usually announced by every full
-// feed, while one with two may be the common case of two transits beside many exchange peers, whose prefixes must
-// not all get room for every neighbor. push() is not used: V8 grows a pushed array to 1.5x + 16 slots.
+// A prefix's entry (Dest) is one array: a header, then its candidates.
+//   [n, best, multi, dirty, attrs0, meta0, attrs1, meta1, ...]
+//   n      number of candidates
+//   best   slot (array index) of the selected route; -1 none; UNDECIDED after a change not settled incrementally
+//   multi  slots of the multipath set, best first; null when it is just the best
+//   dirty  index of the prefix in its table's DirtyList (changed since the last flush), or -1
+// A candidate's slot is the index of its attributes; its meta follows. The first candidate is at slot FIRST.
+// One array instead of an object holding an array: every received route looks its prefix up, and the object was
+// one more dependent memory access (and one more object per prefix for the collector).
+//
+// Candidates are changed in place within the array's capacity; the unused tail holds `undefined`. When the
+// capacity changes the array is replaced, so only the Table (which knows the prefix's key and DirtyList slot)
+// grows or shrinks one (Table.rehome). During a full-table load every prefix gains its candidates one at a time,
+// seconds apart, so each array outlives the young generation: rebuilding it at its exact size on every arrival
+// (10 arrays for 10 peers, ~1 KB per prefix) filled the old generation with dead arrays, which is what set the
+// process's peak memory. So a prefix's array holds one candidate, then two, and at the third as many as there are
+// neighbors that may send the family (at most MAX_PRESIZE); beyond that it grows in steps of 4. A prefix with
+// three paths is usually announced by every full feed, while one with two may be the common case of two transits
+// beside many exchange peers, whose prefixes must not all get room for every neighbor. push() is not used: V8
+// grows a pushed array to 1.5x + 16 slots.
+export type Dest = (Attrs | number | number[] | null | undefined)[];
+
+const H_N = 0, H_BEST = 1, H_MULTI = 2, H_DIRTY = 3;
+/** Slot of a prefix's first candidate. */
+export const FIRST = 4;
 const STEP = 4;
 const MAX_PRESIZE = 16;
 
@@ -72,86 +90,105 @@ function capacityFor(pairs: number): number {
   return pairs <= 2 ? pairs : Math.ceil(pairs / STEP) * STEP;
 }
 
-export class Dest {
-  /** [attrs, meta, attrs, meta, ...] in arrival order: `n` pairs, then unused capacity (undefined). */
-  c: (Attrs | number | undefined)[] = EMPTY;
-  /** Number of candidates. */
-  n = 0;
-  /** Slot (even index into c) of the selected route; -1 none; UNDECIDED after a change not settled incrementally. */
-  best = -1;
-  /** Slots of the multipath set, best first; null when it is just the best. */
-  multi: number[] | null = null;
-  /** Whether the prefix is in its table's DirtyList (changed since the last flush). */
-  dirty = false;
-
-  get size(): number {
-    return this.n;
-  }
-  /** End of the used slots: candidates are at slots 0, 2, ..., end - 2. */
-  get end(): number {
-    return this.n << 1;
-  }
-  attrsAt(slot: number): Attrs {
-    return this.c[slot] as Attrs;
-  }
-  metaAt(slot: number): number {
-    return this.c[slot + 1] as number;
-  }
-  /** Slot of candidate (peer, pathId), or -1. */
-  find(id: number): number {
-    const c = this.c, end = this.n << 1;
-    for (let s = 0; s < end; s += 2) {
-      // The flags only add to a meta (id + flags * FLAG_UNIT): most metas equal their id, and one below it or 16
-      // flag units above cannot be this candidate; only the rest need the division.
-      const m = c[s + 1] as number;
-      if (m === id || (m > id && m - id < 16 * FLAG_UNIT && metaId(m) === id)) return s;
-    }
-    return -1;
-  }
-
-  /** Add a candidate at the end (the newest arrival); `sources`: how many candidates the prefix may gain. */
-  append(attrs: Attrs, meta: number, sources = 0): void {
-    const end = this.n << 1;
-    if (end + 2 > this.c.length) {
-      let pairs = capacityFor(this.n + 1);
-      if (this.n === 2 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
-      const out = new Array<Attrs | number | undefined>(pairs << 1).fill(undefined);
-      for (let i = 0; i < end; i++) out[i] = this.c[i];
-      this.c = out;
-    }
-    this.c[end] = attrs;
-    this.c[end + 1] = meta;
-    this.n++;
-  }
-
-  /** Replace the candidate at `slot` by a new arrival: the others keep their order, the new one goes last. */
-  replaceAt(slot: number, attrs: Attrs, meta: number): void {
-    const c = this.c, end = this.n << 1;
-    for (let i = slot + 2; i < end; i++) c[i - 2] = c[i];
-    c[end - 2] = attrs;
-    c[end - 1] = meta;
-  }
-
-  /** Remove the candidate at `slot`, keeping the others in order; gives back capacity that is no longer needed. */
-  removeAt(slot: number): void {
-    const c = this.c, end = this.n << 1;
-    for (let i = slot + 2; i < end; i++) c[i - 2] = c[i];
-    c[end - 2] = undefined;
-    c[end - 1] = undefined;
-    this.n--;
-    if (this.n === 0) this.c = EMPTY;
-    else if ((capacityFor(this.n) << 1) < c.length - 2 * STEP) this.c = c.slice(0, capacityFor(this.n) << 1);
-  }
+/** A prefix entry with room for `pairs` candidates and none yet (decided, with no best). */
+export function newDest(pairs = 1): Dest {
+  const d: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
+  d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1;
+  return d;
 }
 
-const EMPTY: (Attrs | number | undefined)[] = [];
+/** Number of candidates. */
+export function destSize(d: Dest): number {
+  return d[H_N] as number;
+}
+/** End of the used slots: candidates are at slots FIRST, FIRST + 2, ..., end - 2. */
+export function destEnd(d: Dest): number {
+  return FIRST + ((d[H_N] as number) << 1);
+}
+/** Candidates the array has room for. */
+export function destCapacity(d: Dest): number {
+  return (d.length - FIRST) >> 1;
+}
+/** Slot of the selected route; -1 none; UNDECIDED when not decided since the last change. */
+export function bestOf(d: Dest): number {
+  return d[H_BEST] as number;
+}
+/** Slots of the multipath set, best first; null when it is just the best. */
+export function multiOf(d: Dest): number[] | null {
+  return d[H_MULTI] as number[] | null;
+}
+export function setDecision(d: Dest, best: number, multi: number[] | null): void {
+  d[H_BEST] = best;
+  d[H_MULTI] = multi;
+}
+export function attrsAt(d: Dest, slot: number): Attrs {
+  return d[slot] as Attrs;
+}
+export function metaAt(d: Dest, slot: number): number {
+  return d[slot + 1] as number;
+}
+
+/** Slot of candidate (peer, pathId), or -1. */
+export function findSlot(d: Dest, id: number): number {
+  const end = destEnd(d);
+  for (let s = FIRST; s < end; s += 2) {
+    // The flags only add to a meta (id + flags * FLAG_UNIT): most metas equal their id, and one below it or 16
+    // flag units above cannot be this candidate; only the rest need the division.
+    const m = d[s + 1] as number;
+    if (m === id || (m > id && m - id < 16 * FLAG_UNIT && metaId(m) === id)) return s;
+  }
+  return -1;
+}
+
+/**
+ * Add a candidate at the end (the newest arrival); `sources`: how many candidates the prefix may gain. Returns
+ * the entry: `d`, or a larger copy of it when `d` was full (the caller then replaces `d` with it).
+ */
+export function destAppend(d: Dest, attrs: Attrs, meta: number, sources = 0): Dest {
+  const n = d[H_N] as number, end = FIRST + (n << 1);
+  if (end + 2 > d.length) {
+    let pairs = capacityFor(n + 1);
+    if (n === 2 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
+    const out: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
+    for (let i = 0; i < end; i++) out[i] = d[i];
+    d = out;
+  }
+  d[end] = attrs;
+  d[end + 1] = meta;
+  d[H_N] = n + 1;
+  return d;
+}
+
+/** Replace the candidate at `slot` by a new arrival: the others keep their order, the new one goes last. */
+export function destReplaceAt(d: Dest, slot: number, attrs: Attrs, meta: number): void {
+  const end = destEnd(d);
+  for (let i = slot + 2; i < end; i++) d[i - 2] = d[i];
+  d[end - 2] = attrs;
+  d[end - 1] = meta;
+}
+
+/**
+ * Remove the candidate at `slot`, keeping the others in order. Returns the entry: `d`, or a smaller copy when
+ * most of its capacity is no longer needed (the caller then replaces `d` with it).
+ */
+export function destRemoveAt(d: Dest, slot: number): Dest {
+  const end = destEnd(d);
+  for (let i = slot + 2; i < end; i++) d[i - 2] = d[i];
+  d[end - 2] = undefined;
+  d[end - 1] = undefined;
+  const n = (d[H_N] as number) - 1;
+  d[H_N] = n;
+  if (n > 0 && (capacityFor(n) << 1) < d.length - FIRST - 2 * STEP) return d.slice(0, FIRST + (capacityFor(n) << 1));
+  return d;
+}
 
 /**
  * The prefixes changed since the last flush, each with its Loc-RIB state before the change: the best's metaId
  * (-1: none) and attributes, and the multipath set beyond the best as [id, attrs, ...] (null: none). Parallel
  * arrays reused from flush to flush: a full-table load touches every prefix in every flush, and a Map rebuilt
  * per flush (plus a snapshot object per prefix) was, after the candidate arrays, the largest source of objects
- * that die only after reaching the old generation.
+ * that die only after reaching the old generation. A listed entry holds its index here (header `dirty`), so the
+ * Table can update `dests` when it replaces the entry.
  */
 export class DirtyList<K extends PrefixKey = PrefixKey> {
   count = 0;
@@ -164,14 +201,16 @@ export class DirtyList<K extends PrefixKey = PrefixKey> {
   /** Record `d` (not yet in the list) with its current state. */
   add(key: K, d: Dest): void {
     const i = this.count++;
-    d.dirty = true;
+    d[H_DIRTY] = i;
     let id = -1, attrs: Attrs | null = null, multi: (number | Attrs)[] | null = null;
-    if (d.best >= 0) {
-      id = metaId(d.metaAt(d.best));
-      attrs = d.attrsAt(d.best);
-      if (d.multi !== null) {
+    const best = bestOf(d);
+    if (best >= 0) {
+      id = metaId(metaAt(d, best));
+      attrs = attrsAt(d, best);
+      const m = multiOf(d);
+      if (m !== null) {
         multi = [];
-        for (let k = 1; k < d.multi.length; k++) multi.push(metaId(d.metaAt(d.multi[k]!)), d.attrsAt(d.multi[k]!));
+        for (let k = 1; k < m.length; k++) multi.push(metaId(metaAt(d, m[k]!)), attrsAt(d, m[k]!));
       }
     }
     if (i === this.keys.length) {
@@ -184,13 +223,14 @@ export class DirtyList<K extends PrefixKey = PrefixKey> {
   /** Whether entry i's recorded state differs from its Dest's (decided) state. */
   changed(i: number): boolean {
     const d = this.dests[i]!, id = this.ids[i]!, snapMulti = this.multi[i]!;
-    if (d.best < 0) return id >= 0;
-    if (id !== metaId(d.metaAt(d.best)) || this.attrs[i] !== d.attrsAt(d.best)) return true;
-    const m = d.multi;
+    const best = bestOf(d);
+    if (best < 0) return id >= 0;
+    if (id !== metaId(metaAt(d, best)) || this.attrs[i] !== attrsAt(d, best)) return true;
+    const m = multiOf(d);
     if (m === null) return snapMulti !== null;
     if (snapMulti === null || snapMulti.length !== (m.length - 1) * 2) return true;
     for (let k = 1; k < m.length; k++) {
-      if (snapMulti[(k - 1) * 2] !== metaId(d.metaAt(m[k]!)) || snapMulti[(k - 1) * 2 + 1] !== d.attrsAt(m[k]!)) return true;
+      if (snapMulti[(k - 1) * 2] !== metaId(metaAt(d, m[k]!)) || snapMulti[(k - 1) * 2 + 1] !== attrsAt(d, m[k]!)) return true;
     }
     return false;
   }
@@ -198,7 +238,7 @@ export class DirtyList<K extends PrefixKey = PrefixKey> {
   /** Empty the list (dropping its references, so freed attributes and pruned prefixes can be collected). */
   clear(): void {
     for (let i = 0; i < this.count; i++) {
-      this.dests[i]!.dirty = false;
+      this.dests[i]![H_DIRTY] = -1;
       this.dests[i] = NO_DEST;
       this.attrs[i] = null;
       this.multi[i] = null;
@@ -207,7 +247,12 @@ export class DirtyList<K extends PrefixKey = PrefixKey> {
   }
 }
 
-const NO_DEST = new Dest();
+const NO_DEST = newDest(0);
+
+/** Whether the prefix is in its table's DirtyList (changed since the last flush). */
+export function isDirty(d: Dest): boolean {
+  return (d[H_DIRTY] as number) >= 0;
+}
 
 export interface Decider {
   /** Run the full decision (sets best and multi). */
@@ -223,7 +268,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
   readonly dirty = new DirtyList<K>();
   /** Changes whose new best the decider settled from the changed candidate alone (no full decision). */
   settled = 0;
-  /** Neighbors that may send this family (set by the RIB): sizes a prefix's candidate array (Dest.append). */
+  /** Neighbors that may send this family (set by the RIB): sizes a prefix's candidate array (destAppend). */
   sources = 0;
 
   constructor(
@@ -239,29 +284,37 @@ export class Table<K extends PrefixKey = PrefixKey> {
   /** The decided Dest (running the decision if the prefix changed since). */
   decided(key: K): Dest | undefined {
     const d = this.dests.get(key);
-    if (d !== undefined && d.best === UNDECIDED) this.decider.decide(d);
+    if (d !== undefined && bestOf(d) === UNDECIDED) this.decider.decide(d);
     return d;
   }
 
   /** Record the pre-change state (once per batch) and mark the prefix undecided. */
   touch(key: K, d: Dest): void {
-    if (d.best === UNDECIDED) return;
-    if (!d.dirty) this.dirty.add(key, d);
-    d.best = UNDECIDED;
-    d.multi = null;
+    if (bestOf(d) === UNDECIDED) return;
+    if (!isDirty(d)) this.dirty.add(key, d);
+    setDecision(d, UNDECIDED, null);
   }
 
   /** Record the pre-change state (once per batch); the best before the change (UNDECIDED: not known). */
   private begin(key: K, d: Dest): number {
-    if (!d.dirty) this.dirty.add(key, d);
-    return d.multi === null ? d.best : UNDECIDED;
+    if (!isDirty(d)) this.dirty.add(key, d);
+    return multiOf(d) === null ? bestOf(d) : UNDECIDED;
   }
 
   /** Set the outcome of a change: the new best slot, or UNDECIDED. */
   private settle(d: Dest, best: number): void {
-    d.best = best;
-    d.multi = null;
+    setDecision(d, best, null);
     if (best !== UNDECIDED) this.settled++;
+  }
+
+  /** `nd` replaces `d` (a new capacity) as the entry of `key`, here and in the DirtyList. */
+  private rehome(key: K, d: Dest, nd: Dest): Dest {
+    if (nd !== d) {
+      this.dests.set(key, nd);
+      const i = nd[H_DIRTY] as number;
+      if (i >= 0) this.dirty.dests[i] = nd;
+    }
+    return nd;
   }
 
   /**
@@ -271,45 +324,45 @@ export class Table<K extends PrefixKey = PrefixKey> {
   upsert(key: K, peer: number, pathId: number, attrs: Attrs, flags: number): 0 | 1 | 2 {
     let d = this.dests.get(key);
     if (d === undefined) {
-      d = new Dest(); // decided, with no best
+      d = newDest(); // decided, with no best
       this.dests.set(key, d);
     }
     const id = makeMeta(peer, pathId, 0);
     const meta = id + flags * FLAG_UNIT;
-    const s = d.find(id);
+    const s = findSlot(d, id);
     if (s >= 0) {
-      const oldAttrs = d.c[s] as Attrs, oldMeta = d.c[s + 1] as number;
+      const oldAttrs = d[s] as Attrs, oldMeta = d[s + 1] as number;
       if (oldAttrs === attrs) {
         if (oldMeta === meta) return 0;
         // Only the stale mark differs (a refreshed route after graceful restart): no decision input changed.
-        if ((metaFlags(oldMeta) & REASON_MASK) === (flags & REASON_MASK)) { d.c[s + 1] = meta; return 0; }
+        if ((metaFlags(oldMeta) & REASON_MASK) === (flags & REASON_MASK)) { d[s + 1] = meta; return 0; }
       }
       let best = this.begin(key, d);
       if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
       this.store.retain(attrs);
       this.store.release(oldAttrs);
-      d.replaceAt(s, attrs, meta);
+      destReplaceAt(d, s, attrs, meta);
       if (best > s) best -= 2;
-      this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, d.end - 2));
+      this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
       return 2;
     }
     const best = this.begin(key, d);
     this.store.retain(attrs);
-    d.append(attrs, meta, this.sources);
-    this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, d.end - 2));
+    d = this.rehome(key, d, destAppend(d, attrs, meta, this.sources));
+    this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
     return 1;
   }
 
   /** Remove candidate (peer, pathId); false when there was none. */
   remove(key: K, peer: number, pathId: number): boolean {
-    const d = this.dests.get(key);
+    let d = this.dests.get(key);
     if (d === undefined) return false;
-    const s = d.find(makeMeta(peer, pathId, 0));
+    const s = findSlot(d, makeMeta(peer, pathId, 0));
     if (s < 0) return false;
     let best = this.begin(key, d);
     if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
-    this.store.release(d.c[s] as Attrs);
-    d.removeAt(s);
+    this.store.release(d[s] as Attrs);
+    d = this.rehome(key, d, destRemoveAt(d, s));
     this.settle(d, best > s ? best - 2 : best);
     return true;
   }
@@ -317,14 +370,15 @@ export class Table<K extends PrefixKey = PrefixKey> {
   /** Remove every candidate of `peer` (only the stale ones when `onlyStale`). Returns how many. */
   removePeer(peer: number, onlyStale = false): number {
     let n = 0;
-    for (const [key, d] of this.dests) {
-      for (let s = d.end - 2; s >= 0; s -= 2) {
-        const meta = d.c[s + 1] as number;
+    for (const [key, entry] of this.dests) {
+      let d = entry;
+      for (let s = destEnd(d) - 2; s >= FIRST; s -= 2) {
+        const meta = d[s + 1] as number;
         if (metaPeer(meta) !== peer) continue;
         if (onlyStale && (metaFlags(meta) & STALE) === 0) continue;
         this.touch(key, d);
-        this.store.release(d.c[s] as Attrs);
-        d.removeAt(s);
+        this.store.release(d[s] as Attrs);
+        d = this.rehome(key, d, destRemoveAt(d, s));
         n++;
       }
     }
@@ -335,10 +389,10 @@ export class Table<K extends PrefixKey = PrefixKey> {
   markStale(peer: number): number {
     let n = 0;
     for (const d of this.dests.values()) {
-      const c = d.c, end = d.end;
-      for (let s = 0; s < end; s += 2) {
-        const meta = c[s + 1] as number;
-        if (metaPeer(meta) === peer && (metaFlags(meta) & STALE) === 0) { c[s + 1] = meta + STALE * FLAG_UNIT; n++; }
+      const end = destEnd(d);
+      for (let s = FIRST; s < end; s += 2) {
+        const meta = d[s + 1] as number;
+        if (metaPeer(meta) === peer && (metaFlags(meta) & STALE) === 0) { d[s + 1] = meta + STALE * FLAG_UNIT; n++; }
       }
     }
     return n;
@@ -347,9 +401,9 @@ export class Table<K extends PrefixKey = PrefixKey> {
   /** Mark undecided every prefix with a candidate of `peer` (a decision input of the neighbor changed). */
   touchPeer(peer: number): void {
     for (const [key, d] of this.dests) {
-      const c = d.c, end = d.end;
-      for (let s = 0; s < end; s += 2) {
-        if (metaPeer(c[s + 1] as number) === peer) { this.touch(key, d); break; }
+      const end = destEnd(d);
+      for (let s = FIRST; s < end; s += 2) {
+        if (metaPeer(d[s + 1] as number) === peer) { this.touch(key, d); break; }
       }
     }
   }
@@ -361,6 +415,6 @@ export class Table<K extends PrefixKey = PrefixKey> {
 
   /** Drop a prefix that has no candidates left (after its change was reported). */
   pruneIfEmpty(key: K, d: Dest): void {
-    if (d.n === 0) this.dests.delete(key);
+    if (destSize(d) === 0) this.dests.delete(key);
   }
 }
