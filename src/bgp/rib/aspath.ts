@@ -39,27 +39,41 @@ export function segmentTypeCode(t: number | SegmentTypeName): number {
 const TEXT = new WeakMap<AsPath, string>();
 
 export class AsPath implements Internable {
-  readonly data: readonly number[];
-  readonly hash: number;
-  refs = 0;
+  declare readonly data: readonly number[];
+  declare readonly hash: number;
+  declare refs: number;
   get live(): boolean {
     return this.refs >= 0;
   }
   /** RFC 4271 §9.1.2.2 a length: AS_SET counts 1, confederation segments 0. */
-  readonly length: number;
+  declare readonly length: number;
   /** First AS of the first AS_SEQUENCE (confederation segments skipped), or -1. */
-  readonly neighborAs: number;
+  declare readonly neighborAs: number;
   /** Last AS of the path when it ends in a sequence, or -1 (empty, or aggregated into an AS_SET). */
-  readonly originAs: number;
+  declare readonly originAs: number;
 
-  constructor(data: readonly number[]) {
-    this.data = data;
+  private constructor() {}
+
+  /** The hash a path of these segments has (what make() stores). */
+  static hashOf(data: readonly number[]): number {
     let h = HASH_SEED;
+    for (let i = 0; i < data.length;) {
+      const n = data[i + 1]!;
+      h = mix(mix(h, data[i]!), n);
+      for (let k = 0; k < n; k++) h = mix(h, data[i + 2 + k]!);
+      i += 2 + n;
+    }
+    return h;
+  }
+
+  /**
+   * A new (not yet interned) path over `data` (flat segments, kept as given). An object literal with this class's
+   * prototype, not `new`, so that V8 may allocate it straight into the old generation (see Attrs.make).
+   */
+  static make(data: readonly number[], hash = AsPath.hashOf(data)): AsPath {
     let len = 0, neighbor = -1, origin = -1, neighborDone = false;
     for (let i = 0; i < data.length;) {
       const type = data[i]!, n = data[i + 1]!;
-      h = mix(mix(h, type), n);
-      for (let k = 0; k < n; k++) h = mix(h, data[i + 2 + k]!);
       if (type === AS_SEQUENCE) {
         len += n;
         if (!neighborDone) { neighborDone = true; if (n > 0) neighbor = data[i + 2]!; }
@@ -74,10 +88,12 @@ export class AsPath implements Internable {
       }
       i += 2 + n;
     }
-    this.hash = h;
-    this.length = len;
-    this.neighborAs = neighbor;
-    this.originAs = origin;
+    return { __proto__: AS_PATH_PROTO, data, hash, refs: 0, length: len, neighborAs: neighbor, originAs: origin } as unknown as AsPath;
+  }
+
+  /** Whether this path's segments are `data` (for Interner.find). */
+  static hasData(p: AsPath, data: readonly number[]): boolean {
+    return sameNumbers(p.data, data);
   }
 
   get isEmpty(): boolean {
@@ -151,6 +167,8 @@ export class AsPath implements Internable {
     return sameNumbers(a.data, b.data);
   }
 }
+
+const AS_PATH_PROTO: object = AsPath.prototype;
 
 /**
  * Flatten segments; empty segments are dropped, adjacent sequences of the same type are not merged. The array is

@@ -8,7 +8,7 @@ import {
   NumList, canonicalCommunities, canonicalPairs, canonicalTriples, parseCommunity, parseExtCommunity,
   parseLargeCommunity,
 } from './communities.js';
-import { Interner } from './intern.js';
+import { Interner, keepNumbers } from './intern.js';
 import { NextHop, canonicalNextHop } from './nexthop.js';
 import {
   Attrs, type AttrFields, type AttrsInput, type AttrsPatch, type OpaqueAttr, OpaqueList, ORIGIN_NAMES, parseId, u32,
@@ -32,6 +32,12 @@ function allNumbers(list: readonly (number | string)[]): list is readonly number
   return true;
 }
 
+/** The interned list of `values` (a new one only when there is none). */
+function internList(t: Interner<NumList>, values: readonly number[]): NumList {
+  const h = NumList.hashOf(values);
+  return t.find(h, values, NumList.hasValues) ?? t.intern(NumList.make(keepNumbers(values), h));
+}
+
 /** The interning tables of one speaker. Not shared between speakers. */
 export class AttrStore {
   private readonly attrsT: Interner<Attrs>;
@@ -47,14 +53,16 @@ export class AttrStore {
 
   constructor() {
     this.attrsT = new Interner<Attrs>(Attrs.equals, (a) => this.releaseComponents(a));
-    this.emptyPath = this.pathsT.intern(new AsPath([]));
+    this.emptyPath = this.pathsT.intern(AsPath.make([]));
     this.pathsT.retain(this.emptyPath); // permanent
   }
 
   // -- components ------------------------------------------------------------------------------------------------
 
   asPath(data: readonly number[]): AsPath {
-    return data.length === 0 ? this.emptyPath : this.pathsT.intern(new AsPath(data));
+    if (data.length === 0) return this.emptyPath;
+    const h = AsPath.hashOf(data);
+    return this.pathsT.find(h, data, AsPath.hasData) ?? this.pathsT.intern(AsPath.make(keepNumbers(data), h));
   }
   asPathFromSegments(segments: readonly AsPathSegment[] | string): AsPath {
     if (typeof segments === 'string') {
@@ -66,20 +74,20 @@ export class AttrStore {
   }
   /** Standard communities (any order, duplicates allowed); null for an empty list. */
   communities(values: readonly number[]): NumList | null {
-    return values.length === 0 ? null : this.commT.intern(new NumList(canonicalCommunities(values)));
+    return values.length === 0 ? null : internList(this.commT, canonicalCommunities(values));
   }
   /** Extended communities as flat [hi, lo, ...]. */
   extCommunities(flat: readonly number[]): NumList | null {
-    return flat.length === 0 ? null : this.extT.intern(new NumList(canonicalPairs(flat)));
+    return flat.length === 0 ? null : internList(this.extT, canonicalPairs(flat));
   }
   /** Large communities as flat [global, local1, local2, ...]. */
   largeCommunities(flat: readonly number[]): NumList | null {
-    return flat.length === 0 ? null : this.largeT.intern(new NumList(canonicalTriples(flat)));
+    return flat.length === 0 ? null : internList(this.largeT, canonicalTriples(flat));
   }
   /** CLUSTER_LIST in order (RFC 4456 §8); null for an empty list. */
   clusterList(ids: readonly number[]): NumList | null {
     for (const v of ids) u32(v, 'cluster id');
-    return ids.length === 0 ? null : this.clusterT.intern(new NumList(ids.slice()));
+    return ids.length === 0 ? null : internList(this.clusterT, ids.slice());
   }
   nextHop(address: string, linkLocal: string | null = null): NextHop {
     // Next hops are few and arrive as the same text over and over: skip parsing for text seen before.
@@ -201,7 +209,7 @@ export class AttrStore {
   }
 
   private make(f: AttrFields): Attrs {
-    const cand = new Attrs(f);
+    const cand = Attrs.make(f);
     const a = this.attrsT.intern(cand);
     if (a === cand) {
       // A new canonical set holds its components.

@@ -78,34 +78,31 @@ class RareAttrs {
 }
 
 export class Attrs implements Internable {
-  readonly origin: number;
-  readonly asPath: AsPath;
-  readonly nextHop: NextHop | null;
-  readonly med: number | null;
-  readonly localPref: number | null;
-  readonly communities: NumList | null;
-  readonly largeCommunities: NumList | null;
-  private readonly rare: RareAttrs | null;
-  readonly hash: number;
-  refs = 0;
+  declare readonly origin: number;
+  declare readonly asPath: AsPath;
+  declare readonly nextHop: NextHop | null;
+  declare readonly med: number | null;
+  declare readonly localPref: number | null;
+  declare readonly communities: NumList | null;
+  declare readonly largeCommunities: NumList | null;
+  declare private readonly rare: RareAttrs | null;
+  declare readonly hash: number;
+  declare refs: number;
   get live(): boolean {
     return this.refs >= 0;
   }
 
-  constructor(f: AttrFields) {
-    this.origin = f.origin;
-    this.asPath = f.asPath;
-    this.nextHop = f.nextHop;
-    this.med = f.med;
-    this.localPref = f.localPref;
-    this.communities = f.communities;
-    this.largeCommunities = f.largeCommunities;
+  private constructor() {}
+
+  /**
+   * A new (not yet interned) set. Made as an object literal with this class's prototype rather than with `new`:
+   * V8 allocates the objects of a literal straight into the old generation once it sees that most of them
+   * outlive the young one, as interned sets do, so the collector does not copy each of them twice on its way
+   * there; objects made by `new` never get that treatment.
+   */
+  static make(f: AttrFields): Attrs {
     const anyRare = f.atomicAggregate || f.aggregatorAs !== null || f.aggregatorAddress !== null ||
       f.extCommunities !== null || f.originatorId !== null || f.clusterList !== null || f.otc !== null || f.opaque !== null;
-    this.rare = anyRare
-      ? new RareAttrs(f.atomicAggregate, f.aggregatorAs, f.aggregatorAddress, f.extCommunities, f.originatorId,
-        f.clusterList, f.otc, f.opaque)
-      : null;
     let h = mix(mix(HASH_SEED, f.origin), f.asPath.hash);
     h = mix(h, f.nextHop?.hash ?? 0);
     h = mix(mix(h, f.med ?? -1), f.med === null ? 0 : 1);
@@ -119,7 +116,14 @@ export class Attrs implements Internable {
     h = mix(h, f.clusterList?.hash ?? 3);
     h = mix(mix(h, f.otc ?? -1), f.otc === null ? 0 : 1);
     h = mix(h, f.opaque?.hash ?? 4);
-    this.hash = h;
+    return {
+      __proto__: ATTRS_PROTO,
+      origin: f.origin, asPath: f.asPath, nextHop: f.nextHop, med: f.med, localPref: f.localPref,
+      communities: f.communities, largeCommunities: f.largeCommunities,
+      rare: anyRare ? new RareAttrs(f.atomicAggregate, f.aggregatorAs, f.aggregatorAddress, f.extCommunities,
+        f.originatorId, f.clusterList, f.otc, f.opaque) : null,
+      hash: h, refs: 0,
+    } as unknown as Attrs;
   }
 
   /** No attribute beyond origin, AS path, next hop, MED, LOCAL_PREF, communities and large communities. */
@@ -176,6 +180,8 @@ export class Attrs implements Internable {
       a.originatorId === b.originatorId && a.clusterList === b.clusterList && a.otc === b.otc && a.opaque === b.opaque;
   }
 }
+
+const ATTRS_PROTO: object = Attrs.prototype;
 
 /** The fields of an Attrs, components already interned. */
 export interface AttrFields {

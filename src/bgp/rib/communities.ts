@@ -13,22 +13,40 @@ import { HASH_SEED, Internable, mix, sameNumbers } from './intern.js';
 import { formatIPv4, parseIPv4 } from './prefix.js';
 
 export class NumList implements Internable {
-  readonly values: readonly number[];
-  readonly hash: number;
-  refs = 0;
+  declare readonly values: readonly number[];
+  declare readonly hash: number;
+  declare refs: number;
   get live(): boolean {
     return this.refs >= 0;
   }
-  constructor(values: readonly number[]) {
-    this.values = values;
+
+  private constructor() {}
+
+  /** The hash a list of these values has (what make() stores). */
+  static hashOf(values: readonly number[]): number {
     let h = HASH_SEED;
     for (let i = 0; i < values.length; i++) h = mix(h, values[i]!);
-    this.hash = mix(h, values.length);
+    return mix(h, values.length);
   }
+
+  /**
+   * A new (not yet interned) list over `values` (kept as given). An object literal with this class's prototype,
+   * not `new`, so that V8 may allocate it straight into the old generation (see Attrs.make).
+   */
+  static make(values: readonly number[], hash = NumList.hashOf(values)): NumList {
+    return { __proto__: NUM_LIST_PROTO, values, hash, refs: 0 } as unknown as NumList;
+  }
+
   static equals(a: NumList, b: NumList): boolean {
     return sameNumbers(a.values, b.values);
   }
+  /** Whether this list holds `values` (for Interner.find). */
+  static hasValues(l: NumList, values: readonly number[]): boolean {
+    return sameNumbers(l.values, values);
+  }
 }
+
+const NUM_LIST_PROTO: object = NumList.prototype;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Standard communities (RFC 1997)

@@ -67,6 +67,19 @@ export class Interner<T extends Internable> {
     return candidate;
   }
 
+  /**
+   * The canonical object with hash `hash` that `same(object, key)` accepts, or undefined: a lookup that needs no
+   * candidate object (interning one that turns out to exist already would only make garbage).
+   */
+  find<K>(hash: number, key: K, same: (t: T, key: K) => boolean): T | undefined {
+    const h = hash | 0, slots = this.slots, hashes = this.hashes, mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = slots[i];
+      if (s === undefined) return undefined;
+      if (s !== TOMB && hashes[i] === h && same(s as T, key)) return s as T;
+    }
+  }
+
   retain(t: T): void {
     if (t.refs < 0) throw new Error('retain of a collected interned object');
     t.refs++;
@@ -161,4 +174,36 @@ export function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * A copy of `src` for an interned object to keep. Arrays of up to 16 numbers are made from one array literal per
+ * length: V8 allocates the arrays of a literal straight into the old generation once it sees that most of them
+ * outlive the young one (see table.ts allocDest), which arrays made by slice() or `new Array(n)` never are. Only
+ * kept copies come from here, so that the literals' arrays do outlive the young generation.
+ */
+export function keepNumbers(src: readonly number[]): number[] {
+  let out: number[];
+  switch (src.length) {
+    case 0: return [];
+    case 1: out = [0]; break;
+    case 2: out = [0, 0]; break;
+    case 3: out = [0, 0, 0]; break;
+    case 4: out = [0, 0, 0, 0]; break;
+    case 5: out = [0, 0, 0, 0, 0]; break;
+    case 6: out = [0, 0, 0, 0, 0, 0]; break;
+    case 7: out = [0, 0, 0, 0, 0, 0, 0]; break;
+    case 8: out = [0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 9: out = [0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 10: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 11: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 12: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 13: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 14: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 15: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    case 16: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
+    default: return src.slice();
+  }
+  for (let i = 0; i < src.length; i++) out[i] = src[i]!;
+  return out;
 }

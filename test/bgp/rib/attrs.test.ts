@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AttrStore, attrsToJSON } from '../../../src/bgp/rib/attrs.js';
-import { Interner } from '../../../src/bgp/rib/intern.js';
+import { Interner, keepNumbers } from '../../../src/bgp/rib/intern.js';
 import { NumList } from '../../../src/bgp/rib/communities.js';
 
 test('equal inputs intern to one object; components are shared between sets', () => {
@@ -62,12 +62,12 @@ test('reference counting: held sets survive collect(), released ones and their c
 
 test('an interner keeps hash collisions apart', () => {
   const t = new Interner<NumList>(NumList.equals);
-  const x = new NumList([1]);
-  const y = new NumList([2]);
+  const x = NumList.make([1]);
+  const y = NumList.make([2]);
   (y as { hash: number }).hash = x.hash;
   assert.equal(t.intern(x), x);
   assert.equal(t.intern(y), y);
-  assert.equal(t.intern(new NumList([1])), x);
+  assert.equal(t.intern(NumList.make([1])), x);
   assert.equal(t.size, 2);
   t.collect();
   assert.equal(t.size, 0);
@@ -79,7 +79,7 @@ test('an interner finds every live object through growth, removals and shrinking
   const made: NumList[] = [];
   // A third of the values share 7 hashes, so that probe chains are long and cross removed slots.
   const make = (i: number) => {
-    const x = new NumList([i]);
+    const x = NumList.make([i]);
     if (i % 3 === 0) (x as { hash: number }).hash = i % 7;
     return x;
   };
@@ -100,6 +100,30 @@ test('an interner finds every live object through growth, removals and shrinking
   t.collect();
   assert.equal(t.size, 6);
   for (let i = 1; i < 3000; i += 500) assert.equal(t.intern(make(i)), made[i]);
+});
+
+test('keepNumbers copies a list of any length (one literal per length up to 16, then a slice)', () => {
+  for (let n = 0; n <= 20; n++) {
+    const src = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : 4200000000 + i));
+    const copy = keepNumbers(src);
+    assert.deepEqual(copy, src);
+    assert.notEqual(copy, src);
+    copy.push(1);
+    assert.equal(src.length, n, 'the source is not shared');
+  }
+});
+
+test('interning a path or a list that exists makes nothing new and keeps no reference to the caller\'s array', () => {
+  const s = new AttrStore();
+  const data = [2, 2, 64500, 64501];
+  const p = s.asPath(data);
+  assert.notEqual(p.data, data);
+  data[2] = 1; // the caller may reuse its array
+  assert.deepEqual(p.data, [2, 2, 64500, 64501]);
+  assert.equal(s.asPath([2, 2, 64500, 64501]), p);
+  const c = s.communities([5, 3]);
+  assert.equal(s.communities([3, 5, 5]), c);
+  assert.deepEqual(c!.values, [3, 5]);
 });
 
 test('opaque attributes are compared by bytes and kept in code order', () => {

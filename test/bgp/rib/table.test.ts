@@ -50,6 +50,15 @@ test('Dest: the third candidate sizes the array for every neighbor up (at most 1
   assert.deepEqual(sizes(100, 3), [1, 2, 16]);
 });
 
+test('Dest: a new entry of any capacity is empty, with no best, and not listed as changed', () => {
+  for (let pairs = 0; pairs <= 20; pairs++) {
+    const d = newDest(pairs);
+    assert.equal(destCapacity(d), pairs);
+    assert.deepEqual([destSize(d), bestOf(d), isDirty(d)], [0, -1, false]);
+    assert.ok(d.slice(FIRST).every((v) => v === undefined));
+  }
+});
+
 test('Dest: a replaced candidate moves last in place, without a new array', () => {
   let d = newDest();
   for (let i = 0; i < 3; i++) d = destAppend(d, ATTRS[i]!, makeMeta(i, 0, 0), 10);
