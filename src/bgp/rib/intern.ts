@@ -179,7 +179,7 @@ export function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean
 /**
  * A copy of `src` for an interned object to keep. Arrays of up to 16 numbers are made from one array literal per
  * length: V8 allocates the arrays of a literal straight into the old generation once it sees that most of them
- * outlive the young one (see table.ts allocDest), which arrays made by slice() or `new Array(n)` never are. Only
+ * outlive the young one (see table.ts newDest), which arrays made by slice() or `new Array(n)` never are. Only
  * kept copies come from here, so that the literals' arrays do outlive the young generation.
  */
 export function keepNumbers(src: readonly number[]): number[] {
