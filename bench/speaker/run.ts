@@ -222,6 +222,21 @@ try {
         ` (CPU ${(bestCpu(props, 'ours') / bestCpu(props, 'bird')).toFixed(2)})`);
     }
     console.log(`ratios (best of ${ROUNDS}): ${parts.join('; ')}`);
+    // Each round runs every device once, one after the other, so a round's ratio compares runs made under the
+    // same load of the (shared) machine: the figure to quote when its speed varies between rounds.
+    const perRound = (l: { kind: string; seconds: number }[]) => {
+      const o = l.filter((x) => x.kind === 'ours'), b = l.filter((x) => x.kind === 'bird');
+      const r = o.map((x, i) => x.seconds / b[i]!.seconds);
+      const sorted = [...r].sort((x, y) => x - y), m = sorted.length >> 1;
+      const median = sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+      return `${r.map((x) => x.toFixed(2)).join(', ')} (median ${median.toFixed(2)})`;
+    };
+    if (ROUNDS > 1) {
+      const rounds: string[] = [];
+      if (loads.length > 0) rounds.push(`load ${perRound(loads)}`);
+      if (props.length > 0) rounds.push(`propagation ${perRound(props)}`);
+      console.log(`ours/BIRD per round: ${rounds.join('; ')}`);
+    }
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 } finally {
