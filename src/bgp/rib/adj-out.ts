@@ -64,11 +64,12 @@ export function exportPrefix(env: ExportEnv, ps: PeerState, afi: Afi, prefix: Pr
 function exportPaths(env: ExportEnv, ps: PeerState, afi: Afi, prefix: PrefixKey, d: Dest | undefined, emit: OutEmit): void {
   // Desired: [sourceId, attrs] pairs.
   const want: (number | Attrs)[] = [];
-  if (d !== undefined && bestOf(d) >= 0) {
-    const slots = ps.info.addPathSend === 'ecmp' ? (multiOf(d) ?? [bestOf(d)]) : env.eligibleSlots(d);
+  const best = d === undefined ? -1 : bestOf(d);
+  if (best >= 0) {
+    const slots = ps.info.addPathSend === 'ecmp' ? (multiOf(d!) ?? [best]) : env.eligibleSlots(d!);
     for (const s of slots) {
-      const meta = metaAt(d, s);
-      const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, attrsAt(d, s), afi, prefix);
+      const meta = metaAt(d!, s);
+      const r = exportFor(env, ps, env.infos[metaPeer(meta)]!, attrsAt(d!, s), afi, prefix);
       if (typeof r !== 'string') want.push(metaId(meta), r);
     }
   }

@@ -87,7 +87,7 @@ export class AttrStore {
   /** CLUSTER_LIST in order (RFC 4456 §8); null for an empty list. */
   clusterList(ids: readonly number[]): NumList | null {
     for (const v of ids) u32(v, 'cluster id');
-    return ids.length === 0 ? null : internList(this.clusterT, ids.slice());
+    return ids.length === 0 ? null : internList(this.clusterT, ids);
   }
   nextHop(address: string, linkLocal: string | null = null): NextHop {
     // Next hops are few and arrive as the same text over and over: skip parsing for text seen before.

@@ -94,8 +94,11 @@ export function formatCommunity(c: number, names = true): string {
   return `${Math.floor(c / 65536)}:${c % 65536}`;
 }
 
-/** Canonical (sorted, unique) copy of standard community values. */
-export function canonicalCommunities(values: readonly number[]): number[] {
+/**
+ * Standard community values in canonical order (sorted, unique): `values` itself when it already is (as decoded
+ * lists usually are), else a sorted copy. The store keeps its own copy of a list it interns.
+ */
+export function canonicalCommunities(values: readonly number[]): readonly number[] {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad community value ${v}`);
@@ -103,7 +106,7 @@ export function canonicalCommunities(values: readonly number[]): number[] {
   // Usually already sorted and unique (as decoded): check first, sort only when needed.
   let sorted = true;
   for (let i = 1; i < values.length; i++) if (values[i]! <= values[i - 1]!) { sorted = false; break; }
-  if (sorted) return values.slice();
+  if (sorted) return values;
   const s = values.slice();
   // A list of a few communities is sorted in place by insertion (Array sort would allocate a work copy per call,
   // once per received attribute set); long lists by Array sort.

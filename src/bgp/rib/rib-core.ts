@@ -154,7 +154,7 @@ export class RibCore {
 
   /**
    * Tell each table how many neighbors may send routes of its family (those up, by what they negotiated, and
-   * those not up yet, by their configuration): how many candidates a prefix may gain (Dest.append sizes a
+   * those not up yet, by their configuration): how many candidates a prefix may gain (destAppend sizes a
    * prefix's array for them at its third candidate). Sessions come up one by one while the first ones already
    * send their tables, so the neighbors up at a given moment would undercount.
    */
@@ -397,15 +397,7 @@ export class RibCore {
     let n = 0;
     for (let s = FIRST; s < end; s += 2) {
       if (!this.eligibleAt(d, s)) continue;
-      const meta = metaAt(d, s);
-      const attrs = attrsAt(d, s);
-      const peer = this.infos[metaPeer(meta)]!;
-      let cand = this.pool[n];
-      if (cand === undefined) { cand = { attrs, peer, pathId: 0, igpCost: 0 }; this.pool[n] = cand; }
-      cand.attrs = attrs;
-      cand.peer = peer;
-      cand.pathId = metaPathId(meta);
-      cand.igpCost = attrs.nextHop === null ? 0 : attrs.nextHop.igpCost;
+      this.candidateAt(this.pool[n] ??= scratchCandidate(), d, s);
       this.slotOf[n] = s;
       n++;
     }

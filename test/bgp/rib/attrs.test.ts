@@ -124,6 +124,14 @@ test('interning a path or a list that exists makes nothing new and keeps no refe
   const c = s.communities([5, 3]);
   assert.equal(s.communities([3, 5, 5]), c);
   assert.deepEqual(c!.values, [3, 5]);
+  const sorted = [7, 9]; // already canonical: the store still keeps its own copy
+  const l = s.communities(sorted)!;
+  sorted[0] = 1;
+  assert.deepEqual(l.values, [7, 9]);
+  const ids = [167772161, 167772162];
+  const cl = s.clusterList(ids)!;
+  ids[0] = 0;
+  assert.deepEqual(cl.values, [167772161, 167772162]);
 });
 
 test('opaque attributes are compared by bytes and kept in code order', () => {

@@ -86,7 +86,7 @@ test('sets with other attributes, and next hops the general path refuses, are le
   assert.equal(enc.get(none, 'ipv4', AS4), 'no-next-hop');
 });
 
-test('the encoder writes common sets directly on 4-octet sessions only, with the same bytes as before', () => {
+test('the encoder gives the codec path\'s bytes on 4- and 2-octet sessions (AS_TRANS and AS4_PATH on the latter)', () => {
   const s = new AttrStore();
   const a = s.intern({ asPath: [{ type: 'sequence', asns: [64500, 4200000001] }], nextHop: '192.0.2.1', communities: ['64500:1'] });
   const enc = new AttrEncoder();
