@@ -138,20 +138,25 @@ export function formatLargeCommunity(g: number, a: number, b: number): string {
   return `${g}:${a}:${b}`;
 }
 
-/** Canonical flat [g,a,b,...] from triples, sorted by (g, a, b), duplicates removed. */
-export function canonicalTriples(flat: readonly number[]): number[] {
+/**
+ * Large communities as flat [g,a,b,...] in canonical order (sorted by (g, a, b), duplicates removed): `flat` itself
+ * when it already is (most lists hold one or two), else a sorted copy. The store keeps its own copy of a list it
+ * interns.
+ */
+export function canonicalTriples(flat: readonly number[]): readonly number[] {
   if (flat.length % 3 !== 0) throw new RangeError('large community list length must be a multiple of 3');
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`bad value ${v}`);
   }
   const cmp = (a: number, b: number) => flat[a]! - flat[b]! || flat[a + 1]! - flat[b + 1]! || flat[a + 2]! - flat[b + 2]!;
-  // Sorted by the offsets of the triples (most lists hold one or two: no sort is needed then).
+  let sorted = true;
+  for (let i = 3; i < flat.length; i += 3) if (cmp(i - 3, i) >= 0) { sorted = false; break; }
+  if (sorted) return flat;
+  // Sorted by the offsets of the triples.
   const at: number[] = [];
   for (let i = 0; i < flat.length; i += 3) at.push(i);
-  let sorted = true;
-  for (let k = 1; k < at.length; k++) if (cmp(at[k - 1]!, at[k]!) >= 0) { sorted = false; break; }
-  if (!sorted) at.sort(cmp);
+  at.sort(cmp);
   const out: number[] = [];
   for (let k = 0; k < at.length; k++) {
     const i = at[k]!;

@@ -128,6 +128,10 @@ test('interning a path or a list that exists makes nothing new and keeps no refe
   const l = s.communities(sorted)!;
   sorted[0] = 1;
   assert.deepEqual(l.values, [7, 9]);
+  const large = [64500, 1, 2];
+  const ll = s.largeCommunities(large)!;
+  large[2] = 9;
+  assert.deepEqual(ll.values, [64500, 1, 2]);
   const ids = [167772161, 167772162];
   const cl = s.clusterList(ids)!;
   ids[0] = 0;
