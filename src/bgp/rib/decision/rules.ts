@@ -70,14 +70,20 @@ export function neighborAs(a: Attrs, ctx: DecisionContext): number {
 // other from one place (direct calls the compiler inlines) instead of through the rule objects (one call site
 // reaching eleven different functions, which it cannot).
 
+function localOriginOf(c: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.preferLocal && c.peer.kind === 'local' ? 0 : 1;
+}
 function cmpLocalOrigin(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  return ctx.opts.preferLocal ? (a.peer.kind === 'local' ? 0 : 1) - (b.peer.kind === 'local' ? 0 : 1) : 0;
+  return localOriginOf(a, ctx) - localOriginOf(b, ctx);
 }
 function cmpLocalPref(a: Candidate, b: Candidate, ctx: DecisionContext): number {
   return effectiveLocalPref(b.attrs, ctx) - effectiveLocalPref(a.attrs, ctx);
 }
+function asPathLengthOf(c: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.compareAsPathLength ? c.attrs.asPath.length : 0;
+}
 function cmpAsPathLength(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  return ctx.opts.compareAsPathLength ? a.attrs.asPath.length - b.attrs.asPath.length : 0;
+  return asPathLengthOf(a, ctx) - asPathLengthOf(b, ctx);
 }
 function cmpOrigin(a: Candidate, b: Candidate): number {
   return a.attrs.origin - b.attrs.origin;
@@ -86,11 +92,17 @@ function cmpMed(a: Candidate, b: Candidate, ctx: DecisionContext): number {
   if (!ctx.opts.alwaysCompareMed && neighborAs(a.attrs, ctx) !== neighborAs(b.attrs, ctx)) return 0;
   return effectiveMed(a.attrs, ctx) - effectiveMed(b.attrs, ctx);
 }
+function interiorOf(c: Candidate): number {
+  return c.peer.isInterior ? 1 : 0;
+}
 function cmpEbgpOverIbgp(a: Candidate, b: Candidate): number {
-  return (a.peer.isInterior ? 1 : 0) - (b.peer.isInterior ? 1 : 0);
+  return interiorOf(a) - interiorOf(b);
+}
+function igpCostOf(c: Candidate, ctx: DecisionContext): number {
+  return ctx.opts.igpMetric ? c.igpCost : 0;
 }
 function cmpIgpCost(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  return ctx.opts.igpMetric ? a.igpCost - b.igpCost : 0;
+  return igpCostOf(a, ctx) - igpCostOf(b, ctx);
 }
 function routerIdOf(c: Candidate): number {
   return c.attrs.originatorId ?? c.peer.routerId;
@@ -115,7 +127,7 @@ const always = () => true;
 
 export const LOCAL_ORIGIN: Rule = {
   id: '0', name: 'local-origin', title: 'prefer locally originated',
-  value: (c, ctx) => (ctx.opts.preferLocal && c.peer.kind === 'local' ? 0 : 1),
+  value: localOriginOf,
   compare: cmpLocalOrigin, total: always,
 };
 
@@ -127,7 +139,7 @@ export const LOCAL_PREF: Rule = {
 
 export const AS_PATH_LENGTH: Rule = {
   id: '9.1.2.2(a)', name: 'as-path-length', title: 'shortest AS path',
-  value: (c, ctx) => (ctx.opts.compareAsPathLength ? c.attrs.asPath.length : 0),
+  value: asPathLengthOf,
   compare: cmpAsPathLength, total: always,
 };
 
@@ -146,13 +158,13 @@ export const MED: Rule = {
 
 export const EBGP_OVER_IBGP: Rule = {
   id: '9.1.2.2(d)', name: 'ebgp-over-ibgp', title: 'eBGP over iBGP',
-  value: (c) => (c.peer.isInterior ? 1 : 0),
+  value: interiorOf,
   compare: cmpEbgpOverIbgp, total: always,
 };
 
 export const IGP_COST: Rule = {
   id: '9.1.2.2(e)', name: 'igp-cost', title: 'lowest IGP cost to next hop',
-  value: (c, ctx) => (ctx.opts.igpMetric ? c.igpCost : 0),
+  value: igpCostOf,
   compare: cmpIgpCost, total: always,
 };
 
