@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { queryDns } from '../../src/dns/client.js';
 import { zoneFromText } from '../../src/dns/zone/load.js';
 import { codecBench } from './codec.js';
+import { median } from '../stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values } = parseArgs({ options: {
@@ -157,7 +158,6 @@ function latency(port: number, pid: number, queryFile: string, rate: number): La
   const p = (q: number) => xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN;
   return { p50: p(0.5), p90: p(0.9), p99: p(0.99), p999: p(0.999), n: xs.length, cpuUsPerQuery: ((c1 - c0) * 1000) / xs.length };
 }
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'acd-bench-'));

@@ -16,6 +16,7 @@ import { requireSpeaker } from '../../src/lab/runtime/netns/speakers.js';
 import { recordedProcesses } from '../../src/lab/state.js';
 import { topologyFromObject } from '../../src/lab/topology/parse.js';
 import type { RouterImpl } from '../../src/lab/topology/types.js';
+import { median } from '../stats.js';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20,50,100' }, rounds: { type: 'string', default: '3' }, impl: { type: 'string', default: 'bird,anycast' }, json: { type: 'boolean' }, timeout: { type: 'string' } } });
 const failures: string[] = [];
@@ -40,7 +41,6 @@ function cpuOf(pid: number | 'self', children: boolean): number {
     return 0;
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const results: Array<{ impl: string; routers: number; available: boolean; reason?: string; rounds: Round[]; median?: Round }> = [];
 for (const impl of impls) {

@@ -21,6 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeRecord } from '../../src/mrt/encode.js';
 import { MrtWriter } from '../../src/mrt/writer.js';
 import { bgp4mpLog, rng, tableDumpRecords } from '../../test/mrt/generate.js';
+import { median } from '../stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -54,7 +55,6 @@ function measure(cmd: string[], out = '/dev/null'): Run {
 }
 
 const best = (rs: Run[]) => rs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => bytes / 1e6;
 
 async function main(): Promise<void> {

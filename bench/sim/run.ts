@@ -24,13 +24,10 @@ import { rootDeployment } from '../../src/sim/root.js';
 import { sweep, sweepContext } from '../../src/sim/sweep.js';
 import { readInput } from '../../src/util/open-input.js';
 import { referenceSimulate } from './reference.js';
+import { median } from '../stats.js';
 
 type Row = Record<string, string | number>;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** CPU time (user + system, all threads of this process) in ms since `from`. */
 function cpuMs(from: NodeJS.CpuUsage): number {

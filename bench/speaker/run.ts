@@ -16,6 +16,7 @@ import { callSpeaker } from '../../src/bgp/api/client.js';
 import { createDaemon, type BirdDaemon, type Daemon, type GobgpDaemon } from '../../src/daemons/index.js';
 import { createTopology, makeTempDir, nsSpawn, ResourceRegistry, type NsProcess } from '../../src/netns/index.js';
 import { peerAddress, type TesterSpec } from './tester.js';
+import { median } from '../stats.js';
 
 const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, phase: { type: 'string' } } });
 const PHASE = values.phase ?? 'load,propagation';
@@ -227,9 +228,7 @@ try {
     const perRound = (l: { kind: string; seconds: number }[]) => {
       const o = l.filter((x) => x.kind === 'ours'), b = l.filter((x) => x.kind === 'bird');
       const r = o.map((x, i) => x.seconds / b[i]!.seconds);
-      const sorted = [...r].sort((x, y) => x - y), m = sorted.length >> 1;
-      const median = sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
-      return `${r.map((x) => x.toFixed(2)).join(', ')} (median ${median.toFixed(2)})`;
+      return `${r.map((x) => x.toFixed(2)).join(', ')} (median ${median(r).toFixed(2)})`;
     };
     if (ROUNDS > 1) {
       const rounds: string[] = [];

@@ -11,6 +11,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { symmetricContext } from '../../src/bgp/wire/context.js';
 import { decodeAll, type Outcome } from './decode-loop.js';
 import { buildStream } from './stream.js';
+import { median } from '../stats.js';
 
 const quick = process.argv.includes('--quick');
 const ctx = symmetricContext({ as4: true });
@@ -41,10 +42,6 @@ function prepare(v: { v4: number; v6: number; v4Sets: number; v6Sets: number }):
   return { stream, mrt: mrtFile(messages), count: messages.length };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 const variants = [
   { name: 'table with 5,000 attribute sets', v4: 1_000_000, v6: 200_000, v4Sets: 4000, v6Sets: 1000 },
