@@ -12,6 +12,7 @@
 // object for the same bytes); the session checks (stage 2) are cached per interned set, and so is the reduced set
 // of an attribute discard, so the speaker can key its own work on the set's identity.
 import { AttrCache } from '../wire/attr-decode.js';
+import { PerSet } from '../wire/attr-cache.js';
 import { decodeBody } from '../wire/codec.js';
 import { type CodecContext, type Family, family, IPV4_UNICAST } from '../wire/context.js';
 import { type Action, actionSeverity, worstAction, type WireError } from '../wire/errors.js';
@@ -30,6 +31,11 @@ export interface UpdateIn {
   readonly message: UpdateMessage;
   /** The attributes the announced routes carry: the interned set, or its reduced copy after attribute discard. */
   readonly attrs: AttrSet;
+  /**
+   * The dense index of `attrs` in the session's attribute cache (AttrCache.indexOf), or -1 (a set not in the
+   * cache, or the reduced copy of an attribute discard): the speaker keeps its per-set data by it (PerSet).
+   */
+  readonly setIndex: number;
   /** Announced prefixes per family (IPv4 NLRI field and MP_REACH_NLRI); empty after treat-as-withdraw. */
   readonly announce: readonly FamilyPrefixes[];
   /** Withdrawn prefixes per family, including announcements turned into withdrawals. */
@@ -78,11 +84,9 @@ export class InboundDecoder {
   readonly stats: InboundStats = { updates: 0, endOfRib: 0, treatAsWithdraw: 0, attributeDiscard: 0, ignoredPrefixes: 0 };
   private readonly families: ReadonlySet<Family>;
   // Stage-2 results per interned set, for the three shapes of UPDATE whose checks differ: IPv4 NLRI present,
-  // only MP_REACH NLRI, nothing announced. A Map, not a WeakMap: a WeakMap with hundreds of thousands of keys
-  // makes every garbage collection walk them (ephemerons). It holds no set the AttrCache does not also hold,
-  // and is emptied whenever the cache is (the cache clears itself when full).
-  private readonly checked = new Map<AttrSet, (readonly WireError[] | undefined)[]>();
-  private cacheSize = 0;
+  // only MP_REACH NLRI, nothing announced; kept by the set's index in the cache. A set not in the cache (an
+  // unclean section) is checked every time.
+  private readonly checked = new PerSet<readonly WireError[]>(3);
   private readonly reduced = new WeakMap<AttrSet, Map<string, AttrSet>>();
 
   constructor(private readonly ctx: CodecContext, private readonly session: SessionInfo, families: readonly Family[],
@@ -106,23 +110,19 @@ export class InboundDecoder {
     }
     this.stats.updates++;
     const shape = m.nlri.length > 0 ? 0 : m.mpReach !== null ? 1 : 2;
-    const size = this.cache.size;
-    if (size < this.cacheSize || this.checked.size > this.cache.maxEntries) this.checked.clear();
-    this.cacheSize = size;
-    let perSet = this.checked.get(m.attrs);
-    let v = perSet?.[shape];
+    const index = this.cache.indexOf(m.attrs);
+    let v = index < 0 ? undefined : this.checked.get(m.attrs, index, shape);
     if (v === undefined) {
       v = validateUpdate(m, this.ctx, this.session);
       if (v.length === 0) v = NONE;
-      if (perSet === undefined) { perSet = [undefined, undefined, undefined]; this.checked.set(m.attrs, perSet); }
-      perSet[shape] = v;
+      if (index >= 0) this.checked.put(m.attrs, index, shape, v);
     }
     const errors: readonly WireError[] = r.errors.length === 0 ? v : v.length === 0 ? r.errors : [...r.errors, ...v];
-    if (errors.length === 0) return { kind: 'update', update: this.routes(m, m.attrs, false, NONE, NONE, null) };
-    return this.treat(m, errors);
+    if (errors.length === 0) return { kind: 'update', update: this.routes(m, m.attrs, index, false, NONE, NONE, null) };
+    return this.treat(m, errors, index);
   }
 
-  private treat(m: UpdateMessage, errors: readonly WireError[]): InboundResult {
+  private treat(m: UpdateMessage, errors: readonly WireError[], index: number): InboundResult {
     const worst = worstAction(errors)!;
     if (worst === 'reset') return { kind: 'reset', error: errors.find((e) => e.action === 'reset')! };
     const newlyDisabled: Family[] = [];
@@ -140,13 +140,14 @@ export class InboundDecoder {
     }
     const withdraw = rest === 'withdraw';
     if (withdraw) this.stats.treatAsWithdraw++;
-    let attrs = m.attrs;
+    let attrs = m.attrs, setIndex = index;
     if (rest === 'discard') {
       this.stats.attributeDiscard++;
       attrs = this.reduce(m.attrs, errors);
+      setIndex = -1;
     }
     const treatment = worst === 'afi-safi-disable' ? 'afi-safi-disable' : (rest as Exclude<Action, 'reset'>);
-    return { kind: 'update', update: this.routes(m, attrs, withdraw, errors, newlyDisabled, treatment) };
+    return { kind: 'update', update: this.routes(m, attrs, setIndex, withdraw, errors, newlyDisabled, treatment) };
   }
 
   /** The set without the discarded attributes and without INVALID/UNPARSED entries (interned per set). */
@@ -174,7 +175,7 @@ export class InboundDecoder {
     return false;
   }
 
-  private routes(m: UpdateMessage, attrs: AttrSet, asWithdraw: boolean, errors: readonly WireError[],
+  private routes(m: UpdateMessage, attrs: AttrSet, setIndex: number, asWithdraw: boolean, errors: readonly WireError[],
     disabled: readonly Family[], treatment: UpdateIn['treatment']): UpdateIn {
     const announce: FamilyPrefixes[] = [];
     const withdraw: FamilyPrefixes[] = [];
@@ -195,6 +196,6 @@ export class InboundDecoder {
       const f = mpFamily(m.attrs, 15);
       if (this.usable(f, m.mpUnreach.length)) withdraw.push({ family: f, prefixes: m.mpUnreach });
     }
-    return { message: m, attrs, announce, withdraw, errors, treatment, disabled };
+    return { message: m, attrs, setIndex, announce, withdraw, errors, treatment, disabled };
   }
 }

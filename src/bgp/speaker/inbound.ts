@@ -5,14 +5,16 @@
 // AS4_AGGREGATOR (a 2-octet session). Unrecognized attributes are kept opaque (RFC 4271 §5: optional transitive
 // ones are passed on; the RIB drops the non-transitive ones on export).
 //
-// Cost: a Map lookup per UPDATE and family; the conversion itself only for a set not seen before, straight from
-// its bytes for the common IPv4 sets (common-attrs.ts), through the decoded attribute list for the others. The map is
-// bounded (cleared when full, as the codec's own cache is), and an entry may hold an Attrs the RIB has since
-// freed (the RIB revives an equal live set when it is passed in again). With the RIB's rewrites on receipt applied
+// Cost: an array read per UPDATE and family (the result is kept by the set's index in the session's cache,
+// PerSet; a Map lookup for a set outside the cache); the conversion itself only for a set not seen before,
+// straight from its bytes for the common IPv4 sets (common-attrs.ts), through the decoded attribute list for the
+// others. Both are bounded (by the cache's size; the map is cleared when full), and an entry may hold an Attrs the
+// RIB has since freed (the RIB revives an equal live set when it is passed in again). With the RIB's rewrites on receipt applied
 // before interning (`preset`), the set cached is normally the one the RIB keeps, not one it derived a copy from.
 import type { AttrStore, Attrs, AttrsInput, OpaqueAttr } from '../rib/attrs.js';
 import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
 import type { CodecContext } from '../wire/context.js';
+import { PerSet } from '../wire/attr-cache.js';
 import type { AttrSet } from '../wire/messages.js';
 import type { PathAttribute } from '../wire/attributes.js';
 import { commonIpv4Attrs } from './common-attrs.js';
@@ -22,11 +24,14 @@ export type RibAfi = 'ipv4' | 'ipv6';
 /** Why a set cannot give routes (the routes are then treated as withdrawn, RFC 7606 §2 spirit). */
 export type ConvertProblem = 'no-next-hop' | 'bad-value';
 
-/** Sets remembered per family: about twice the session's own cache (speaker.ts ATTR_CACHE_ENTRIES), whose sets
- * are the keys — a larger map would keep alive sets the codec's cache has let go. */
+/** Sets outside the session's cache remembered per family (those are rare: reduced copies after an attribute
+ * discard); about twice the cache's own size (speaker.ts ATTR_CACHE_ENTRIES). */
 const CACHE_LIMIT = 8192;
+const K_IPV4 = 0, K_IPV6 = 1;
 
 export class AttrConverter {
+  /** Results of the sets in the session's cache, by index: value K_IPV4 and K_IPV6 per set. */
+  private readonly byIndex = new PerSet<Attrs | ConvertProblem>(2);
   private readonly v4 = new Map<AttrSet, Attrs | ConvertProblem>();
   private readonly v6 = new Map<AttrSet, Attrs | ConvertProblem>();
   /** Sets converted (cache misses), for tests and metrics. */
@@ -40,20 +45,28 @@ export class AttrConverter {
     private readonly onProblem: (p: ConvertProblem, afi: RibAfi, detail: string) => void = () => {},
     private readonly preset: ((input: AttrsInput) => void) | null = null) {}
 
-  /** The RIB attributes of the routes `set` announces in `afi`, or null when the set is unusable. */
-  convert(set: AttrSet, afi: RibAfi): Attrs | null {
-    const m = afi === 'ipv4' ? this.v4 : this.v6;
-    let a = m.get(set);
+  /**
+   * The RIB attributes of the routes `set` announces in `afi`, or null when the set is unusable. `index`: the
+   * set's index in the session's cache (UpdateIn.setIndex), -1 when it has none.
+   */
+  convert(set: AttrSet, afi: RibAfi, index = -1): Attrs | null {
+    const k = afi === 'ipv4' ? K_IPV4 : K_IPV6;
+    let a = index >= 0 ? this.byIndex.get(set, index, k) : (k === K_IPV4 ? this.v4 : this.v6).get(set);
     if (a === undefined) {
-      if (m.size >= CACHE_LIMIT) m.clear();
       a = (afi === 'ipv4' ? commonIpv4Attrs(set, this.ctx, this.store, this.preset) : undefined) ?? this.build(set.list, afi);
-      m.set(set, a);
+      if (index >= 0) this.byIndex.put(set, index, k, a);
+      else {
+        const m = k === K_IPV4 ? this.v4 : this.v6;
+        if (m.size >= CACHE_LIMIT) m.clear();
+        m.set(set, a);
+      }
       this.conversions++;
     }
     return typeof a === 'string' ? null : a;
   }
 
   clear(): void {
+    this.byIndex.clear();
     this.v4.clear();
     this.v6.clear();
   }

@@ -216,7 +216,7 @@ export class Neighbor {
       const a = u.announce[i]!;
       const afi = afiOf(a.family);
       if (afi === null) continue;
-      const attrs = this.conv!.convert(u.attrs, afi);
+      const attrs = this.conv!.convert(u.attrs, afi, u.setIndex);
       if (attrs === null) {
         this.counters.unusable += a.prefixes.length;
         rib.withdrawBatch(info, afi, a.prefixes);

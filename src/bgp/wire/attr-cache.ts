@@ -71,6 +71,12 @@ export class AttrCache {
     return this.sets.length;
   }
 
+  /** The dense index of `set` when it is the set the last lookup() found or the last add made; else -1. */
+  indexOf(set: object): number {
+    const i = this.lastIndex;
+    return i >= 0 && this.sets[i] === set ? i : -1;
+  }
+
   /** The set whose normalised section is the one of the last scan (attr-scan.ts SCANNED), or undefined. */
   lookup(): PackedAttrSet | undefined {
     const src = SCANNED.src, from = SCANNED.from, octets = SCANNED.len;
@@ -226,6 +232,42 @@ export class AttrCache {
   }
 }
 
+/**
+ * Data a consumer keeps per set of one AttrCache, `width` values per set, found by the set's dense index (an
+ * array read, where a Map keyed by the set costs a hash lookup per UPDATE and, with a full table's distinct sets,
+ * an entry and a rehash per set). Each index remembers its set: a value is returned only for the very set it was
+ * stored for, so indices the cache reuses after emptying itself (or a set it has replaced) find nothing. Holds at
+ * most as many sets as the cache has indices.
+ */
+export class PerSet<T> {
+  private readonly sets: (object | undefined)[] = [];
+  private readonly values: (T | undefined)[] = [];
+
+  constructor(private readonly width = 1) {}
+
+  /** Value `k` stored for `set` at `index`, or undefined. */
+  get(set: object, index: number, k = 0): T | undefined {
+    return this.sets[index] === set ? this.values[index * this.width + k] : undefined;
+  }
+
+  /** Store value `k` for `set` at `index` (the set's other values are dropped when the index held another set). */
+  put(set: object, index: number, k: number, value: T): void {
+    const w = this.width;
+    if (this.sets[index] !== set) {
+      // Filled in order, so the arrays stay dense (a hole far past the end would turn them into dictionaries).
+      while (this.sets.length <= index) this.sets.push(undefined);
+      while (this.values.length < (index + 1) * w) this.values.push(undefined);
+      this.sets[index] = set;
+      for (let j = 0; j < w; j++) this.values[index * w + j] = undefined;
+    }
+    this.values[index * w + k] = value;
+  }
+
+  clear(): void {
+    this.sets.length = 0;
+    this.values.length = 0;
+  }
+}
 
 function sameFamily(a: MrtFamily | undefined, b: MrtFamily | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.afi === b.afi && a.safi === b.safi);

@@ -12,7 +12,7 @@ import { encodeCapabilityValue } from '../../../src/bgp/wire/capabilities.js';
 import { family, IPV4_UNICAST, IPV6_UNICAST, symmetricContext } from '../../../src/bgp/wire/context.js';
 import { openCapabilities } from '../../../src/bgp/wire/open.js';
 import { PrefixList } from '../../../src/bgp/wire/prefix.js';
-import { BASIC, COMMUNITIES, update } from './bytes.js';
+import { AS_PATH, BASIC, COMMUNITIES, ORIGIN, update } from './bytes.js';
 
 const BASE = { localAs: 65001, routerId: '192.0.2.1', remoteAddress: '192.0.2.2', peerAs: 65002 };
 const NONE: Refusals = { codes: new Set(), families: new Set(), bare: false };
@@ -115,9 +115,45 @@ test('receive decoder with a small attribute cache: bounded, and still correct a
   assert.ok(again.kind === 'update' && again.update.treatment === 'discard');
 });
 
+test('receive decoder: the set index, and the session checks kept per set and per UPDATE shape', () => {
+  const d = new InboundDecoder(symmetricContext({ as4: true }), { localAs: 65001, peerAs: 65002, families: new Set([IPV4_UNICAST]) }, [IPV4_UNICAST]);
+  const noNextHop = [...ORIGIN(0), ...AS_PATH(65002)];
+  // The same set with only withdrawals (NEXT_HOP not required), then with NLRI (required: RFC 7606 §3 d,
+  // treat-as-withdraw), then withdrawals again: each shape gets its own check, done once per set.
+  const w1 = d.decode(update({ attrs: noNextHop, withdrawn: [24, 198, 51, 7] }));
+  const a1 = d.decode(update({ attrs: noNextHop, nlri: [24, 198, 51, 8] }));
+  const w2 = d.decode(update({ attrs: noNextHop, withdrawn: [24, 198, 51, 9] }));
+  const a2 = d.decode(update({ attrs: noNextHop, nlri: [24, 198, 51, 10] }));
+  assert.ok(w1.kind === 'update' && a1.kind === 'update' && w2.kind === 'update' && a2.kind === 'update');
+  assert.equal(w1.update.treatment, null);
+  assert.equal(w2.update.treatment, null);
+  assert.equal(a1.update.treatment, 'withdraw');
+  assert.equal(a2.update.treatment, 'withdraw');
+  assert.deepEqual(a2.update.withdraw.map((w) => w.prefixes.texts()), [['198.51.10.0/24']]);
+  assert.equal(a1.update.attrs, w1.update.attrs);
+  assert.equal(w1.update.setIndex, 0);
+  assert.equal(a2.update.setIndex, 0);
+  // A second set gets the next index; an attribute discard's reduced copy is outside the cache.
+  const b = d.decode(update({ attrs: [...BASIC(), ...COMMUNITIES(5)], nlri: [24, 203, 0, 113] }));
+  assert.ok(b.kind === 'update' && b.update.setIndex === 1 && b.update.treatment === null);
+  const disc = d.decode(update({ attrs: [...BASIC(), ...COMMUNITIES(1), ...COMMUNITIES(2)], nlri: [24, 203, 0, 114] }));
+  assert.ok(disc.kind === 'update' && disc.update.treatment === 'discard' && disc.update.setIndex === -1);
+});
+
+test('receive decoder: a cache that empties itself reuses indices, and no check result follows an index to another set', () => {
+  const d = new InboundDecoder(symmetricContext({ as4: true }), { localAs: 65001, peerAs: 65002, families: new Set([IPV4_UNICAST]) }, [IPV4_UNICAST], 1);
+  // Index 0 first holds a clean set, then (the cache emptied) a set without NEXT_HOP, then a clean one again.
+  const clean = d.decode(update({ attrs: BASIC(), nlri: [24, 198, 51, 1] }));
+  const bad = d.decode(update({ attrs: [...ORIGIN(0), ...AS_PATH(65002)], nlri: [24, 198, 51, 2] }));
+  const clean2 = d.decode(update({ attrs: [...BASIC(), ...COMMUNITIES(3)], nlri: [24, 198, 51, 3] }));
+  assert.ok(clean.kind === 'update' && bad.kind === 'update' && clean2.kind === 'update');
+  assert.deepEqual([clean.update.setIndex, bad.update.setIndex, clean2.update.setIndex], [0, 0, 0]);
+  assert.deepEqual([clean.update.treatment, bad.update.treatment, clean2.update.treatment], [null, 'withdraw', null]);
+});
+
 function upd(announce: PrefixList | null, withdraw: PrefixList | null, f = IPV4_UNICAST): UpdateIn {
   return { announce: announce === null ? [] : [{ family: f, prefixes: announce }], withdraw: withdraw === null ? [] : [{ family: f, prefixes: withdraw }],
-    errors: [], treatment: null, disabled: [], attrs: { list: [], key: '', errors: [] }, message: null as never };
+    errors: [], treatment: null, disabled: [], attrs: { list: [], key: '', errors: [] }, setIndex: -1, message: null as never };
 }
 
 test('exact prefix counter: distinct prefixes (and path ids), withdrawals, IPv6', () => {

@@ -93,3 +93,25 @@ test('sets with other attributes, of a 2-octet-AS session, or not packed take th
   assert.equal(commonIpv4Attrs(set, AS2, store, null), undefined);
   assert.equal(commonIpv4Attrs({ list: [], key: '', errors: [] }, AS4, store, null), undefined);
 });
+
+test('the converter keeps its results by the set index: once per set and family, never for another set at the index', () => {
+  const store = new AttrStore();
+  const conv = new AttrConverter(store, AS4);
+  const a = received({ asPath: '64501', nextHop: '192.0.2.1' }, AS4).set;
+  const b = received({ asPath: '64502', nextHop: '192.0.2.1' }, AS4).set;
+  const first = conv.convert(a, 'ipv4', 0);
+  assert.equal(first?.asPath.text(), '64501');
+  assert.equal(conv.convert(a, 'ipv4', 0), first);
+  assert.equal(conv.conversions, 1, 'the second call reads the kept result');
+  // The cache emptied itself and gave index 0 to another set: converted anew, not the first set's result.
+  const second = conv.convert(b, 'ipv4', 0);
+  assert.equal(second?.asPath.text(), '64502');
+  assert.equal(conv.conversions, 2);
+  // IPv6 is kept apart (this set has no MP_REACH_NLRI next hop, so it is unusable there); without an index, the map.
+  assert.equal(conv.convert(b, 'ipv6', 0), null);
+  assert.equal(conv.conversions, 3);
+  assert.equal(conv.convert(b, 'ipv4', 0), second);
+  assert.equal(conv.convert(a, 'ipv4'), first);
+  assert.equal(conv.convert(a, 'ipv4'), first);
+  assert.equal(conv.conversions, 4);
+});

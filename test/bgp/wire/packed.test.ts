@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { toHex } from '../../../src/bgp/wire/addr.js';
 import type { AsSegment } from '../../../src/bgp/wire/as-path.js';
+import { PerSet } from '../../../src/bgp/wire/attr-cache.js';
 import { AttrCache, decodeAttributes, decodeList, PackedAttrSet } from '../../../src/bgp/wire/attr-decode.js';
 import { encodeAttributes } from '../../../src/bgp/wire/attr-encode.js';
 import { BIT_EAGER, hashBytes, hashCopyBytes, HEADER_WORDS, HOT, LITTLE_ENDIAN, SCAN_EAGER, SCAN_LAZY, SCANNED, scanSection } from '../../../src/bgp/wire/attr-scan.js';
@@ -366,4 +367,29 @@ test('hashCopyBytes gives hashBytes\' hash and copies exactly the octets, at any
   }), { numRuns: 2000 });
   // Distinct inputs of one length hash apart (the cache relies on few collisions, not none).
   assert.notEqual(hashBytes(Uint8Array.from([1, 2, 3, 4, 5]), 0, 5), hashBytes(Uint8Array.from([1, 2, 3, 4, 6]), 0, 5));
+});
+
+test('PerSet: values by index and slot, only for the set stored at the index; the index of the last set found', () => {
+  const a = {}, b = {};
+  const p = new PerSet<string>(3);
+  assert.equal(p.get(a, 0), undefined);
+  p.put(a, 2, 1, 'a1'); // indices 0 and 1 stay empty
+  p.put(a, 2, 2, 'a2');
+  assert.deepEqual([p.get(a, 2, 0), p.get(a, 2, 1), p.get(a, 2, 2)], [undefined, 'a1', 'a2']);
+  assert.equal(p.get(b, 2, 1), undefined, 'another set at the same index finds nothing');
+  p.put(b, 2, 0, 'b0');
+  assert.deepEqual([p.get(b, 2, 0), p.get(b, 2, 1), p.get(a, 2, 1)], ['b0', undefined, undefined], 'replacing the set drops its values');
+  p.put(a, 0, 0, 'x');
+  assert.equal(p.get(a, 0), 'x');
+  p.clear();
+  assert.equal(p.get(b, 2, 0), undefined);
+
+  const cache = new AttrCache();
+  const sets = VECTORS.map((v) => decodeMessage(v.bytes, v.ctx, 0, { cache }))
+    .flatMap((r) => (r.ok && r.msg.type === 'UPDATE' && r.msg.attrs instanceof PackedAttrSet ? [r.msg.attrs] : []));
+  assert.ok(sets.length >= 2);
+  const last = sets[sets.length - 1]!;
+  assert.equal(cache.indexOf(last), cache.size - 1, 'the set just added: the last index');
+  assert.equal(cache.indexOf(sets[0]!), sets[0] === last ? cache.size - 1 : -1, 'only the last set found is known');
+  assert.equal(cache.indexOf({}), -1);
 });
