@@ -83,8 +83,8 @@ export class InboundDecoder {
   readonly disabled = new Set<Family>();
   readonly stats: InboundStats = { updates: 0, endOfRib: 0, treatAsWithdraw: 0, attributeDiscard: 0, ignoredPrefixes: 0 };
   private readonly families: ReadonlySet<Family>;
-  // Stage-2 results per interned set, for the three shapes of UPDATE whose checks differ: IPv4 NLRI present,
-  // only MP_REACH NLRI, nothing announced; kept by the set's index in the cache. A set not in the cache (an
+  // Stage-2 results per interned set, for the three shapes of UPDATE whose checks differ (IPv4 NLRI present,
+  // only MP_REACH NLRI, nothing announced), kept by the set's index in the cache. A set not in the cache (an
   // unclean section) is checked every time.
   private readonly checked = new PerSet<readonly WireError[]>(3);
   private readonly reduced = new WeakMap<AttrSet, Map<string, AttrSet>>();

@@ -8,9 +8,10 @@
 // Cost: an array read per UPDATE and family (the result is kept by the set's index in the session's cache,
 // PerSet; a Map lookup for a set outside the cache); the conversion itself only for a set not seen before,
 // straight from its bytes for the common IPv4 sets (common-attrs.ts), through the decoded attribute list for the
-// others. Both are bounded (by the cache's size; the map is cleared when full), and an entry may hold an Attrs the
-// RIB has since freed (the RIB revives an equal live set when it is passed in again). With the RIB's rewrites on receipt applied
-// before interning (`preset`), the set cached is normally the one the RIB keeps, not one it derived a copy from.
+// others. Both are bounded (by the cache's size; the map is cleared when full), and an entry may hold an Attrs
+// the RIB has since freed (the RIB revives an equal live set when it is passed in again). With the RIB's
+// rewrites on receipt applied before interning (`preset`), the set cached is normally the one the RIB keeps, not
+// one it derived a copy from.
 import type { AttrStore, Attrs, AttrsInput, OpaqueAttr } from '../rib/attrs.js';
 import { effectiveAggregator, effectiveAsPath } from '../wire/effective.js';
 import type { CodecContext } from '../wire/context.js';
