@@ -125,72 +125,28 @@ function cmpPathId(a: Candidate, b: Candidate): number {
 
 const always = () => true;
 
-export const LOCAL_ORIGIN: Rule = {
-  id: '0', name: 'local-origin', title: 'prefer locally originated',
-  value: localOriginOf,
-  compare: cmpLocalOrigin, total: always,
-};
+function rule(name: RuleName, id: string, title: string, value: Rule['value'], compare: Rule['compare'],
+  total: Rule['total'] = always): Rule {
+  return { id, name, title, value, compare, total };
+}
 
-export const LOCAL_PREF: Rule = {
-  id: '9.1.2', name: 'local-pref', title: 'highest LOCAL_PREF',
-  value: (c, ctx) => effectiveLocalPref(c.attrs, ctx),
-  compare: cmpLocalPref, total: always,
-};
-
-export const AS_PATH_LENGTH: Rule = {
-  id: '9.1.2.2(a)', name: 'as-path-length', title: 'shortest AS path',
-  value: asPathLengthOf,
-  compare: cmpAsPathLength, total: always,
-};
-
-export const ORIGIN: Rule = {
-  id: '9.1.2.2(b)', name: 'origin', title: 'lowest origin',
-  value: (c) => c.attrs.origin,
-  compare: cmpOrigin, total: always,
-};
-
-export const MED: Rule = {
-  id: '9.1.2.2(c)', name: 'med', title: 'lowest MED (same neighbor AS)',
-  value: (c, ctx) => effectiveMed(c.attrs, ctx),
-  compare: cmpMed,
-  total: (ctx) => ctx.opts.alwaysCompareMed,
-};
-
-export const EBGP_OVER_IBGP: Rule = {
-  id: '9.1.2.2(d)', name: 'ebgp-over-ibgp', title: 'eBGP over iBGP',
-  value: interiorOf,
-  compare: cmpEbgpOverIbgp, total: always,
-};
-
-export const IGP_COST: Rule = {
-  id: '9.1.2.2(e)', name: 'igp-cost', title: 'lowest IGP cost to next hop',
-  value: igpCostOf,
-  compare: cmpIgpCost, total: always,
-};
-
-export const ROUTER_ID: Rule = {
-  id: '9.1.2.2(f)', name: 'router-id', title: 'lowest router id (ORIGINATOR_ID if present)',
-  value: routerIdOf,
-  compare: cmpRouterId, total: always,
-};
-
-export const CLUSTER_LIST: Rule = {
-  id: 'RFC4456§9', name: 'cluster-list', title: 'shortest cluster list',
-  value: clusterLengthOf,
-  compare: cmpClusterList, total: always,
-};
-
-export const NEIGHBOR_ADDRESS: Rule = {
-  id: '9.1.2.2(g)', name: 'neighbor-address', title: 'lowest neighbor address',
-  value: (c) => c.peer.address,
-  compare: cmpNeighborAddress, total: always,
-};
-
-export const PATH_ID: Rule = {
-  id: 'RFC7911', name: 'path-id', title: 'lowest path id',
-  value: (c) => c.pathId,
-  compare: cmpPathId, total: always,
-};
+export const LOCAL_ORIGIN = rule('local-origin', '0', 'prefer locally originated', localOriginOf, cmpLocalOrigin);
+export const LOCAL_PREF = rule('local-pref', '9.1.2', 'highest LOCAL_PREF',
+  (c, ctx) => effectiveLocalPref(c.attrs, ctx), cmpLocalPref);
+export const AS_PATH_LENGTH = rule('as-path-length', '9.1.2.2(a)', 'shortest AS path', asPathLengthOf,
+  cmpAsPathLength);
+export const ORIGIN = rule('origin', '9.1.2.2(b)', 'lowest origin', (c) => c.attrs.origin, cmpOrigin);
+export const MED = rule('med', '9.1.2.2(c)', 'lowest MED (same neighbor AS)', (c, ctx) => effectiveMed(c.attrs, ctx),
+  cmpMed, (ctx) => ctx.opts.alwaysCompareMed);
+export const EBGP_OVER_IBGP = rule('ebgp-over-ibgp', '9.1.2.2(d)', 'eBGP over iBGP', interiorOf, cmpEbgpOverIbgp);
+export const IGP_COST = rule('igp-cost', '9.1.2.2(e)', 'lowest IGP cost to next hop', igpCostOf, cmpIgpCost);
+export const ROUTER_ID = rule('router-id', '9.1.2.2(f)', 'lowest router id (ORIGINATOR_ID if present)', routerIdOf,
+  cmpRouterId);
+export const CLUSTER_LIST = rule('cluster-list', 'RFC4456§9', 'shortest cluster list', clusterLengthOf,
+  cmpClusterList);
+export const NEIGHBOR_ADDRESS = rule('neighbor-address', '9.1.2.2(g)', 'lowest neighbor address', (c) => c.peer.address,
+  cmpNeighborAddress);
+export const PATH_ID = rule('path-id', 'RFC7911', 'lowest path id', (c) => c.pathId, cmpPathId);
 
 /** The rules in order. */
 export const RULES: readonly Rule[] = [
@@ -213,10 +169,12 @@ export interface Comparison {
  * arrival-order mode (deterministicMed: false) and by tests; the default selection eliminates per rule.
  */
 export function compareRoutes(a: Candidate, b: Candidate, ctx: DecisionContext, upTo = RULES.length - 1): Comparison {
-  const i = decidingRule(a, b, ctx, upTo);
-  if (i < 0) return { result: 0, rule: null };
-  const rule = RULES[i]!;
-  return { result: rule.compare(a, b, ctx) < 0 ? -1 : 1, rule };
+  for (let i = 0; i <= upTo; i++) {
+    const rule = RULES[i]!;
+    const r = rule.compare(a, b, ctx);
+    if (r !== 0) return { result: r < 0 ? -1 : 1, rule };
+  }
+  return { result: 0, rule: null };
 }
 
 /**
@@ -237,10 +195,4 @@ export function preference(a: Candidate, b: Candidate, ctx: DecisionContext, upT
   if ((r = cmpClusterList(a, b)) !== 0 || upTo === 8) return r;
   if ((r = cmpNeighborAddress(a, b)) !== 0 || upTo === 9) return r;
   return cmpPathId(a, b);
-}
-
-/** Index in RULES of the first rule, up to `upTo`, on which a and b differ; -1 when they tie on all of them. */
-function decidingRule(a: Candidate, b: Candidate, ctx: DecisionContext, upTo: number): number {
-  for (let i = 0; i <= upTo; i++) if (RULES[i]!.compare(a, b, ctx) !== 0) return i;
-  return -1;
 }
