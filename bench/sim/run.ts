@@ -28,7 +28,6 @@ import { median } from '../stats.js';
 
 type Row = Record<string, string | number>;
 
-
 /** CPU time (user + system, all threads of this process) in ms since `from`. */
 function cpuMs(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);

@@ -42,7 +42,6 @@ function prepare(v: { v4: number; v6: number; v4Sets: number; v6Sets: number }):
   return { stream, mrt: mrtFile(messages), count: messages.length };
 }
 
-
 const variants = [
   { name: 'table with 5,000 attribute sets', v4: 1_000_000, v6: 200_000, v4Sets: 4000, v6Sets: 1000 },
   { name: 'table with 200,000 attribute sets', v4: 1_000_000, v6: 200_000, v4Sets: 160_000, v6Sets: 40_000 },

@@ -57,7 +57,7 @@ export function bgpdumpIpv6(b: Uint8Array, o = 0): string {
   if (zero10) {
     const tail = `${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}`;
     if (b[o + 10] === 0xff && b[o + 11] === 0xff) return `::ffff:${tail}`;
-    const last = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
+    const last = u32(b, o + 12);
     if (b[o + 10] === 0 && b[o + 11] === 0 && last > 1) return `::${tail}`;
   }
   const g = new Array<number>(8);

@@ -8,11 +8,7 @@
 // next hop the general path would refuse, goes to the general path, which reports it.
 import type { Attrs } from '../rib/attrs.js';
 import type { Afi } from '../rib/prefix.js';
-
-function put32(out: Uint8Array, o: number, v: number): number {
-  out[o] = v >>> 24; out[o + 1] = (v >>> 16) & 255; out[o + 2] = (v >>> 8) & 255; out[o + 3] = v & 255;
-  return o + 4;
-}
+import { put32 } from '../wire/octets.js';
 
 /** Header of an attribute whose value has `len` octets; returns the offset of the value. */
 function head(out: Uint8Array, o: number, flags: number, type: number, len: number): number {

@@ -42,7 +42,6 @@ export interface DecodedAttrs {
   readonly fatal: WireError | null;
 }
 
-
 /** Where the MP attributes sit in a section, found by scanAttrs(). */
 interface Scan {
   key: string;
@@ -89,8 +88,6 @@ export function scanAttrs(b: Uint8Array, start: number, end: number, mrt: boolea
   s.key = keyFrom === start ? bytesKey(b, start, end) : key + bytesKey(b, keyFrom, end);
   return s;
 }
-
-
 
 /**
  * The result of decodeAttributesInto(): a DecodedAttrs whose fields the next decode overwrites. A caller that
@@ -148,7 +145,7 @@ export function decodeAttributesInto(b: Uint8Array, start: number, end: number, 
             : { list: d.list, key: scanAttrs(b, start, end, mrt !== undefined).key, errors };
         }
       }
-      out.setIndex = set instanceof PackedAttrSet ? cache.lastIndex : -1;
+      out.setIndex = cache.indexOf(set);
       const reachVs = SCANNED.reachVs, reachVe = SCANNED.reachVe;
       const unreachVs = SCANNED.unreachVs, unreachVe = SCANNED.unreachVe;
       out.attrs = set; out.fatal = fatal; out.mpReach = null; out.mpUnreach = null; out.nlriErrors = NO_ERRORS;

@@ -9,16 +9,13 @@ import { isPrefixFamily } from './attr-decode.js';
 import { type CodecContext, family } from './context.js';
 import { BgpEncodeError } from './errors.js';
 import type { MpNlri } from './messages.js';
+import { put32 } from './octets.js';
 import { encodePrefixes } from './prefix.js';
 
 function ip4(s: string, what: string): Uint8Array {
   const b = parseIpv4(s);
   if (b === null) throw new BgpEncodeError(`${what} is not an IPv4 address: ${s}`);
   return b;
-}
-
-function put32(out: Uint8Array, o: number, v: number): void {
-  out[o] = v >>> 24; out[o + 1] = (v >>> 16) & 255; out[o + 2] = (v >>> 8) & 255; out[o + 3] = v & 255;
 }
 
 function u32v(v: number): Uint8Array {

@@ -72,7 +72,6 @@ export const SCANNED = { src: NORM as Uint8Array, from: 0, len: 0, reachVs: -1, 
 const SEEN = new Float64Array(256);
 let generation = 0;
 
-
 function prefixFamily(afi: number, safi: number): boolean {
   return (afi === AFI_IPV4 || afi === AFI_IPV6) && (safi === SAFI_UNICAST || safi === SAFI_MULTICAST);
 }

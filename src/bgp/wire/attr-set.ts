@@ -23,8 +23,6 @@ import { NO_ERRORS, type WireError } from './errors.js';
 import type { AttrSet } from './messages.js';
 import { u16, u32 } from './octets.js';
 
-
-
 /**
  * What sets of one slab received under one context share: the slab (as octets and native-order words, one buffer)
  * and the context and MRT family the bytes were received under (null: sets built from a list). One per slab and

@@ -30,7 +30,6 @@ export interface MrtFamily {
   readonly safi: number;
 }
 
-
 /** Whether the codec parses NLRI of this family as prefixes (IPv4/IPv6 unicast and multicast). */
 export function isPrefixFamily(afi: number, safi: number): boolean {
   return (afi === AFI_IPV4 || afi === AFI_IPV6) && (safi === SAFI_UNICAST || safi === SAFI_MULTICAST);
