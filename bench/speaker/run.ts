@@ -4,10 +4,14 @@
 //                UPDATE until the device holds every route with its best path selected (polled every 100 ms:
 //                our /metrics, `birdc show route count`, `gobgp global rib summary`), peak RSS of the device
 //                (VmHWM), and (RSS after − RSS before) per route.
+//   reload       the load again into the same device process, once the tester's sessions went down and the
+//                device emptied its table: a process that has run before (for ours: its code already compiled by
+//                V8's optimizing compiler, its heap already grown), as after a session reset rather than a start.
 //   propagation  100k routes from one tester peer through the device to a sink peer: time until the sink has
 //                them all.
+// CPU is reported for the whole process and for its main thread (the rest: V8's compiler and collector helpers).
 // Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,bird,gobgp]
-//   [--phase load,propagation]
+//   [--phase load,reload,propagation] (default load,propagation) [--settle S] (seconds before the reload, default 10)
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,8 +22,14 @@ import { createTopology, makeTempDir, nsSpawn, ResourceRegistry, type NsProcess 
 import { peerAddress, type TesterSpec } from './tester.js';
 import { median } from '../stats.js';
 
-const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, phase: { type: 'string' } } });
-const PHASE = values.phase ?? 'load,propagation';
+const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, phase: { type: 'string' }, settle: { type: 'string' } } });
+const PHASES = (values.phase ?? 'load,propagation').split(',');
+for (const p of PHASES) if (!['load', 'reload', 'propagation'].includes(p)) throw new Error(`--phase: unknown phase "${p}" (load, reload, propagation)`);
+/** reload alone still runs (and reports nothing of) the first load it follows. */
+const RELOAD = PHASES.includes('reload'), LOADS = RELOAD || PHASES.includes('load');
+/** Seconds between the end of the first load's withdrawal and the reload. */
+const SETTLE_S = Number(values.settle ?? 10);
+if (!(SETTLE_S >= 0)) throw new Error(`--settle: "${values.settle}" is not a number of seconds`);
 const PEERS = Number(values.peers ?? 10), PREFIXES = Number(values.prefixes ?? 100_000), ROUNDS = Number(values.rounds ?? 1);
 const KINDS = (values.only ?? 'ours,bird,gobgp').split(',') as ('ours' | 'bird' | 'gobgp')[];
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -37,10 +47,15 @@ function procStatus(pid: number, key: 'VmHWM' | 'VmRSS'): number {
  * CPU seconds (user + system, all threads) the process has used: on a shared machine the wall-clock time of a
  * run depends on the other jobs, the CPU time much less.
  */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function cpuSeconds(pid: number, file = `/proc/${pid}/stat`): number {
+  const stat = readFileSync(file, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14 and 15) in USER_HZ ticks
+}
+
+/** CPU seconds of the process's main thread (the thread whose id is the PID): for ours the rest is V8's helpers. */
+function mainThreadCpuSeconds(pid: number): number {
+  return cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
 /** The V8 flags `bin/anycast` gives the speaker by default (read from the launcher, so both stay one). */
@@ -50,6 +65,7 @@ function launcherFlags(): string {
   return m[1];
 }
 
+/** count(): routes held with their best path selected; -1 while the device has a decision pending. */
 interface Dut { pid(): number; count(): Promise<number>; stop(): Promise<void>; note?(): Promise<string> }
 
 async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, peers: number, sink: boolean): Promise<Dut> {
@@ -86,11 +102,11 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
         } catch (e) {
           if (!proc.running) throw new Error(`our speaker exited: ${proc.logTail(10)}`);
           console.log(`  (poll failed, retrying: ${String(e)})`);
-          return 0;
+          return -1;
         }
         const paths = Number(/^anycast_bgp_rib_paths\{afi="ipv4"\} (\d+)$/m.exec(m)?.[1] ?? 0);
         const pending = Number(/^anycast_bgp_decision_pending (\d+)$/m.exec(m)?.[1] ?? 1);
-        return pending === 0 ? paths : 0;
+        return pending === 0 ? paths : -1;
       },
       stop: async () => { await proc.stop(10_000); if (process.env.BENCH_KEEP_LOG) copyFileSync(join(dir, 's.log'), process.env.BENCH_KEEP_LOG); },
       note: async () => {
@@ -141,14 +157,18 @@ async function testerEvent(log: string, event: string, timeoutMs: number): Promi
   throw new Error(`tester: no ${event} within ${timeoutMs} ms`);
 }
 
-interface LoadResult { kind: string; seconds: number; cpu: number; peakRss: number; perRoute: number; routes: number }
-interface PropResult { kind: string; seconds: number; cpu: number }
+/** "CPU x s, main thread y s" (Go schedules its work on threads of its own: GoBGP's main thread says nothing). */
+function cpuText(x: { kind: string; cpu: number; mainCpu: number }): string {
+  return `CPU ${x.cpu.toFixed(2)} s` + (x.kind === 'gobgp' ? '' : `, main thread ${x.mainCpu.toFixed(2)} s`);
+}
 
-async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Promise<LoadResult> {
-  const dut = await startDut(kind, reg, PEERS, false);
-  await sleep(500);
+interface LoadResult { kind: string; seconds: number; cpu: number; mainCpu: number; peakRss: number; rss: number; perRoute: number; routes: number }
+interface PropResult { kind: string; seconds: number; cpu: number; mainCpu: number }
+
+/** The tester's full table into `dut`, timed from the first UPDATE until the device holds it all. */
+async function timedLoad(kind: string, dut: Dut, reg: ResourceRegistry): Promise<LoadResult> {
   const rss0 = procStatus(dut.pid(), 'VmRSS');
-  const cpu0 = cpuSeconds(dut.pid());
+  const cpu0 = cpuSeconds(dut.pid()), main0 = mainThreadCpuSeconds(dut.pid());
   const dir = makeTempDir(reg, 'acs-bench-tester');
   const log = join(dir, 'tester.log');
   const tester = startTester(reg, { dut: { address: DUT_ADDR, port: 179, asn: 65000 }, peers: PEERS, prefixes: PREFIXES, addressOf: TPL }, log);
@@ -161,12 +181,32 @@ async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Pro
       await sleep(100);
     }
     if (t1 === 0) throw new Error(`${kind}: the table never completed`);
-    const cpu = cpuSeconds(dut.pid()) - cpu0;
+    const cpu = cpuSeconds(dut.pid()) - cpu0, mainCpu = mainThreadCpuSeconds(dut.pid()) - main0;
     const peak = procStatus(dut.pid(), 'VmHWM'), rss = procStatus(dut.pid(), 'VmRSS');
     if (dut.note) console.log(`  ${kind}: ${await dut.note()}`);
-    return { kind, seconds: (t1 - t0) / 1000, cpu, peakRss: peak, perRoute: (rss - rss0) / want, routes: want };
+    return { kind, seconds: (t1 - t0) / 1000, cpu, mainCpu, peakRss: peak, rss, perRoute: (rss - rss0) / want, routes: want };
   } finally {
     await tester.stop(2000);
+  }
+}
+
+/** A fresh device loads the table (phase load); with `again`, it then loads it a second time (phase reload). */
+async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, again: boolean): Promise<LoadResult[]> {
+  const dut = await startDut(kind, reg, PEERS, false);
+  try {
+    await sleep(500);
+    const first = await timedLoad(kind, dut, reg);
+    if (!again) return [first];
+    // The tester's sessions are gone: wait until the device has withdrawn every route, then let it settle (GoBGP
+    // refuses a neighbor's new connection for a few seconds after the session went down: its idle hold time; after
+    // ~8 s of quiet, V8's memory reducer gives our heap back to the system, so the reload grows it again).
+    for (const end = Date.now() + 120_000; await dut.count() !== 0;) {
+      if (Date.now() > end) throw new Error(`${kind}: routes still held 120 s after the tester left`);
+      await sleep(100);
+    }
+    await sleep(SETTLE_S * 1000);
+    return [first, await timedLoad(kind, dut, reg)];
+  } finally {
     await dut.stop();
   }
 }
@@ -174,14 +214,14 @@ async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Pro
 async function propagation(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Promise<PropResult> {
   const dut = await startDut(kind, reg, 1, true);
   await sleep(500);
-  const cpu0 = cpuSeconds(dut.pid());
+  const cpu0 = cpuSeconds(dut.pid()), main0 = mainThreadCpuSeconds(dut.pid());
   const dir = makeTempDir(reg, 'acs-bench-tester');
   const log = join(dir, 'tester.log');
   const tester = startTester(reg, { dut: { address: DUT_ADDR, port: 179, asn: 65000 }, peers: 1, prefixes: PREFIXES, addressOf: TPL, sink: true }, log);
   try {
     const t0 = (await testerEvent(log, 'sending', 120_000)).t;
     const t1 = (await testerEvent(log, 'sink-done', 600_000)).t;
-    return { kind, seconds: (t1 - t0) / 1000, cpu: cpuSeconds(dut.pid()) - cpu0 };
+    return { kind, seconds: (t1 - t0) / 1000, cpu: cpuSeconds(dut.pid()) - cpu0, mainCpu: mainThreadCpuSeconds(dut.pid()) - main0 };
   } finally {
     await tester.stop(2000);
     await dut.stop();
@@ -196,28 +236,36 @@ try {
       b: { ns: TST, ifname: 'tst', addrs: Array.from({ length: PEERS + 1 }, (_, p) => `${peerAddress(TPL, p)}/24`) } }],
   }, reg);
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
-  const loads: LoadResult[] = [], props: PropResult[] = [];
+  const loads: LoadResult[] = [], reloads: LoadResult[] = [], props: PropResult[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    for (const k of PHASE.includes('load') ? KINDS : []) {
-      const x = await load(k, reg);
-      loads.push(x);
-      console.log(`load ${k}: ${x.routes} routes in ${x.seconds.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s), peak RSS ${(x.peakRss / 1e6).toFixed(0)} MB, ${x.perRoute.toFixed(0)} B/route`);
+    for (const k of LOADS ? KINDS : []) {
+      const [first, second] = await load(k, reg, RELOAD);
+      if (PHASES.includes('load')) {
+        loads.push(first!);
+        console.log(`load ${k}: ${first!.routes} routes in ${first!.seconds.toFixed(2)} s (${cpuText(first!)}), ` +
+          `peak RSS ${(first!.peakRss / 1e6).toFixed(0)} MB, ${first!.perRoute.toFixed(0)} B/route`);
+      }
+      if (second !== undefined) {
+        reloads.push(second);
+        console.log(`reload ${k}: ${second.routes} routes in ${second.seconds.toFixed(2)} s (${cpuText(second)}), ` +
+          `RSS ${(second.rss / 1e6).toFixed(0)} MB after it (the process's peak includes the first load's)`);
+      }
     }
-    for (const k of PHASE.includes('propagation') ? KINDS : []) {
+    for (const k of PHASES.includes('propagation') ? KINDS : []) {
       const x = await propagation(k, reg);
       props.push(x);
-      console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s)`);
+      console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s (${cpuText(x)})`);
     }
   }
   const best = (l: { kind: string; seconds: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.seconds));
   const bestCpu = (l: { kind: string; cpu: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.cpu));
   if (KINDS.includes('bird') && KINDS.includes('ours')) {
     const parts: string[] = [];
-    if (loads.length > 0) {
-      parts.push(`load time ours/BIRD ${(best(loads, 'ours') / best(loads, 'bird')).toFixed(2)}` +
-        (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(loads, 'ours') / best(loads, 'gobgp')).toFixed(2)}` : '') +
-        ` (CPU ours/BIRD ${(bestCpu(loads, 'ours') / bestCpu(loads, 'bird')).toFixed(2)})`);
-    }
+    const loadRatios = (name: string, l: LoadResult[]) => `${name} time ours/BIRD ${(best(l, 'ours') / best(l, 'bird')).toFixed(2)}` +
+      (KINDS.includes('gobgp') ? `, ours/GoBGP ${(best(l, 'ours') / best(l, 'gobgp')).toFixed(2)}` : '') +
+      ` (CPU ours/BIRD ${(bestCpu(l, 'ours') / bestCpu(l, 'bird')).toFixed(2)})`;
+    if (loads.length > 0) parts.push(loadRatios('load', loads));
+    if (reloads.length > 0) parts.push(loadRatios('reload', reloads));
     if (props.length > 0) {
       parts.push(`propagation ours/BIRD ${(best(props, 'ours') / best(props, 'bird')).toFixed(2)}` +
         ` (CPU ${(bestCpu(props, 'ours') / bestCpu(props, 'bird')).toFixed(2)})`);
@@ -233,6 +281,7 @@ try {
     if (ROUNDS > 1) {
       const rounds: string[] = [];
       if (loads.length > 0) rounds.push(`load ${perRound(loads)}`);
+      if (reloads.length > 0) rounds.push(`reload ${perRound(reloads)}`);
       if (props.length > 0) rounds.push(`propagation ${perRound(props)}`);
       console.log(`ours/BIRD per round: ${rounds.join('; ')}`);
     }
