@@ -1,7 +1,9 @@
 // The speaker's full-table load in one process, over the in-memory transport (no sockets, no kernel): 10 tester
 // peers x 100k prefixes into a Speaker; time until its Loc-RIB holds every route with the best path selected,
-// CPU, heap per route; then 100k routes from one peer through the speaker to a sink peer.
-//   node --expose-gc dist/bench/speaker/memory.js [--peers N] [--prefixes N] [--max-group N]
+// CPU, heap per route; then 100k routes from one peer through the speaker to a sink peer. With --loads N the load
+// runs N times, each into a new Speaker in this same process: from the second on, V8 has compiled the code and
+// grown its heap already (the difference is what a process's start costs its first load).
+//   node --expose-gc dist/bench/speaker/memory.js [--peers N] [--prefixes N] [--max-group N] [--loads N]
 import { parseArgs } from 'node:util';
 import { parseSpeakerConfig } from '../../src/bgp/config/index.js';
 import { Speaker } from '../../src/bgp/speaker/index.js';
@@ -11,8 +13,10 @@ import { SystemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runTester } from './tester.js';
 
-const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, 'max-group': { type: 'string' }, 'prop-only': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { peers: { type: 'string' }, prefixes: { type: 'string' }, 'max-group': { type: 'string' }, 'prop-only': { type: 'boolean' }, loads: { type: 'string' } } });
 const PEERS = Number(values.peers ?? 10), PREFIXES = Number(values.prefixes ?? 100_000), MAXG = Number(values['max-group'] ?? 32);
+const LOADS = Number(values.loads ?? 1);
+if (!(Number.isInteger(LOADS) && LOADS >= 1)) throw new Error(`--loads: "${values.loads}" is not a whole number >= 1`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function config(peers: number, sinkExport: boolean): string {
@@ -21,7 +25,7 @@ function config(peers: number, sinkExport: boolean): string {
   return `router-id: 10.0.0.1\nlocal-as: 65000\nlisten: ["10.0.0.1:179"]\nfib: noop\ngraceful-restart: false\nneighbors:\n${ns.join('\n')}\n`;
 }
 
-async function load(peers: number, prefixes: number, sink: boolean): Promise<void> {
+async function load(peers: number, prefixes: number, sink: boolean, label = 'load'): Promise<void> {
   const net = new MemoryNetwork({ highWaterMark: 1 << 20 });
   const sp = new Speaker(parseSpeakerConfig(config(peers, sink), 'bench.yaml'), { transport: net, clock: new SystemClock(false), logger: silentLogger, fib: new NoopFib() });
   await sp.start();
@@ -50,7 +54,7 @@ async function load(peers: number, prefixes: number, sink: boolean): Promise<voi
   gc?.(); gc?.();
   const heap = process.memoryUsage().heapUsed - heap0;
   if (!sink) {
-    console.log(`load: ${peers} peers x ${prefixes} prefixes = ${want} routes in ${(t1 - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (tester included)`);
+    console.log(`${label}: ${peers} peers x ${prefixes} prefixes = ${want} routes in ${(t1 - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (tester included)`);
     console.log(`  Loc-RIB ${sp.rib.ipv4.dests.size} prefixes; heap after GC ${(heap / 1e6).toFixed(1)} MB = ${(heap / want).toFixed(0)} B/route; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; ${sp.stats.flushes} flushes`);
   } else {
     console.log(`propagation: ${prefixes} routes from one peer to the sink in ${(sinkAt - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
@@ -59,6 +63,8 @@ async function load(peers: number, prefixes: number, sink: boolean): Promise<voi
   await sp.stop();
 }
 
-if (!process.argv.includes("--prop-only")) await load(PEERS, PREFIXES, false);
+if (!values['prop-only']) {
+  for (let i = 1; i <= LOADS; i++) await load(PEERS, PREFIXES, false, LOADS === 1 ? 'load' : `load ${i} of ${LOADS}`);
+}
 await load(1, PREFIXES, true);
 process.exit(0);
