@@ -162,6 +162,11 @@ function cpuText(x: { kind: string; cpu: number; mainCpu: number }): string {
   return `CPU ${x.cpu.toFixed(2)} s` + (x.kind === 'gobgp' ? '' : `, main thread ${x.mainCpu.toFixed(2)} s`);
 }
 
+/** One result line of a load or reload; `memory`: what it says of the device's memory. */
+function loadLine(phase: string, x: LoadResult, memory: string): string {
+  return `${phase} ${x.kind}: ${x.routes} routes in ${x.seconds.toFixed(2)} s (${cpuText(x)}), ${memory}`;
+}
+
 interface LoadResult { kind: string; seconds: number; cpu: number; mainCpu: number; peakRss: number; rss: number; perRoute: number; routes: number }
 interface PropResult { kind: string; seconds: number; cpu: number; mainCpu: number }
 
@@ -191,7 +196,7 @@ async function timedLoad(kind: string, dut: Dut, reg: ResourceRegistry): Promise
 }
 
 /** A fresh device loads the table (phase load); with `again`, it then loads it a second time (phase reload). */
-async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, again: boolean): Promise<LoadResult[]> {
+async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, again: boolean): Promise<[LoadResult, LoadResult?]> {
   const dut = await startDut(kind, reg, PEERS, false);
   try {
     await sleep(500);
@@ -241,14 +246,12 @@ try {
     for (const k of LOADS ? KINDS : []) {
       const [first, second] = await load(k, reg, RELOAD);
       if (PHASES.includes('load')) {
-        loads.push(first!);
-        console.log(`load ${k}: ${first!.routes} routes in ${first!.seconds.toFixed(2)} s (${cpuText(first!)}), ` +
-          `peak RSS ${(first!.peakRss / 1e6).toFixed(0)} MB, ${first!.perRoute.toFixed(0)} B/route`);
+        loads.push(first);
+        console.log(loadLine('load', first, `peak RSS ${(first.peakRss / 1e6).toFixed(0)} MB, ${first.perRoute.toFixed(0)} B/route`));
       }
       if (second !== undefined) {
         reloads.push(second);
-        console.log(`reload ${k}: ${second.routes} routes in ${second.seconds.toFixed(2)} s (${cpuText(second)}), ` +
-          `RSS ${(second.rss / 1e6).toFixed(0)} MB after it (the process's peak includes the first load's)`);
+        console.log(loadLine('reload', second, `RSS ${(second.rss / 1e6).toFixed(0)} MB after it (the process's peak includes the first load's)`));
       }
     }
     for (const k of PHASES.includes('propagation') ? KINDS : []) {
@@ -257,8 +260,9 @@ try {
       console.log(`propagation ${k}: ${PREFIXES} routes through in ${x.seconds.toFixed(2)} s (${cpuText(x)})`);
     }
   }
-  const best = (l: { kind: string; seconds: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.seconds));
-  const bestCpu = (l: { kind: string; cpu: number }[], k: string) => Math.min(...l.filter((x) => x.kind === k).map((x) => x.cpu));
+  const least = (l: PropResult[], k: string, of: (x: PropResult) => number) => Math.min(...l.filter((x) => x.kind === k).map(of));
+  const best = (l: PropResult[], k: string) => least(l, k, (x) => x.seconds);
+  const bestCpu = (l: PropResult[], k: string) => least(l, k, (x) => x.cpu);
   if (KINDS.includes('bird') && KINDS.includes('ours')) {
     const parts: string[] = [];
     const loadRatios = (name: string, l: LoadResult[]) => `${name} time ours/BIRD ${(best(l, 'ours') / best(l, 'bird')).toFixed(2)}` +

@@ -14,8 +14,8 @@
 // decode without errors and that the header words equal those computed from the decoded list, on every vector and
 // on generated and mutated sections.
 import { EXPECTED_FLAGS } from './attributes.js';
-import { AFI_IPV4, AFI_IPV6, SAFI_MULTICAST, SAFI_UNICAST } from './context.js';
-import type { MrtFamily } from './attr-values.js';
+import { AFI_IPV4 } from './context.js';
+import { isPrefixFamily, type MrtFamily } from './attr-values.js';
 import { u16, u32 } from './octets.js';
 
 export const SCAN_LAZY = 0, SCAN_EAGER = 1, SCAN_UNCLEAN = 2;
@@ -71,10 +71,6 @@ export const SCANNED = { src: NORM as Uint8Array, from: 0, len: 0, reachVs: -1, 
 
 const SEEN = new Float64Array(256);
 let generation = 0;
-
-function prefixFamily(afi: number, safi: number): boolean {
-  return (afi === AFI_IPV4 || afi === AFI_IPV6) && (safi === SAFI_UNICAST || safi === SAFI_MULTICAST);
-}
 
 /** Whether mpNextHop() accepts a next hop of this length for this AFI (RFC 2545 §3, RFC 8950). */
 function nextHopLengthOk(afi: number, len: number): boolean {
@@ -197,14 +193,14 @@ export function scanSection(b: Uint8Array, start: number, end: number, as4: bool
           case 32: if (len === 0 || len % 12 !== 0) ok = false; break;
           case 14:
             if (mrt !== undefined && len >= 1 && b[vs]! + 1 === len) {
-              if (prefixFamily(mrt.afi, mrt.safi) && !nextHopLengthOk(mrt.afi, len - 1)) ok = false;
+              if (isPrefixFamily(mrt.afi, mrt.safi) && !nextHopLengthOk(mrt.afi, len - 1)) ok = false;
               else bits |= BIT_MP_MRT;
             } else if (len < 5) {
               ok = false;
             } else {
               const nhLen = b[vs + 3]!;
               if (vs + 5 + nhLen > ve) ok = false;
-              else if (prefixFamily(u16(b, vs), b[vs + 2]!) && !nextHopLengthOk(u16(b, vs), nhLen)) ok = false;
+              else if (isPrefixFamily(u16(b, vs), b[vs + 2]!) && !nextHopLengthOk(u16(b, vs), nhLen)) ok = false;
             }
             break;
           case 15: if (len < 3) ok = false; break;
