@@ -10,7 +10,9 @@
 //   propagation  100k routes from one tester peer through the device to a sink peer: time until the sink has
 //                them all.
 // CPU is reported for the whole process and for its main thread (the rest: V8's compiler and collector helpers).
-// Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,bird,gobgp]
+// Each load line also gives the device's start-up time: from its launch until it answers (ours: its control API;
+// it includes our start-up warm-up, src/bgp/speaker/warm-up.ts). `ours-cold` is our speaker with `warm-up: false`.
+// Needs root (namespaces). node dist/bench/speaker/run.js [--peers N] [--prefixes N] [--rounds N] [--only ours,ours-cold,bird,gobgp]
 //   [--phase load,reload,propagation] (default load,propagation) [--settle S] (seconds before the reload, default 10)
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +33,9 @@ const RELOAD = PHASES.includes('reload'), LOADS = RELOAD || PHASES.includes('loa
 const SETTLE_S = Number(values.settle ?? 10);
 if (!(SETTLE_S >= 0)) throw new Error(`--settle: "${values.settle}" is not a number of seconds`);
 const PEERS = Number(values.peers ?? 10), PREFIXES = Number(values.prefixes ?? 100_000), ROUNDS = Number(values.rounds ?? 1);
-const KINDS = (values.only ?? 'ours,bird,gobgp').split(',') as ('ours' | 'bird' | 'gobgp')[];
+type Kind = 'ours' | 'ours-cold' | 'bird' | 'gobgp';
+const KINDS = (values.only ?? 'ours,bird,gobgp').split(',') as Kind[];
+for (const k of KINDS) if (!['ours', 'ours-cold', 'bird', 'gobgp'].includes(k)) throw new Error(`--only: unknown device "${k}" (ours, ours-cold, bird, gobgp)`);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const P = `acs-${process.pid}-b`;
 const DUT = `${P}-dut`, TST = `${P}-tst`;
@@ -68,16 +72,16 @@ function launcherFlags(): string {
 /** count(): routes held with their best path selected; -1 while the device has a decision pending. */
 interface Dut { pid(): number; count(): Promise<number>; stop(): Promise<void>; note?(): Promise<string> }
 
-async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, peers: number, sink: boolean): Promise<Dut> {
+async function startDut(kind: Kind, reg: ResourceRegistry, peers: number, sink: boolean): Promise<Dut> {
   const dir = makeTempDir(reg, `acs-bench-${kind}`);
   const total = peers + (sink ? 1 : 0);
   const exportFor = (p: number) => sink && p === peers;
-  if (kind === 'ours') {
+  if (kind === 'ours' || kind === 'ours-cold') {
     const sock = join(dir, 's.sock');
     const ns = Array.from({ length: total }, (_, p) => `  - { name: t${p + 1}, address: ${peerAddress(TPL, p)}, remote-as: ${65001 + p}, passive: true, ` +
       `hold-time: 180, import: accept, export: ${exportFor(p) ? 'accept' : 'reject'} }`);
     writeFileSync(join(dir, 's.yaml'), `router-id: ${DUT_ADDR}\nlocal-as: 65000\nlisten: ["${DUT_ADDR}:179"]\nfib: noop\n` +
-      `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\nneighbors:\n${ns.join('\n')}\n`);
+      `graceful-restart: false\ncontrol: { socket: ${sock} }\nlog: { level: warn }\n${kind === 'ours-cold' ? 'warm-up: false\n' : ''}neighbors:\n${ns.join('\n')}\n`);
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
     // Started as users start it, through the `anycast` launcher (bin/anycast: the speaker's start-up V8 flags);
     // BENCH_NODE_FLAGS, when set, replaces those flags; BENCH_PROF adds a CPU profile to them (on the command
@@ -117,7 +121,7 @@ async function startDut(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, 
       },
     };
   }
-  const d: Daemon = createDaemon(kind, {
+  const d: Daemon = createDaemon(kind as 'bird' | 'gobgp', {
     name: 'dut', routerId: DUT_ADDR, localAs: 65000,
     neighbors: Array.from({ length: total }, (_, p) => ({ name: `t${p + 1}`, address: peerAddress(TPL, p), localAddress: DUT_ADDR,
       remoteAs: 65001 + p, passive: true, holdTime: 180, import: 'accept-all' as const, export: exportFor(p) ? 'accept-all' as const : 'reject-all' as const })),
@@ -167,7 +171,7 @@ function loadLine(phase: string, x: LoadResult, memory: string): string {
   return `${phase} ${x.kind}: ${x.routes} routes in ${x.seconds.toFixed(2)} s (${cpuText(x)}), ${memory}`;
 }
 
-interface LoadResult { kind: string; seconds: number; cpu: number; mainCpu: number; peakRss: number; rss: number; perRoute: number; routes: number }
+interface LoadResult { kind: string; seconds: number; cpu: number; mainCpu: number; peakRss: number; rss: number; perRoute: number; routes: number; startS?: number }
 interface PropResult { kind: string; seconds: number; cpu: number; mainCpu: number }
 
 /** The tester's full table into `dut`, timed from the first UPDATE until the device holds it all. */
@@ -196,11 +200,13 @@ async function timedLoad(kind: string, dut: Dut, reg: ResourceRegistry): Promise
 }
 
 /** A fresh device loads the table (phase load); with `again`, it then loads it a second time (phase reload). */
-async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, again: boolean): Promise<[LoadResult, LoadResult?]> {
+async function load(kind: Kind, reg: ResourceRegistry, again: boolean): Promise<[LoadResult, LoadResult?]> {
+  const launched = performance.now();
   const dut = await startDut(kind, reg, PEERS, false);
+  const startS = (performance.now() - launched) / 1000;
   try {
     await sleep(500);
-    const first = await timedLoad(kind, dut, reg);
+    const first = { ...await timedLoad(kind, dut, reg), startS };
     if (!again) return [first];
     // The tester's sessions are gone: wait until the device has withdrawn every route, then let it settle (GoBGP
     // refuses a neighbor's new connection for a few seconds after the session went down: its idle hold time; after
@@ -216,7 +222,7 @@ async function load(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry, agai
   }
 }
 
-async function propagation(kind: 'ours' | 'bird' | 'gobgp', reg: ResourceRegistry): Promise<PropResult> {
+async function propagation(kind: Kind, reg: ResourceRegistry): Promise<PropResult> {
   const dut = await startDut(kind, reg, 1, true);
   await sleep(500);
   const cpu0 = cpuSeconds(dut.pid()), main0 = mainThreadCpuSeconds(dut.pid());
@@ -247,7 +253,7 @@ try {
       const [first, second] = await load(k, reg, RELOAD);
       if (PHASES.includes('load')) {
         loads.push(first);
-        console.log(loadLine('load', first, `peak RSS ${(first.peakRss / 1e6).toFixed(0)} MB, ${first.perRoute.toFixed(0)} B/route`));
+        console.log(loadLine('load', first, `peak RSS ${(first.peakRss / 1e6).toFixed(0)} MB, ${first.perRoute.toFixed(0)} B/route; started in ${first.startS!.toFixed(2)} s`));
       }
       if (second !== undefined) {
         reloads.push(second);
@@ -277,17 +283,17 @@ try {
     console.log(`ratios (best of ${ROUNDS}): ${parts.join('; ')}`);
     // Each round runs every device once, one after the other, so a round's ratio compares runs made under the
     // same load of the (shared) machine: the figure to quote when its speed varies between rounds.
-    const perRound = (l: { kind: string; seconds: number }[]) => {
-      const o = l.filter((x) => x.kind === 'ours'), b = l.filter((x) => x.kind === 'bird');
+    const perRound = (l: { kind: string; seconds: number }[], k: string) => {
+      const o = l.filter((x) => x.kind === k), b = l.filter((x) => x.kind === 'bird');
       const r = o.map((x, i) => x.seconds / b[i]!.seconds);
       return `${r.map((x) => x.toFixed(2)).join(', ')} (median ${median(r).toFixed(2)})`;
     };
-    if (ROUNDS > 1) {
+    for (const k of ROUNDS > 1 ? KINDS.filter((x) => x === 'ours' || x === 'ours-cold') : []) {
       const rounds: string[] = [];
-      if (loads.length > 0) rounds.push(`load ${perRound(loads)}`);
-      if (reloads.length > 0) rounds.push(`reload ${perRound(reloads)}`);
-      if (props.length > 0) rounds.push(`propagation ${perRound(props)}`);
-      console.log(`ours/BIRD per round: ${rounds.join('; ')}`);
+      if (loads.length > 0) rounds.push(`load ${perRound(loads, k)}`);
+      if (reloads.length > 0) rounds.push(`reload ${perRound(reloads, k)}`);
+      if (props.length > 0) rounds.push(`propagation ${perRound(props, k)}`);
+      console.log(`${k}/BIRD per round: ${rounds.join('; ')}`);
     }
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -26,7 +26,7 @@ export async function runCommand(file: string): Promise<number> {
   const { startDaemon } = await import('../speaker/daemon.js');
   const { tuneDaemonHeap } = await import('../../util/heap-tuning.js');
   tuneDaemonHeap();
-  const d = await startDaemon(file);
+  const d = await startDaemon(file, { warmUp: true });
   return d.done;
 }
 

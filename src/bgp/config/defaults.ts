@@ -21,6 +21,8 @@ export const SPEAKER_DEFAULTS = {
     multipath: { enabled: false, maxPaths: DECISION_DEFAULTS.multipath.maxPaths, relax: DECISION_DEFAULTS.multipath.asPathRelax },
   } satisfies DecisionConfig as DecisionConfig,
   rfc8212: true,
+  /** `anycast speaker` compiles its route path on a synthetic table before it starts (speaker/warm-up.ts). */
+  warmUp: true,
   /** BIRD has no MRAI by default: UPDATEs go out at the end of each batch. */
   mrai: 0,
   metrics: { listen: null },

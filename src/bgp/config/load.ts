@@ -20,7 +20,7 @@ import type {
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const TOP_KEYS = ['router-id', 'local-as', 'cluster-id', 'confederation', 'listen', 'fib', 'graceful-restart',
-  'decision', 'rfc8212', 'mrai', 'control', 'metrics', 'log', 'mrt', 'prefix-lists', 'policies', 'networks',
+  'decision', 'rfc8212', 'mrai', 'warm-up', 'control', 'metrics', 'log', 'mrt', 'prefix-lists', 'policies', 'networks',
   'templates', 'neighbors', 'dynamic-neighbors'];
 const SESSION_SECTION_KEYS = ['local-address', 'port', 'local-port', 'passive', 'multihop', 'hold-time',
   'keepalive-time', 'min-hold-time', 'connect-retry-time', 'connect-timeout', 'delay-open', 'delay-open-time',
@@ -242,6 +242,7 @@ function readTop(top: Obj): SpeakerConfig {
   const decision = readDecision(top.obj('decision'));
   const rfc8212 = top.bool('rfc8212') ?? SPEAKER_DEFAULTS.rfc8212;
   const mrai = top.int('mrai', 0, 3600, 'seconds') ?? SPEAKER_DEFAULTS.mrai;
+  const warmUp = top.bool('warm-up') ?? SPEAKER_DEFAULTS.warmUp;
 
   const ctl = top.obj('control');
   let control: SpeakerConfig['control'] = { socket: null, tcp: null };
@@ -391,7 +392,7 @@ function readTop(top: Obj): SpeakerConfig {
   top.done();
   return {
     file: src.file, routerId: rid!, localAs: localAs!, clusterId: cid, confederation, listen, fib, gracefulRestart,
-    decision, rfc8212, mrai, control: controlSocketSet ? control : { ...control, socket: defaultSocketPath() }, metrics, log, mrt,
+    decision, rfc8212, mrai, warmUp, control: controlSocketSet ? control : { ...control, socket: defaultSocketPath() }, metrics, log, mrt,
     policyRaw, policy: policy!, networks, neighbors, dynamic,
   };
 }

@@ -114,6 +114,8 @@ export interface SpeakerConfig {
   readonly rfc8212: boolean;
   /** Default minimum route advertisement interval (s). */
   readonly mrai: number;
+  /** Run the start-up warm-up (speaker/warm-up.ts) when started as a daemon process (`anycast speaker`). */
+  readonly warmUp: boolean;
   readonly control: { readonly socket: string | null; readonly tcp: HostPort | null };
   readonly metrics: { readonly listen: HostPort | null };
   readonly log: { readonly level: LogLevel; readonly format: 'json' | 'text' };

@@ -22,6 +22,7 @@ import { renderMetrics } from './metrics.js';
 import { mrtDump, openBgp4mpLog, type MrtLog } from './mrt.js';
 import { applyReload, type ReloadReport } from './reload.js';
 import { Speaker } from './speaker.js';
+import { warmUp, warmUpPlan } from './warm-up.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -83,6 +84,11 @@ export interface DaemonOptions {
   /** The clock and a wrapper of the transport (the router host's per-speaker freeze, src/lab/host/freeze.ts). */
   clock?: Clock;
   wrapTransport?: (t: Transport) => Transport;
+  /**
+   * Run the start-up warm-up (warm-up.ts) before the speaker starts, unless the configuration says `warm-up: false`.
+   * For a process that runs one speaker (`anycast speaker`); a process hosting many (the lab) or tests leave it off.
+   */
+  warmUp?: boolean;
 }
 
 /** Start the speaker for a configuration file; returns once it runs (sessions start in the background). */
@@ -90,6 +96,11 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   let config: SpeakerConfig = loadSpeakerConfig(file);
   const logState = { level: config.log.level, format: config.log.format };
   const log = switchableLogger(logState, opts.write);
+  const plan = warmUpPlan(config);
+  if (opts.warmUp === true && config.warmUp && plan.families.length > 0) {
+    const r = await warmUp(plan);
+    log.info(r.completed ? 'warm-up done' : 'warm-up cut short', { ms: r.ms, routes: r.routes, of: r.sent, families: plan.families });
+  }
   // In a namespace, the FIB's and the resolver's reads of the kernel table run over rtnetlink in process
   // (fib/nl-routes.ts) rather than as `ip -n NS` children: a hundred speakers in one process start in
   // milliseconds each instead of spawning three `ip` processes apiece.

@@ -107,6 +107,7 @@ export function applyReload(s: Speaker, next: SpeakerConfig): ReloadReport {
   }
 
   if (!same(prev.listen, next.listen)) changes.push('listen addresses changed (applied by the daemon)');
+  if (prev.warmUp !== next.warmUp) changes.push(`warm-up ${next.warmUp ? 'on' : 'off'} (it runs only when the speaker starts)`);
   for (const c of changes) log.info('reload', { change: c });
   s.input(0);
   return { ok: true, changes };

@@ -1,0 +1,252 @@
+// Start-up warm-up: before `anycast speaker` opens its sessions, a synthetic table goes through a throw-away speaker
+// in this process, over the in-memory transport, so that V8 has compiled the code of the route path (framing,
+// UPDATE decoding, attribute conversion, the RIB and its decision, export encoding) before the first real table.
+// Without it, the first full table after a start runs partly in V8's interpreter while the optimizing compiler
+// catches up: the moment a table's load time matters most, a restart, would be the slowest one
+// (bench/results/speaker.md, run T).
+//
+// The throw-away speaker shares nothing with the real one (its own RIB, attribute store, transport and clock) and
+// is stopped before the real one starts; what stays is compiled code, and V8's heap at the size the warm-up grew
+// it to. The feed: FEED_PEERS peers announcing the same prefixes with different paths (so the decision compares
+// candidates), IPv4 and IPv6, AS paths of 2-6 private ASes, MED on some origins, standard and large communities,
+// ~8 prefixes per UPDATE, followed by End-of-RIB; a fourth peer receives the speaker's exports. Every address and
+// AS is a documentation or private value, and nothing leaves the process. It is bounded: at most
+// `timeoutMs`, after which the throw-away speaker is stopped wherever it is.
+import { parseSpeakerConfig } from '../config/index.js';
+import type { SpeakerConfig } from '../config/types.js';
+import { NoopFib } from '../../fib/noop.js';
+import { MemoryNetwork, type Connection } from '../transport/index.js';
+import { SystemClock } from '../../util/clock.js';
+import { silentLogger } from '../../util/log.js';
+import type { PathAttribute } from '../wire/attributes.js';
+import { encodeMessage, KEEPALIVE_BYTES } from '../wire/codec.js';
+import { BASE_CONTEXT, familyText, symmetricContext } from '../wire/context.js';
+import { FrameReader } from '../wire/framing.js';
+import type { OpenMessage } from '../wire/messages.js';
+import { endOfRib, packAnnouncements } from '../wire/pack.js';
+import { PrefixList } from '../wire/prefix.js';
+import { Speaker } from './speaker.js';
+
+export interface WarmUpOptions {
+  /** IPv4 prefixes each feed peer announces (default 30000, at most 49152; IPv6: a tenth of it). */
+  readonly prefixes?: number;
+  /**
+   * Families to feed (default both). A family the speaker's neighbors never carry is better left out: its feedback
+   * makes V8 compile the shared route path for both kinds of prefix key, which slows the other family's load.
+   */
+  readonly families?: readonly ('ipv4' | 'ipv6')[];
+  /** Add a peer the speaker exports to (default true): for a configuration with a neighbor it may export to. */
+  readonly exporting?: boolean;
+  /** Give up after this long (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface WarmUpReport {
+  /** Routes the throw-away speaker held, every feed peer counted. */
+  readonly routes: number;
+  /** Routes the feed carried. */
+  readonly sent: number;
+  readonly ms: number;
+  /** false: the deadline came first (the speaker was stopped anyway). */
+  readonly completed: boolean;
+}
+
+const FEED_PEERS = 3;
+const GROUP = 8;
+const CTX = symmetricContext({ as4: true });
+const DUT = '192.0.2.1';
+const peerAddr = (p: number) => `192.0.2.${p + 2}`;
+const peerAddr6 = (p: number) => `2001:db8::${p + 2}`;
+
+function config(fams: readonly string[], exporting: boolean): string {
+  const feeds = Array.from({ length: FEED_PEERS }, (_, p) =>
+    `  - { name: w${p + 1}, address: ${peerAddr(p)}, remote-as: ${64601 + p}, passive: true, families: [${fams.join(', ')}], import: accept, export: reject }`);
+  const sink = `  - { name: wsink, address: ${peerAddr(FEED_PEERS)}, remote-as: ${64601 + FEED_PEERS}, passive: true, families: [${fams.join(', ')}], import: reject, export: accept }`;
+  return `router-id: ${DUT}\nlocal-as: 64600\nlisten: ["${DUT}:179"]\nfib: noop\ngraceful-restart: false\n` +
+    `neighbors:\n${[...feeds, ...(exporting ? [sink] : [])].join('\n')}\n`;
+}
+
+/** A small deterministic generator (xorshift32), so that every start feeds the same table. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+/** Most IPv4 prefixes a feed peer can announce (v4Prefix() keeps them distinct up to this). */
+const MAX_PREFIXES = 3 * 16384;
+
+/**
+ * IPv4 prefix i (0 <= i < MAX_PREFIXES) of the table, as [length, address]: /22, /23 and /24 in turn under
+ * 10.0.0.0/8, the rank within each length spread over its space by an odd multiplier (a bijection modulo a power
+ * of two), so that no two are the same prefix.
+ */
+function v4Prefix(i: number): [number, number] {
+  const len = 22 + (i % 3), bits = len - 8;
+  const j = Math.floor(i / 3);
+  return [len, ((10 << 24) | (((j * 40503) & ((1 << bits) - 1)) << (32 - len))) >>> 0];
+}
+
+function attrsFor(p: number, r: () => number, v6: boolean): PathAttribute[] {
+  const hops = 2 + (r() % 5);
+  const asns = [64601 + p];
+  for (let k = 1; k < hops; k++) asns.push(64700 + (r() % 800));
+  const list: PathAttribute[] = [
+    { name: 'ORIGIN', typeCode: 1, flags: 0x40, origin: r() % 4 === 0 ? 2 : 0 },
+    { name: 'AS_PATH', typeCode: 2, flags: 0x40, segments: [{ type: 2, asns }] },
+  ];
+  if (v6) {
+    list.push({ name: 'MP_REACH_NLRI', typeCode: 14, flags: 0x80, afi: 2, safi: 1, nextHop: [peerAddr6(p)], nextHopBytes: new Uint8Array(0), reserved: 0 });
+  } else {
+    list.push({ name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: peerAddr(p) });
+  }
+  if (r() % 10 < 3) list.push({ name: 'MULTI_EXIT_DISC', typeCode: 4, flags: 0x80, med: r() % 200 });
+  const nComm = r() % 5;
+  if (nComm > 0) {
+    const c = new Set<number>();
+    for (let k = 0; k < nComm; k++) c.add(((64601 + p) * 65536 + (r() % 300)) >>> 0);
+    list.push({ name: 'COMMUNITIES', typeCode: 8, flags: 0xc0, communities: [...c].sort((a, b) => a - b) });
+  }
+  if (r() % 3 === 0) list.push({ name: 'LARGE_COMMUNITY', typeCode: 32, flags: 0xc0, communities: [{ global: 4200000000 + p, local1: r() % 100, local2: r() % 100 }] });
+  return list;
+}
+
+/** Feed peer p's whole stream: OPEN answered elsewhere; here its UPDATEs and both End-of-RIBs, in ~64 KiB chunks. */
+function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks: Uint8Array[]; routes: number } {
+  const r = rng(0x9e3779b9 + p * 7919);
+  const msgs: Uint8Array[] = [];
+  let routes = 0;
+  for (let i = 0; v4 && i < prefixes; i += GROUP) {
+    const n = Math.min(GROUP, prefixes - i);
+    const lens = new Uint8Array(n), words = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const [len, addr] = v4Prefix(i + k);
+      lens[k] = len;
+      words[k] = addr;
+    }
+    msgs.push(...packAnnouncements(attrsFor(p, r, false), new PrefixList(1, lens, words), CTX));
+    routes += n;
+  }
+  const n6 = v6 ? Math.floor(prefixes / 10) : 0;
+  for (let i = 0; i < n6; i += GROUP) {
+    const n = Math.min(GROUP, n6 - i);
+    const lens = new Uint8Array(n), words = new Uint32Array(4 * n);
+    for (let k = 0; k < n; k++) {
+      // /48s under 2001:db8::/32, distinct while i < 65536.
+      lens[k] = 48;
+      words[4 * k] = 0x20010db8;
+      words[4 * k + 1] = ((((i + k) * 40503) & 0xffff) << 16) >>> 0;
+    }
+    msgs.push(...packAnnouncements(attrsFor(p, r, true), new PrefixList(2, lens, words), CTX));
+    routes += n;
+  }
+  if (v4) msgs.push(endOfRib(1, 1, CTX));
+  if (v6) msgs.push(endOfRib(2, 1, CTX));
+  const chunks: Uint8Array[] = [];
+  let cur: Uint8Array[] = [], size = 0;
+  const cut = () => {
+    const b = new Uint8Array(size);
+    let o = 0;
+    for (const m of cur) { b.set(m, o); o += m.length; }
+    chunks.push(b); cur = []; size = 0;
+  };
+  for (const m of msgs) {
+    if (size + m.length > 65536 && size > 0) cut();
+    cur.push(m); size += m.length;
+  }
+  if (size > 0) cut();
+  return { chunks, routes };
+}
+
+function open(asn: number, id: string, fams: readonly string[]): Uint8Array {
+  const m: OpenMessage = { type: 'OPEN', version: 4, myAs: asn, holdTime: 180, bgpId: id, extendedParams: false,
+    params: [{ kind: 'capabilities', capabilities: [
+      ...fams.map((f) => ({ name: 'multiprotocol' as const, code: 1 as const, afi: f === 'ipv4' ? 1 : 2, safi: 1, reserved: 0 })),
+      { name: 'as4', code: 65, asn },
+    ] }] };
+  return encodeMessage(m, BASE_CONTEXT);
+}
+
+/**
+ * One in-memory peer: OPEN, KEEPALIVE once the speaker's OPEN arrives, then its stream (none for the sink);
+ * `frames` counts the UPDATEs it receives.
+ */
+function runPeer(net: MemoryNetwork, p: number, fams: readonly string[], chunks: readonly Uint8Array[],
+  state: { updatesIn: number; failed: string | null }, conns: Connection[]): void {
+  net.connect({ remote: { address: DUT, port: 179 }, localAddress: peerAddr(p) }, (err, c) => {
+    if (err !== null || c === null) { state.failed = `warm-up peer ${p + 1}: ${err}`; return; }
+    conns.push(c);
+    const reader = new FrameReader(CTX);
+    let opened = false, i = 0;
+    const pump = () => { while (i < chunks.length) if (!c.write(chunks[i++]!)) return; };
+    c.attach({
+      data: (d) => {
+        reader.push(d);
+        for (let f = reader.next(); f.kind === 'frame'; f = reader.next()) {
+          if (f.type === 3) { state.failed = `warm-up peer ${p + 1}: NOTIFICATION ${f.bytes[19]}/${f.bytes[20]}`; return; }
+          if (f.type === 1 && !opened) { opened = true; c.write(KEEPALIVE_BYTES); pump(); }
+          if (f.type === 2) state.updatesIn++;
+        }
+      },
+      close: () => {},
+      drain: pump,
+    });
+    c.write(open(64601 + p, `198.51.100.${p + 1}`, fams));
+  });
+}
+
+/**
+ * What a configuration's warm-up should feed: the families its neighbors and dynamic ranges carry (their
+ * `families`, by default the family of their address), and whether any of them may be exported to. An empty
+ * `families`: nobody to load a table from, no warm-up.
+ */
+export function warmUpPlan(c: SpeakerConfig): { families: ('ipv4' | 'ipv6')[]; exporting: boolean } {
+  const fams = new Set<'ipv4' | 'ipv6'>();
+  let exporting = false;
+  for (const n of [...c.neighbors, ...c.dynamic]) {
+    const address = 'prefix' in n ? n.prefix : n.address;
+    for (const f of n.session.families ?? [address.includes(':') ? 'ipv6' : 'ipv4']) {
+      const t = typeof f === 'string' ? f : familyText(f);
+      if (t === 'ipv4' || t === 'ipv4-unicast') fams.add('ipv4');
+      if (t === 'ipv6' || t === 'ipv6-unicast') fams.add('ipv6');
+    }
+    if (n.exportPolicy !== 'reject') exporting = true;
+  }
+  return { families: (['ipv4', 'ipv6'] as const).filter((f) => fams.has(f)), exporting };
+}
+
+/** Run the warm-up; never throws for the feed's sake (a failure ends it early and is reported as not completed). */
+export async function warmUp(opts: WarmUpOptions = {}): Promise<WarmUpReport> {
+  const t0 = performance.now();
+  const prefixes = Math.max(1, Math.min(MAX_PREFIXES, Math.floor(opts.prefixes ?? 30000)));
+  const deadline = t0 + (opts.timeoutMs ?? 10000);
+  const fams = opts.families ?? ['ipv4', 'ipv6'];
+  const exporting = opts.exporting ?? true;
+  const net = new MemoryNetwork({ highWaterMark: 1 << 20 });
+  const sp = new Speaker(parseSpeakerConfig(config(fams, exporting), '<warm-up>'), {
+    transport: net, clock: new SystemClock(false), logger: silentLogger, fib: new NoopFib(),
+  });
+  const state = { updatesIn: 0, failed: null as string | null };
+  const conns: Connection[] = [];
+  let held = 0, sent = 0, completed = false;
+  try {
+    await sp.start();
+    const streams = Array.from({ length: FEED_PEERS }, (_, p) => stream(p, prefixes, fams.includes('ipv4'), fams.includes('ipv6')));
+    sent = streams.reduce((n, s) => n + s.routes, 0);
+    for (let p = 0; p < FEED_PEERS; p++) runPeer(net, p, fams, streams[p]!.chunks, state, conns);
+    if (exporting) runPeer(net, FEED_PEERS, fams, [], state, conns);
+    while (performance.now() < deadline && state.failed === null) {
+      held = 0;
+      for (const n of sp.neighbors.values()) if (n.info) { const h = sp.rib.heldFrom(n.info); held += h.ipv4 + h.ipv6; }
+      // Done when every route is held and decided, and the receiving peer has been sent UPDATEs (the export path ran).
+      if (held >= sent && (state.updatesIn > 0 || !exporting)) { sp.flush(); completed = true; break; }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    for (const c of conns) c.destroy();
+    await sp.stop().catch(() => {});
+  }
+  return { routes: held, sent, ms: Math.round(performance.now() - t0), completed };
+}
