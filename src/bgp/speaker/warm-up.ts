@@ -8,8 +8,8 @@
 // The throw-away speaker shares nothing with the real one (its own RIB, attribute store, transport and clock) and
 // is stopped before the real one starts; what stays is compiled code, and V8's heap at the size the warm-up grew
 // it to. The feed: FEED_PEERS peers announcing the same prefixes with different paths (so the decision compares
-// candidates), IPv4 and IPv6, AS paths of 2-6 private ASes, MED on some origins, standard and large communities,
-// ~8 prefixes per UPDATE, followed by End-of-RIB; a fourth peer receives the speaker's exports. Every address and
+// candidates), IPv4 (/16../24) and IPv6, AS paths of 1-8 private ASes, MED on some origins, 0-6 communities, a
+// large community on some, 1-24 prefixes per UPDATE, then End-of-RIB; a fourth peer receives the speaker's exports. Every address and
 // AS is a documentation or private value, and nothing leaves the process. It is bounded: at most
 // `timeoutMs`, after which the throw-away speaker is stopped wherever it is.
 import { parseSpeakerConfig } from '../config/index.js';
@@ -52,7 +52,9 @@ export interface WarmUpReport {
 }
 
 const FEED_PEERS = 3;
-const GROUP = 8;
+/** Prefixes per UPDATE: 1..MAX_GROUP, ~8 on average (as in a full table). */
+const MAX_GROUP = 24;
+const groupSize = (r: () => number) => (r() % 4 === 0 ? 1 + (r() % MAX_GROUP) : 4 + (r() % 8));
 const CTX = symmetricContext({ as4: true });
 const DUT = '192.0.2.1';
 const peerAddr = (p: number) => `192.0.2.${p + 2}`;
@@ -79,18 +81,21 @@ function rng(seed: number): () => number {
 const MAX_PREFIXES = 3 * 16384;
 
 /**
- * IPv4 prefix i (0 <= i < MAX_PREFIXES) of the table, as [length, address]: /22, /23 and /24 in turn under
- * 10.0.0.0/8, the rank within each length spread over its space by an odd multiplier (a bijection modulo a power
- * of two), so that no two are the same prefix.
+ * IPv4 prefix i (0 <= i < MAX_PREFIXES) of the table, as [length, address], under 10.0.0.0/8: /22, /23 and /24 in
+ * turn, except every 64th, which is one of /16../21 (so that every prefix size a global table carries, 2 and 3
+ * octets, goes through the code; nothing longer than /24). The rank within each length is spread over its space
+ * by an odd multiplier (a bijection modulo a power of two), so that no two are the same prefix.
  */
 function v4Prefix(i: number): [number, number] {
-  const len = 22 + (i % 3), bits = len - 8;
-  const j = Math.floor(i / 3);
+  const short = i % 64 === 63;
+  const k = short ? Math.floor(i / 64) : i - Math.floor(i / 64);
+  const len = short ? 16 + (k % 6) : 22 + (k % 3), bits = len - 8;
+  const j = short ? Math.floor(k / 6) : Math.floor(k / 3);
   return [len, ((10 << 24) | (((j * 40503) & ((1 << bits) - 1)) << (32 - len))) >>> 0];
 }
 
 function attrsFor(p: number, r: () => number, v6: boolean): PathAttribute[] {
-  const hops = 2 + (r() % 5);
+  const hops = 1 + (r() % 8);
   const asns = [64601 + p];
   for (let k = 1; k < hops; k++) asns.push(64700 + (r() % 800));
   const list: PathAttribute[] = [
@@ -103,7 +108,7 @@ function attrsFor(p: number, r: () => number, v6: boolean): PathAttribute[] {
     list.push({ name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: peerAddr(p) });
   }
   if (r() % 10 < 3) list.push({ name: 'MULTI_EXIT_DISC', typeCode: 4, flags: 0x80, med: r() % 200 });
-  const nComm = r() % 5;
+  const nComm = r() % 7;
   if (nComm > 0) {
     const c = new Set<number>();
     for (let k = 0; k < nComm; k++) c.add(((64601 + p) * 65536 + (r() % 300)) >>> 0);
@@ -118,8 +123,8 @@ function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks
   const r = rng(0x9e3779b9 + p * 7919);
   const msgs: Uint8Array[] = [];
   let routes = 0;
-  for (let i = 0; v4 && i < prefixes; i += GROUP) {
-    const n = Math.min(GROUP, prefixes - i);
+  for (let i = 0, n = 0; v4 && i < prefixes; i += n) {
+    n = Math.min(groupSize(r), prefixes - i);
     const lens = new Uint8Array(n), words = new Uint32Array(n);
     for (let k = 0; k < n; k++) {
       const [len, addr] = v4Prefix(i + k);
@@ -130,8 +135,8 @@ function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks
     routes += n;
   }
   const n6 = v6 ? Math.floor(prefixes / 10) : 0;
-  for (let i = 0; i < n6; i += GROUP) {
-    const n = Math.min(GROUP, n6 - i);
+  for (let i = 0, n = 0; i < n6; i += n) {
+    n = Math.min(groupSize(r), n6 - i);
     const lens = new Uint8Array(n), words = new Uint32Array(4 * n);
     for (let k = 0; k < n; k++) {
       // /48s under 2001:db8::/32, distinct while i < 65536.
