@@ -98,8 +98,13 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   const log = switchableLogger(logState, opts.write);
   const plan = warmUpPlan(config);
   if (opts.warmUp === true && config.warmUp && plan.families.length > 0) {
-    const r = await warmUp(plan);
-    log.info(r.completed ? 'warm-up done' : 'warm-up cut short', { ms: r.ms, routes: r.routes, of: r.sent, families: plan.families });
+    // It only prepares compiled code: whatever goes wrong in it, the speaker starts as it would without it.
+    try {
+      const r = await warmUp(plan);
+      log.info(r.completed ? 'warm-up done' : 'warm-up cut short', { ms: r.ms, routes: r.routes, of: r.sent, families: plan.families });
+    } catch (e) {
+      log.warn('warm-up failed; starting without it', { error: errorMessage(e) });
+    }
   }
   // In a namespace, the FIB's and the resolver's reads of the kernel table run over rtnetlink in process
   // (fib/nl-routes.ts) rather than as `ip -n NS` children: a hundred speakers in one process start in
