@@ -7,6 +7,7 @@ import { BASE_CONTEXT, symmetricContext } from '../../src/bgp/wire/context.js';
 import { FrameReader } from '../../src/bgp/wire/framing.js';
 import type { OpenMessage } from '../../src/bgp/wire/messages.js';
 import { endOfRib } from '../../src/bgp/wire/pack.js';
+export { chunkMessages as chunk } from '../../src/bgp/wire/pack.js';
 import type { Connection } from '../../src/bgp/transport/index.js';
 
 export const FEEDER_AS = 64512;
@@ -17,24 +18,6 @@ export function feederOpen(families: [number, number][]): Uint8Array {
     params: [{ kind: 'capabilities', capabilities: [...families.map(([afi, safi]) => ({ name: 'multiprotocol' as const, code: 1 as const, afi, safi, reserved: 0 })),
       { name: 'as4', code: 65, asn: FEEDER_AS }] }] };
   return encodeMessage(open, BASE_CONTEXT);
-}
-
-/** Join messages into chunks of about `size` octets (what a sender's socket writes look like). */
-export function chunk(messages: readonly Uint8Array[], size = 65536): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let cur: Uint8Array[] = [], n = 0;
-  const flush = () => {
-    const b = new Uint8Array(n);
-    let o = 0;
-    for (const m of cur) { b.set(m, o); o += m.length; }
-    out.push(b); cur = []; n = 0;
-  };
-  for (const m of messages) {
-    if (n + m.length > size && n > 0) flush();
-    cur.push(m); n += m.length;
-  }
-  if (n > 0) flush();
-  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import { encodeMessage, KEEPALIVE_BYTES } from '../../src/bgp/wire/codec.js';
 import { BASE_CONTEXT, symmetricContext } from '../../src/bgp/wire/context.js';
 import { FrameReader } from '../../src/bgp/wire/framing.js';
 import type { OpenMessage } from '../../src/bgp/wire/messages.js';
-import { endOfRib, packAnnouncements } from '../../src/bgp/wire/pack.js';
+import { chunkMessages, endOfRib, packAnnouncements } from '../../src/bgp/wire/pack.js';
 import { PrefixList } from '../../src/bgp/wire/prefix.js';
 import { v4KeyAddr, v4KeyLen } from '../../src/bgp/rib/prefix.js';
 import { parseCommunity } from '../../src/bgp/rib/communities.js';
@@ -64,12 +64,7 @@ export function buildStream(feed: Feed, p: number): { chunks: Uint8Array[]; rout
     msgs.push(...packAnnouncements(list, new PrefixList(1, lens, words), CTX));
   }
   msgs.push(endOfRib(1, 1, CTX));
-  const out: Uint8Array[] = [];
-  let cur: Uint8Array[] = [], n = 0;
-  const flush = () => { const b = new Uint8Array(n); let o = 0; for (const m of cur) { b.set(m, o); o += m.length; } out.push(b); cur = []; n = 0; };
-  for (const m of msgs) { if (n + m.length > 65536 && n > 0) flush(); cur.push(m); n += m.length; }
-  if (n > 0) flush();
-  return { chunks: out, routes };
+  return { chunks: chunkMessages(msgs), routes };
 }
 
 /** Count the IPv4 NLRI of an UPDATE without decoding its attributes. */

@@ -96,8 +96,8 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
   let config: SpeakerConfig = loadSpeakerConfig(file);
   const logState = { level: config.log.level, format: config.log.format };
   const log = switchableLogger(logState, opts.write);
-  const plan = warmUpPlan(config);
-  if (opts.warmUp === true && config.warmUp && plan.families.length > 0) {
+  const plan = opts.warmUp === true && config.warmUp ? warmUpPlan(config) : null;
+  if (plan !== null && plan.families.length > 0) {
     // It only prepares compiled code: whatever goes wrong in it, the speaker starts as it would without it.
     try {
       const r = await warmUp(plan);

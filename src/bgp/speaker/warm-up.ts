@@ -8,22 +8,24 @@
 // The throw-away speaker shares nothing with the real one (its own RIB, attribute store, transport and clock) and
 // is stopped before the real one starts; what stays is compiled code, and V8's heap at the size the warm-up grew
 // it to. The feed: FEED_PEERS peers announcing the same prefixes with different paths (so the decision compares
-// candidates), IPv4 (/16../24) and IPv6, AS paths of 1-8 private ASes, MED on some origins, 0-6 communities, a
-// large community on some, 1-24 prefixes per UPDATE, then End-of-RIB; a fourth peer receives the speaker's exports. Every address and
-// AS is a documentation or private value, and nothing leaves the process. It is bounded: at most
-// `timeoutMs`, after which the throw-away speaker is stopped wherever it is.
+// candidates), IPv4 (/16../24) and IPv6 (only the families asked for: warmUpPlan()), AS paths of 1-8 private ASes,
+// MED on some origins, 0-6 communities, a large community on some, 1-24 prefixes per UPDATE, then End-of-RIB; a
+// fourth peer receives the speaker's exports when the configuration exports. Every address and AS is a
+// documentation or private value, and nothing leaves the process. It is bounded: at most `timeoutMs`, after which
+// the throw-away speaker is stopped wherever it is.
 import { parseSpeakerConfig } from '../config/index.js';
 import type { SpeakerConfig } from '../config/types.js';
 import { NoopFib } from '../../fib/noop.js';
 import { MemoryNetwork, type Connection } from '../transport/index.js';
 import { SystemClock } from '../../util/clock.js';
 import { silentLogger } from '../../util/log.js';
+import { rng, type Rng } from '../../util/rng.js';
 import type { PathAttribute } from '../wire/attributes.js';
 import { encodeMessage, KEEPALIVE_BYTES } from '../wire/codec.js';
 import { BASE_CONTEXT, familyText, symmetricContext } from '../wire/context.js';
 import { FrameReader } from '../wire/framing.js';
 import type { OpenMessage } from '../wire/messages.js';
-import { endOfRib, packAnnouncements } from '../wire/pack.js';
+import { chunkMessages, endOfRib, packAnnouncements } from '../wire/pack.js';
 import { PrefixList } from '../wire/prefix.js';
 import { Speaker } from './speaker.js';
 
@@ -52,29 +54,23 @@ export interface WarmUpReport {
 }
 
 const FEED_PEERS = 3;
+/** A whole number in [0, n) from the feed's seeded generator (every start feeds the same table). */
+const below = (r: Rng, n: number) => Math.floor(r() * n);
 /** Prefixes per UPDATE: 1..MAX_GROUP, ~8 on average (as in a full table). */
 const MAX_GROUP = 24;
-const groupSize = (r: () => number) => (r() % 4 === 0 ? 1 + (r() % MAX_GROUP) : 4 + (r() % 8));
+const groupSize = (r: Rng) => (below(r, 4) === 0 ? 1 + below(r, MAX_GROUP) : 4 + below(r, 8));
 const CTX = symmetricContext({ as4: true });
 const DUT = '192.0.2.1';
 const peerAddr = (p: number) => `192.0.2.${p + 2}`;
 const peerAddr6 = (p: number) => `2001:db8::${p + 2}`;
 
+/** The throw-away speaker's configuration: peers 0..FEED_PEERS-1 feed it, peer FEED_PEERS (if any) receives. */
 function config(fams: readonly string[], exporting: boolean): string {
-  const feeds = Array.from({ length: FEED_PEERS }, (_, p) =>
-    `  - { name: w${p + 1}, address: ${peerAddr(p)}, remote-as: ${64601 + p}, passive: true, families: [${fams.join(', ')}], import: accept, export: reject }`);
-  const sink = `  - { name: wsink, address: ${peerAddr(FEED_PEERS)}, remote-as: ${64601 + FEED_PEERS}, passive: true, families: [${fams.join(', ')}], import: reject, export: accept }`;
+  const neighbor = (p: number, feeds: boolean) => `  - { name: w${p + 1}, address: ${peerAddr(p)}, remote-as: ${64601 + p}, ` +
+    `passive: true, families: [${fams.join(', ')}], import: ${feeds ? 'accept' : 'reject'}, export: ${feeds ? 'reject' : 'accept'} }`;
+  const peers = Array.from({ length: FEED_PEERS + (exporting ? 1 : 0) }, (_, p) => neighbor(p, p < FEED_PEERS));
   return `router-id: ${DUT}\nlocal-as: 64600\nlisten: ["${DUT}:179"]\nfib: noop\ngraceful-restart: false\n` +
-    `neighbors:\n${[...feeds, ...(exporting ? [sink] : [])].join('\n')}\n`;
-}
-
-/** A small deterministic generator (xorshift32), so that every start feeds the same table. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x;
-  };
+    `neighbors:\n${peers.join('\n')}\n`;
 }
 
 /** Most IPv4 prefixes a feed peer can announce (v4Prefix() keeps them distinct up to this). */
@@ -94,31 +90,35 @@ function v4Prefix(i: number): [number, number] {
   return [len, ((10 << 24) | (((j * 40503) & ((1 << bits) - 1)) << (32 - len))) >>> 0];
 }
 
-function attrsFor(p: number, r: () => number, v6: boolean): PathAttribute[] {
-  const hops = 1 + (r() % 8);
+function attrsFor(p: number, r: Rng, v6: boolean): PathAttribute[] {
+  const hops = 1 + below(r, 8);
   const asns = [64601 + p];
-  for (let k = 1; k < hops; k++) asns.push(64700 + (r() % 800));
+  for (let k = 1; k < hops; k++) asns.push(64700 + below(r, 800));
   const list: PathAttribute[] = [
-    { name: 'ORIGIN', typeCode: 1, flags: 0x40, origin: r() % 4 === 0 ? 2 : 0 },
+    { name: 'ORIGIN', typeCode: 1, flags: 0x40, origin: below(r, 4) === 0 ? 2 : 0 },
     { name: 'AS_PATH', typeCode: 2, flags: 0x40, segments: [{ type: 2, asns }] },
   ];
   if (v6) {
-    list.push({ name: 'MP_REACH_NLRI', typeCode: 14, flags: 0x80, afi: 2, safi: 1, nextHop: [peerAddr6(p)], nextHopBytes: new Uint8Array(0), reserved: 0 });
+    list.push({ name: 'MP_REACH_NLRI', typeCode: 14, flags: 0x80, afi: 2, safi: 1, nextHop: [peerAddr6(p)],
+      nextHopBytes: new Uint8Array(0), reserved: 0 });
   } else {
     list.push({ name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: peerAddr(p) });
   }
-  if (r() % 10 < 3) list.push({ name: 'MULTI_EXIT_DISC', typeCode: 4, flags: 0x80, med: r() % 200 });
-  const nComm = r() % 7;
+  if (below(r, 10) < 3) list.push({ name: 'MULTI_EXIT_DISC', typeCode: 4, flags: 0x80, med: below(r, 200) });
+  const nComm = below(r, 7);
   if (nComm > 0) {
     const c = new Set<number>();
-    for (let k = 0; k < nComm; k++) c.add(((64601 + p) * 65536 + (r() % 300)) >>> 0);
+    for (let k = 0; k < nComm; k++) c.add(((64601 + p) * 65536 + below(r, 300)) >>> 0);
     list.push({ name: 'COMMUNITIES', typeCode: 8, flags: 0xc0, communities: [...c].sort((a, b) => a - b) });
   }
-  if (r() % 3 === 0) list.push({ name: 'LARGE_COMMUNITY', typeCode: 32, flags: 0xc0, communities: [{ global: 4200000000 + p, local1: r() % 100, local2: r() % 100 }] });
+  if (below(r, 3) === 0) {
+    list.push({ name: 'LARGE_COMMUNITY', typeCode: 32, flags: 0xc0,
+      communities: [{ global: 4200000000 + p, local1: below(r, 100), local2: below(r, 100) }] });
+  }
   return list;
 }
 
-/** Feed peer p's whole stream: OPEN answered elsewhere; here its UPDATEs and both End-of-RIBs, in ~64 KiB chunks. */
+/** Feed peer p's UPDATEs and the End-of-RIB of each of its families, in ~64 KiB chunks (its OPEN: runPeer). */
 function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks: Uint8Array[]; routes: number } {
   const r = rng(0x9e3779b9 + p * 7919);
   const msgs: Uint8Array[] = [];
@@ -149,20 +149,7 @@ function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks
   }
   if (v4) msgs.push(endOfRib(1, 1, CTX));
   if (v6) msgs.push(endOfRib(2, 1, CTX));
-  const chunks: Uint8Array[] = [];
-  let cur: Uint8Array[] = [], size = 0;
-  const cut = () => {
-    const b = new Uint8Array(size);
-    let o = 0;
-    for (const m of cur) { b.set(m, o); o += m.length; }
-    chunks.push(b); cur = []; size = 0;
-  };
-  for (const m of msgs) {
-    if (size + m.length > 65536 && size > 0) cut();
-    cur.push(m); size += m.length;
-  }
-  if (size > 0) cut();
-  return { chunks, routes };
+  return { chunks: chunkMessages(msgs), routes };
 }
 
 function open(asn: number, id: string, fams: readonly string[]): Uint8Array {
@@ -175,8 +162,8 @@ function open(asn: number, id: string, fams: readonly string[]): Uint8Array {
 }
 
 /**
- * One in-memory peer: OPEN, KEEPALIVE once the speaker's OPEN arrives, then its stream (none for the sink);
- * `frames` counts the UPDATEs it receives.
+ * One in-memory peer: OPEN, KEEPALIVE once the speaker's OPEN arrives, then its stream (none for the receiving
+ * peer); `state.updatesIn` counts the UPDATEs it receives, `state.failed` says why it could not go on.
  */
 function runPeer(net: MemoryNetwork, p: number, fams: readonly string[], chunks: readonly Uint8Array[],
   state: { updatesIn: number; failed: string | null }, conns: Connection[]): void {

@@ -75,3 +75,24 @@ export function endOfRib(afi: number, safi: number, ctx: CodecContext): Uint8Arr
     mpUnreach: null, attrs: { list: [{ name: 'MP_UNREACH_NLRI', typeCode: 15, flags: 0x80, afi, safi }], key: '',
       errors: [] } }, ctx);
 }
+
+/**
+ * Messages joined into chunks of about `size` octets, in order, none split (one larger than `size` is a chunk of
+ * its own): a prepared stream as a sender's socket writes look (the warm-up's and the benchmarks' feeders).
+ */
+export function chunkMessages(messages: readonly Uint8Array[], size = 65536): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let cur: Uint8Array[] = [], n = 0;
+  const flush = () => {
+    const b = new Uint8Array(n);
+    let o = 0;
+    for (const m of cur) { b.set(m, o); o += m.length; }
+    out.push(b); cur = []; n = 0;
+  };
+  for (const m of messages) {
+    if (n + m.length > size && n > 0) flush();
+    cur.push(m); n += m.length;
+  }
+  if (n > 0) flush();
+  return out;
+}

@@ -11,7 +11,7 @@ import { decodeMessage } from '../../../src/bgp/wire/codec.js';
 import { IPV6_UNICAST, symmetricContext } from '../../../src/bgp/wire/context.js';
 import { effectiveAggregator, effectiveAsPath } from '../../../src/bgp/wire/effective.js';
 import type { UpdateMessage } from '../../../src/bgp/wire/messages.js';
-import { endOfRib, packAnnouncements, packWithdrawals } from '../../../src/bgp/wire/pack.js';
+import { chunkMessages, endOfRib, packAnnouncements, packWithdrawals } from '../../../src/bgp/wire/pack.js';
 import { decodePrefixes, encodePrefixes, PrefixList } from '../../../src/bgp/wire/prefix.js';
 import { attr, BASE_ATTRS, hex, update } from './helpers.js';
 
@@ -112,6 +112,14 @@ test('packing: prefixes fill UPDATEs up to 4096 octets (or 65535 with extended m
   assert.equal(withdrawn, 500);
   assert.equal(toHex(endOfRib(1, 1, C2)), 'ff'.repeat(16) + '0017020000' + '0000');
   assert.equal(toHex(endOfRib(2, 1, C2)), 'ff'.repeat(16) + '001d0200000006800f03000201');
+});
+
+test('chunking a prepared stream: messages kept whole and in order, chunks up to the size unless one message is larger', () => {
+  const msgs = [30, 50, 40, 100, 10, 10].map((n, i) => new Uint8Array(n).fill(i + 1));
+  const chunks = chunkMessages(msgs, 80);
+  assert.deepEqual(chunks.map((c) => c.length), [80, 40, 100, 20]);
+  assert.deepEqual(Buffer.concat(chunks), Buffer.concat(msgs));
+  assert.deepEqual(chunkMessages([]), []);
 });
 
 test('RFC 6793 §4.2.3: AS4_PATH merge and AS4_AGGREGATOR', () => {
