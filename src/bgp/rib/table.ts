@@ -59,11 +59,12 @@ export function metaId(meta: number): number {
 export const UNDECIDED = -2;
 
 // A prefix's entry (Dest) is one array: a header, then its candidates.
-//   [n, best, multi, dirty, attrs0, meta0, attrs1, meta1, ...]
+//   [n, best, multi, dirty, order, attrs0, meta0, attrs1, meta1, ...]
 //   n      number of candidates
 //   best   slot (array index) of the selected route; -1 none; UNDECIDED after a change not settled incrementally
 //   multi  slots of the multipath set, best first; null when it is just the best
 //   dirty  index of the prefix in its table's DirtyList (changed since the last flush), or -1
+//   order  index of the prefix in its table's arrival order (Table: ArrivalOrder)
 // A candidate's slot is the index of its attributes; its meta follows. The first candidate is at slot FIRST.
 // One array instead of an object holding an array: every received route looks its prefix up, and the object was
 // one more dependent memory access (and one more object per prefix for the collector).
@@ -80,9 +81,9 @@ export const UNDECIDED = -2;
 // grows a pushed array to 1.5x + 16 slots.
 export type Dest = (Attrs | number | number[] | null | undefined)[];
 
-const H_N = 0, H_BEST = 1, H_MULTI = 2, H_DIRTY = 3;
+const H_N = 0, H_BEST = 1, H_MULTI = 2, H_DIRTY = 3, H_ORDER = 4;
 /** Slot of a prefix's first candidate. */
-export const FIRST = 4;
+export const FIRST = 5;
 const STEP = 4;
 const MAX_PRESIZE = 16;
 
@@ -100,25 +101,25 @@ function capacityFor(pairs: number): number {
 export function newDest(pairs = 1): Dest {
   const u = undefined;
   switch (pairs) {
-    case 1: return [0, -1, null, -1, u, u];
-    case 2: return [0, -1, null, -1, u, u, u, u];
-    case 3: return [0, -1, null, -1, u, u, u, u, u, u];
-    case 4: return [0, -1, null, -1, u, u, u, u, u, u, u, u];
-    case 5: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u];
-    case 6: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 7: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 8: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 9: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 10: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 11: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 12: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 13: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 14: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 15: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 16: return [0, -1, null, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 1: return [0, -1, null, -1, -1, u, u];
+    case 2: return [0, -1, null, -1, -1, u, u, u, u];
+    case 3: return [0, -1, null, -1, -1, u, u, u, u, u, u];
+    case 4: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u];
+    case 5: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u];
+    case 6: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 7: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 8: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 9: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 10: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 11: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 12: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 13: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 14: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 15: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 16: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
     default: {
       const d: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
-      d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1;
+      d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1; d[H_ORDER] = -1;
       return d;
     }
   }
@@ -290,9 +291,27 @@ export interface Decider {
   keeps(dest: Dest, best: number, slot: number): boolean;
 }
 
+/** Fewest gaps in the arrival order before it is rebuilt (then also at least half of it must be gaps). */
+const ORDER_MIN_GAPS = 4096;
+/** Gaps a neighbor's guess steps over (prefixes withdrawn in between). */
+const ORDER_MAX_SKIP = 8;
+
 export class Table<K extends PrefixKey = PrefixKey> {
   readonly dests = new Map<K, Dest>();
   readonly dirty = new DirtyList<K>();
+  /**
+   * Arrival order: the prefixes in the order they first arrived (their keys and entries; a removed prefix leaves a
+   * gap, key -1 and entry null, until the order is rebuilt), and per neighbor the position of the prefix it
+   * changed last. Full tables arrive from every neighbor in much the same order (each sends its table sorted, or in
+   * the order of the same kind of table), so a neighbor's next prefix is most often the one after its last in
+   * the order (past a few gaps): that guess is checked by one comparison of keys, in arrays read sequentially, and
+   * saves the hash lookup, whose memory accesses are random over the whole table. A wrong guess falls back to the
+   * map, which also gives the neighbor its new place in the order.
+   */
+  private readonly orderKeys: (K | -1)[] = [];
+  private readonly orderDests: (Dest | null)[] = [];
+  private gaps = 0;
+  private readonly cursor: number[] = [];
   /** Changes whose new best the decider settled from the changed candidate alone (no full decision). */
   settled = 0;
   /** Neighbors that may send this family (set by the RIB): sizes a prefix's candidate array (destAppend). */
@@ -334,14 +353,56 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (best !== UNDECIDED) this.settled++;
   }
 
-  /** `nd` replaces `d` (a new capacity) as the entry of `key`, here and in the DirtyList. */
+  /** `nd` replaces `d` (a new capacity) as the entry of `key`, here, in the DirtyList and in the arrival order. */
   private rehome(key: K, d: Dest, nd: Dest): Dest {
     if (nd !== d) {
       this.dests.set(key, nd);
       const i = nd[H_DIRTY] as number;
       if (i >= 0) this.dirty.dests[i] = nd;
+      this.orderDests[nd[H_ORDER] as number] = nd;
     }
     return nd;
+  }
+
+  /** The entry of `key`, which `peer` changes now: the one after its last in the arrival order, or from the map. */
+  private locate(key: K, peer: number): Dest | undefined {
+    const keys = this.orderKeys;
+    let next = (this.cursor[peer] ?? -1) + 1;
+    for (let skip = 0; skip < ORDER_MAX_SKIP && next < keys.length && keys[next] === -1; skip++) next++;
+    if (next < keys.length && keys[next] === key) {
+      this.cursor[peer] = next;
+      return this.orderDests[next]!;
+    }
+    const d = this.dests.get(key);
+    if (d !== undefined) this.cursor[peer] = d[H_ORDER] as number;
+    return d;
+  }
+
+  /** A new entry for `key`, which `peer` brings: last in the arrival order. */
+  private create(key: K, peer: number): Dest {
+    const d = newDest(); // decided, with no best
+    const i = this.orderKeys.length;
+    d[H_ORDER] = i;
+    this.orderKeys.push(key);
+    this.orderDests.push(d);
+    this.dests.set(key, d);
+    this.cursor[peer] = i;
+    return d;
+  }
+
+  /** Rebuild the arrival order without its gaps (in the map's order, which is the order of arrival too). */
+  private reorder(): void {
+    let i = 0;
+    for (const [key, d] of this.dests) {
+      d[H_ORDER] = i;
+      this.orderKeys[i] = key;
+      this.orderDests[i] = d;
+      i++;
+    }
+    this.orderKeys.length = i;
+    this.orderDests.length = i;
+    this.gaps = 0;
+    this.cursor.length = 0;
   }
 
   /**
@@ -349,11 +410,8 @@ export class Table<K extends PrefixKey = PrefixKey> {
    * A replaced candidate moves to the end (it is the newest arrival).
    */
   upsert(key: K, peer: number, pathId: number, attrs: Attrs, flags: number): 0 | 1 | 2 {
-    let d = this.dests.get(key);
-    if (d === undefined) {
-      d = newDest(); // decided, with no best
-      this.dests.set(key, d);
-    }
+    let d = this.locate(key, peer);
+    if (d === undefined) d = this.create(key, peer);
     const id = makeMeta(peer, pathId, 0);
     const meta = id + flags * FLAG_UNIT;
     const s = findSlot(d, id);
@@ -382,7 +440,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
 
   /** Remove candidate (peer, pathId); false when there was none. */
   remove(key: K, peer: number, pathId: number): boolean {
-    let d = this.dests.get(key);
+    let d = this.locate(key, peer);
     if (d === undefined) return false;
     const s = findSlot(d, makeMeta(peer, pathId, 0));
     if (s < 0) return false;
@@ -442,6 +500,16 @@ export class Table<K extends PrefixKey = PrefixKey> {
 
   /** Drop a prefix that has no candidates left (after its change was reported). */
   pruneIfEmpty(key: K, d: Dest): void {
-    if (destSize(d) === 0) this.dests.delete(key);
+    if (destSize(d) !== 0) return;
+    this.dests.delete(key);
+    const i = d[H_ORDER] as number;
+    this.orderKeys[i] = -1;
+    this.orderDests[i] = null;
+    if (++this.gaps >= ORDER_MIN_GAPS && this.gaps * 2 >= this.orderKeys.length) this.reorder();
+  }
+
+  /** Prefixes in the arrival order, gaps included (for tests). */
+  get orderLength(): number {
+    return this.orderKeys.length;
   }
 }

@@ -2,7 +2,8 @@
 // capacity that grows in steps (or, at the third candidate, to the number of neighbors that may send the family),
 // the unused tail empty (so removed attribute sets are not held), capacity given back when a prefix loses most of
 // its paths. Checked against a plain list over random sequences of additions, replacements and removals; and
-// through a Table, whose entries (in its map and in its list of changed prefixes) follow each new array.
+// through a Table, whose entries (in its map, its list of changed prefixes and its arrival order) follow each new
+// array, and which finds a neighbor's next prefix through the arrival order when neighbors send in one order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -138,8 +139,8 @@ test('property: a Table follows each entry it replaces (a new capacity) in its m
     keeps: () => false,
   };
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('upsert' as const), key: fc.nat(3), peer: fc.nat(12), attrs: fc.nat(3) }),
-    fc.record({ kind: fc.constant('remove' as const), key: fc.nat(3), peer: fc.nat(12) }),
+    fc.record({ kind: fc.constant('upsert' as const), key: fc.nat(5), peer: fc.nat(12), attrs: fc.nat(3) }),
+    fc.record({ kind: fc.constant('remove' as const), key: fc.nat(5), peer: fc.nat(12) }),
     fc.record({ kind: fc.constant('removePeer' as const), peer: fc.nat(12) }),
     fc.record({ kind: fc.constant('flush' as const) }),
   );
@@ -187,4 +188,80 @@ test('property: a Table follows each entry it replaces (a new capacity) in its m
       }
     }
   }), { numRuns: 300 });
+});
+
+/** A Table whose decider only picks the first candidate, and a count of its map lookups. */
+function countingTable(): { t: Table<number>; lookups: () => number } {
+  const decider = {
+    decide: (d: Dest) => setDecision(d, destSize(d) > 0 ? FIRST : -1, null),
+    admit: () => UNDECIDED,
+    keeps: () => false,
+  };
+  const t = new Table<number>('ipv4', store, decider);
+  let n = 0;
+  const get = t.dests.get.bind(t.dests);
+  t.dests.get = (k: number) => { n++; return get(k); };
+  return { t, lookups: () => n };
+}
+
+function flushTable(t: Table<number>): void {
+  for (let i = 0; i < t.dirty.count; i++) {
+    const d = t.dirty.dests[i]!;
+    if (bestOf(d) === UNDECIDED) setDecision(d, destSize(d) > 0 ? FIRST : -1, null);
+    t.pruneIfEmpty(t.dirty.keys[i]!, d);
+  }
+  t.dirty.clear();
+}
+
+test('Table: neighbors sending their prefixes in one order find them through the arrival order, not the map', () => {
+  const { t, lookups } = countingTable();
+  const keys = Array.from({ length: 2000 }, (_, i) => (1 << 24) + ((i * 7919) % (1 << 24)));
+  for (const k of keys) t.upsert(k, 1, 0, ATTRS[0]!, 0);
+  const first = lookups(); // new prefixes: each looked up once
+  assert.equal(first, keys.length);
+  for (const peer of [2, 3, 4]) for (const k of keys) t.upsert(k, peer, 0, ATTRS[peer - 1]!, 0);
+  assert.equal(lookups() - first, 0, 'the same order: no map lookup');
+  // A neighbor that skips prefixes loses its place once per skip, and finds it again through the map.
+  const before = lookups();
+  for (let i = 0; i < keys.length; i++) if (i % 100 !== 50) t.upsert(keys[i]!, 5, 0, ATTRS[0]!, 0);
+  assert.equal(lookups() - before, keys.length / 100);
+  // Another order entirely: every prefix through the map, and every route still lands on its prefix.
+  const shuffled = keys.map((_, i) => keys[(i * 101) % keys.length]!);
+  for (const k of shuffled) t.upsert(k, 6, 0, ATTRS[2]!, 0);
+  for (const k of keys) t.remove(k, 3, 0);
+  for (const k of keys) {
+    const d = t.get(k)!;
+    const got = contents(d).map(([a, m]) => [a, m % 65536]);
+    const want = [[0, 1], [1, 2], [3, 4]];
+    if (keys.indexOf(k) % 100 !== 50) want.push([0, 5]);
+    want.push([2, 6]);
+    assert.deepEqual(got, want);
+  }
+});
+
+test('Table: prefixes removed leave gaps in the arrival order, rebuilt once half of it is gaps', () => {
+  const { t, lookups } = countingTable();
+  const keys = Array.from({ length: 10000 }, (_, i) => (1 << 24) + i * 3);
+  for (const peer of [1, 2]) for (const k of keys) t.upsert(k, peer, 0, ATTRS[peer]!, 0);
+  flushTable(t);
+  assert.equal(t.orderLength, keys.length);
+  const gone = keys.filter((_, i) => i % 5 !== 0); // 8000 prefixes
+  for (const peer of [1, 2]) for (const k of gone) t.remove(k, peer, 0);
+  flushTable(t);
+  // Rebuilt at the 5000th gap (with 5000 prefixes in the map); 3000 more gaps after it, up to 4 in a row, which
+  // a neighbor's guess steps over.
+  assert.equal(t.dests.size, 2000);
+  assert.equal(t.orderLength, 5000);
+  const kept = keys.filter((_, i) => i % 5 === 0);
+  const before = lookups();
+  for (const k of kept) t.upsert(k, 3, 0, ATTRS[3]!, 0);
+  assert.ok(lookups() - before <= 2, 'the rebuilt order still follows the arrival order');
+  for (const k of kept) assert.deepEqual(contents(t.get(k)!).map(([a, m]) => [a, m % 65536]), [[1, 1], [2, 2], [3, 3]]);
+  for (const k of gone) assert.equal(t.get(k), undefined);
+  // A prefix that comes back goes last in the order, and is found there.
+  for (const k of gone.slice(0, 10)) t.upsert(k, 1, 0, ATTRS[0]!, 0);
+  assert.equal(t.orderLength, 5010);
+  const again = lookups();
+  for (const k of gone.slice(0, 10)) t.upsert(k, 2, 0, ATTRS[0]!, 0);
+  assert.ok(lookups() - again <= 1);
 });
