@@ -64,7 +64,7 @@ export const UNDECIDED = -2;
 //   best   slot (array index) of the selected route; -1 none; UNDECIDED after a change not settled incrementally
 //   multi  slots of the multipath set, best first; null when it is just the best
 //   dirty  index of the prefix in its table's DirtyList (changed since the last flush), or -1
-//   order  index of the prefix in its table's arrival order (Table: ArrivalOrder)
+//   order  index of the prefix in its table's arrival order (see Table)
 // A candidate's slot is the index of its attributes; its meta follows. The first candidate is at slot FIRST.
 // One array instead of an object holding an array: every received route looks its prefix up, and the object was
 // one more dependent memory access (and one more object per prefix for the collector).
