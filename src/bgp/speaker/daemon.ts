@@ -101,7 +101,9 @@ export async function startDaemon(file: string, opts: DaemonOptions = {}): Promi
     // It only prepares compiled code: whatever goes wrong in it, the speaker starts as it would without it.
     try {
       const r = await warmUp(plan);
-      log.info(r.completed ? 'warm-up done' : 'warm-up cut short', { ms: r.ms, routes: r.routes, of: r.sent, families: plan.families });
+      const fields = { ms: r.ms, routes: r.routes, of: r.sent, families: plan.families };
+      if (r.completed) log.info('warm-up done', fields);
+      else log.info('warm-up cut short', r.failed === null ? fields : { ...fields, reason: r.failed });
     } catch (e) {
       log.warn('warm-up failed; starting without it', { error: errorMessage(e) });
     }

@@ -49,8 +49,10 @@ export interface WarmUpReport {
   /** Routes the feed carried. */
   readonly sent: number;
   readonly ms: number;
-  /** false: the deadline came first (the speaker was stopped anyway). */
+  /** false: the deadline came first, or a feed peer could not go on (the speaker was stopped anyway). */
   readonly completed: boolean;
+  /** Why a feed peer could not go on (its connection refused, a NOTIFICATION received), or null. */
+  readonly failed: string | null;
 }
 
 const FEED_PEERS = 3;
@@ -223,6 +225,7 @@ export async function warmUp(opts: WarmUpOptions = {}): Promise<WarmUpReport> {
   const state = { updatesIn: 0, failed: null as string | null };
   const conns: Connection[] = [];
   let held = 0, sent = 0, completed = false;
+  let failed: string | null = null;
   try {
     await sp.start();
     const streams = Array.from({ length: FEED_PEERS }, (_, p) => stream(p, prefixes, fams.includes('ipv4'), fams.includes('ipv6')));
@@ -236,9 +239,10 @@ export async function warmUp(opts: WarmUpOptions = {}): Promise<WarmUpReport> {
       if (held >= sent && (state.updatesIn > 0 || !exporting)) { sp.flush(); completed = true; break; }
       await new Promise((r) => setTimeout(r, 5));
     }
+    failed = state.failed; // (not what the peers see of the teardown below)
   } finally {
     for (const c of conns) c.destroy();
     await sp.stop().catch(() => {});
   }
-  return { routes: held, sent, ms: Math.round(performance.now() - t0), completed };
+  return { routes: held, sent, ms: Math.round(performance.now() - t0), completed, failed };
 }

@@ -35,6 +35,7 @@ test('warm-up: the largest table it generates is still all distinct prefixes', a
 test('warm-up: the deadline cuts it short and the speaker is stopped anyway', async () => {
   const r = await warmUp({ prefixes: 20000, timeoutMs: 0 });
   assert.equal(r.completed, false);
+  assert.equal(r.failed, null, 'cut short by the deadline, not by a failure');
   assert.ok(r.routes < r.sent);
 });
 
