@@ -504,7 +504,7 @@ export class RibCore {
           ps.fullExport.delete(afi);
           // Nothing to send (and nothing sent before) to a neighbor that is sent nothing: the walk is skipped.
           if (exporting.includes(ps)) {
-            t.dests.forEach((d, key) => {
+            t.forEach((d, key) => {
               if (bestOf(d) === UNDECIDED) this.decide(d);
               exportPrefix(this.exportEnv, ps, afi, key, d, emit);
             });
