@@ -13,7 +13,7 @@
 //
 // Text form, as the wire codec and bgpdump print it: "64512 64513 {64514,64515} (64516 64517) [64518,64519]".
 
-import { HASH_SEED, Internable, mix, sameNumbers } from './intern.js';
+import { be32, HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
 
 export const AS_SET = 1, AS_SEQUENCE = 2, AS_CONFED_SEQUENCE = 3, AS_CONFED_SET = 4;
 export type SegmentTypeName = 'set' | 'sequence' | 'confed-sequence' | 'confed-set';
@@ -64,6 +64,51 @@ export class AsPath implements Internable {
       i += 2 + n;
     }
     return h;
+  }
+
+  /**
+   * hashOf() of the path whose segments are the AS_PATH bytes b[from, to) with 4-octet ASes (RFC 6793: a segment
+   * is its type octet, its count octet and count ASes of 4 octets), without the flat array made. The bytes must
+   * have been checked (every segment whole).
+   */
+  static hashOfWire(b: Uint8Array, from: number, to: number): number {
+    let h = HASH_SEED;
+    for (let q = from; q < to;) {
+      const n = b[q + 1]!;
+      h = mix(mix(h, b[q]!), n);
+      q += 2;
+      for (let k = 0; k < n; k++, q += 4) h = mix(h, be32(b, q));
+    }
+    return h;
+  }
+
+  /** Whether this path's segments are the 4-octet AS_PATH bytes of `w` (for Interner.find). */
+  static hasWire(p: AsPath, w: WireSpan): boolean {
+    const d = p.data, b = w.b, to = w.to;
+    let i = 0;
+    for (let q = w.from; q < to;) {
+      const n = b[q + 1]!;
+      if (i + 2 + n > d.length || d[i] !== b[q] || d[i + 1] !== n) return false;
+      i += 2;
+      q += 2;
+      for (let k = 0; k < n; k++, q += 4) if (d[i++] !== be32(b, q)) return false;
+    }
+    return i === d.length;
+  }
+
+  /** The flat segments of the 4-octet AS_PATH bytes b[from, to), as an array to keep (intern.ts newNumbers). */
+  static dataOfWire(b: Uint8Array, from: number, to: number): number[] {
+    let size = 0;
+    for (let q = from; q < to; q += 2 + 4 * b[q + 1]!) size += 2 + b[q + 1]!;
+    const data = newNumbers(size);
+    for (let q = from, i = 0; q < to;) {
+      const n = b[q + 1]!;
+      data[i++] = b[q]!;
+      data[i++] = n;
+      q += 2;
+      for (let k = 0; k < n; k++, q += 4) data[i++] = be32(b, q);
+    }
+    return data;
   }
 
   /**

@@ -5,11 +5,12 @@
 
 import { AsPath, type AsPathSegment, flattenSegments, parseAsPathText } from './aspath.js';
 import {
-  NumList, canonicalCommunities, canonicalPairs, canonicalTriples, parseCommunity, parseExtCommunity,
-  parseLargeCommunity,
+  NumList, canonicalCommunities, canonicalPairs, canonicalTriples, canonicalWords, parseCommunity, parseExtCommunity,
+  parseLargeCommunity, wordsOf,
 } from './communities.js';
-import { Interner, keepNumbers } from './intern.js';
+import { Interner, keepNumbers, WIRE } from './intern.js';
 import { NextHop, canonicalNextHop } from './nexthop.js';
+import { formatIPv4 } from './prefix.js';
 import {
   Attrs, type AttrFields, type AttrsInput, type AttrsPatch, type OpaqueAttr, OpaqueList, ORIGIN_NAMES, parseId, u32,
 } from './attrs-model.js';
@@ -38,6 +39,13 @@ function internList(t: Interner<NumList>, values: readonly number[]): NumList {
   return t.find(h, values, NumList.hasValues) ?? t.intern(NumList.make(keepNumbers(values), h));
 }
 
+/** The interned list of the big-endian 32-bit words b[from, to), in canonical order already. */
+function internWords(t: Interner<NumList>, b: Uint8Array, from: number, to: number): NumList {
+  const h = NumList.hashOfWords(b, from, to);
+  WIRE.b = b; WIRE.from = from; WIRE.to = to;
+  return t.find(h, WIRE, NumList.hasWords) ?? t.intern(NumList.make(wordsOf(b, from, to), h));
+}
+
 /** The interning tables of one speaker. Not shared between speakers. */
 export class AttrStore {
   private readonly attrsT: Interner<Attrs>;
@@ -49,6 +57,7 @@ export class AttrStore {
   private readonly nhT = new Interner<NextHop>(NextHop.equals);
   private readonly opaqueT = new Interner<OpaqueList>(OpaqueList.equals);
   private readonly nhByText = new Map<string, NextHop>();
+  private readonly nhByV4 = new Map<number, NextHop>();
   readonly emptyPath: AsPath;
 
   constructor() {
@@ -72,6 +81,16 @@ export class AttrStore {
     }
     return this.asPath(flattenSegments(segments));
   }
+  /**
+   * The path of the AS_PATH bytes b[from, to) as received with 4-octet ASes (RFC 6793), already checked: found by
+   * its bytes, so that a path interned already costs no array.
+   */
+  asPathOfWire(b: Uint8Array, from: number, to: number): AsPath {
+    if (from >= to) return this.emptyPath;
+    const h = AsPath.hashOfWire(b, from, to);
+    WIRE.b = b; WIRE.from = from; WIRE.to = to;
+    return this.pathsT.find(h, WIRE, AsPath.hasWire) ?? this.pathsT.intern(AsPath.make(AsPath.dataOfWire(b, from, to), h));
+  }
   /** Standard communities (any order, duplicates allowed); null for an empty list. */
   communities(values: readonly number[]): NumList | null {
     return values.length === 0 ? null : internList(this.commT, canonicalCommunities(values));
@@ -83,6 +102,18 @@ export class AttrStore {
   /** Large communities as flat [global, local1, local2, ...]. */
   largeCommunities(flat: readonly number[]): NumList | null {
     return flat.length === 0 ? null : internList(this.largeT, canonicalTriples(flat));
+  }
+  /** communities() of the COMMUNITIES value b[from, to) as received (4 octets each, any order). */
+  communitiesOfWire(b: Uint8Array, from: number, to: number): NumList | null {
+    if (from >= to) return null;
+    return canonicalWords(b, from, to, 1) ? internWords(this.commT, b, from, to)
+      : this.communities(wordsOf(b, from, to, new Array<number>((to - from) >> 2)));
+  }
+  /** largeCommunities() of the LARGE_COMMUNITY value b[from, to) as received (12 octets each, any order). */
+  largeCommunitiesOfWire(b: Uint8Array, from: number, to: number): NumList | null {
+    if (from >= to) return null;
+    return canonicalWords(b, from, to, 3) ? internWords(this.largeT, b, from, to)
+      : this.largeCommunities(wordsOf(b, from, to, new Array<number>((to - from) >> 2)));
   }
   /** CLUSTER_LIST in order (RFC 4456 §8); null for an empty list. */
   clusterList(ids: readonly number[]): NumList | null {
@@ -98,6 +129,15 @@ export class AttrStore {
     const nh = this.nhT.intern(new NextHop(a, ll));
     if (this.nhByText.size > 4096) this.nhByText.clear();
     this.nhByText.set(textKey, nh);
+    return nh;
+  }
+  /** nextHop() of an IPv4 address given as a uint32 (as read from a NEXT_HOP attribute). */
+  nextHopV4(address: number): NextHop {
+    const seen = this.nhByV4.get(address);
+    if (seen !== undefined && seen.live) return seen;
+    const nh = this.nextHop(formatIPv4(address));
+    if (this.nhByV4.size > 4096) this.nhByV4.clear();
+    this.nhByV4.set(address, nh);
     return nh;
   }
   opaque(items: readonly OpaqueAttr[]): OpaqueList | null {
@@ -159,19 +199,12 @@ export class AttrStore {
   }
 
   /**
-   * The interned set of the common attributes, from components already interned by this store (asPath(),
-   * nextHop(), communities(), largeCommunities()): for a caller that reads them straight from the wire.
+   * The interned set of the common attributes, from components already interned by this store (asPathOfWire(),
+   * nextHopV4(), communitiesOfWire(), ...): for a caller that reads them straight from the wire.
    */
-  internCommon(f: {
-    origin: number; asPath: AsPath; nextHop: NextHop | null; med: number | null; localPref: number | null;
-    communities: NumList | null; largeCommunities: NumList | null;
-  }): Attrs {
-    return this.make({
-      origin: f.origin, asPath: f.asPath, nextHop: f.nextHop, med: f.med, localPref: f.localPref,
-      atomicAggregate: false, aggregatorAs: null, aggregatorAddress: null, communities: f.communities,
-      extCommunities: null, largeCommunities: f.largeCommunities, originatorId: null, clusterList: null, otc: null,
-      opaque: null,
-    });
+  internCommon(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null, localPref: number | null,
+    communities: NumList | null, largeCommunities: NumList | null): Attrs {
+    return this.adopt(Attrs.makeCommon(origin, asPath, nextHop, med, localPref, communities, largeCommunities));
   }
 
   /** `base` with the fields in `patch` replaced (components in the patch must come from this store). */
@@ -209,7 +242,11 @@ export class AttrStore {
   }
 
   private make(f: AttrFields): Attrs {
-    const cand = Attrs.make(f);
+    return this.adopt(Attrs.make(f));
+  }
+
+  /** The canonical set equal to `cand`; `cand` itself when it is new, which then holds its components. */
+  private adopt(cand: Attrs): Attrs {
     const a = this.attrsT.intern(cand);
     if (a === cand) {
       // A new canonical set holds its components.

@@ -94,35 +94,62 @@ export class Attrs implements Internable {
 
   private constructor() {}
 
+  /** A new (not yet interned) set (made by `literal`, below). */
+  static make(f: AttrFields): Attrs {
+    const anyRare = f.atomicAggregate || f.aggregatorAs !== null || f.aggregatorAddress !== null ||
+      f.extCommunities !== null || f.originatorId !== null || f.clusterList !== null || f.otc !== null || f.opaque !== null;
+    let h = Attrs.commonHash(f.origin, f.asPath, f.nextHop, f.med, f.localPref);
+    h = mix(h, f.atomicAggregate ? 1 : 0);
+    h = mix(mix(h, f.aggregatorAs ?? -1), f.aggregatorAddress ?? -1);
+    h = Attrs.tailHash(h, f.communities, f.extCommunities, f.largeCommunities, f.originatorId, f.clusterList, f.otc,
+      f.opaque);
+    return Attrs.literal(f.origin, f.asPath, f.nextHop, f.med, f.localPref, f.communities, f.largeCommunities,
+      anyRare ? new RareAttrs(f.atomicAggregate, f.aggregatorAs, f.aggregatorAddress, f.extCommunities,
+        f.originatorId, f.clusterList, f.otc, f.opaque) : null, h);
+  }
+
   /**
-   * A new (not yet interned) set. Made as an object literal with this class's prototype rather than with `new`:
+   * make() of a set with only the common attributes (no rare one), from its fields as they are: no record of all
+   * fields made first. The hash is make()'s for the same set.
+   */
+  static makeCommon(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
+    localPref: number | null, communities: NumList | null, largeCommunities: NumList | null): Attrs {
+    let h = Attrs.commonHash(origin, asPath, nextHop, med, localPref);
+    h = mix(mix(mix(h, 0), -1), -1); // atomic aggregate, aggregator AS and address: absent
+    h = Attrs.tailHash(h, communities, null, largeCommunities, null, null, null, null);
+    return Attrs.literal(origin, asPath, nextHop, med, localPref, communities, largeCommunities, null, h);
+  }
+
+  private static commonHash(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
+    localPref: number | null): number {
+    let h = mix(mix(HASH_SEED, origin), asPath.hash);
+    h = mix(h, nextHop?.hash ?? 0);
+    h = mix(mix(h, med ?? -1), med === null ? 0 : 1);
+    return mix(mix(h, localPref ?? -1), localPref === null ? 0 : 1);
+  }
+
+  private static tailHash(h: number, communities: NumList | null, ext: NumList | null, large: NumList | null,
+    originatorId: number | null, clusterList: NumList | null, otc: number | null, opaque: OpaqueList | null): number {
+    h = mix(h, communities?.hash ?? 0);
+    h = mix(h, ext?.hash ?? 1);
+    h = mix(h, large?.hash ?? 2);
+    h = mix(mix(h, originatorId ?? -1), originatorId === null ? 0 : 1);
+    h = mix(h, clusterList?.hash ?? 3);
+    h = mix(mix(h, otc ?? -1), otc === null ? 0 : 1);
+    return mix(h, opaque?.hash ?? 4);
+  }
+
+  /**
+   * The one object literal every set is made by. An object literal with this class's prototype rather than `new`:
    * V8 allocates the objects of a literal straight into the old generation once it sees that most of them
    * outlive the young one, as interned sets do, so the collector does not copy each of them twice on its way
    * there; objects made by `new` never get that treatment.
    */
-  static make(f: AttrFields): Attrs {
-    const anyRare = f.atomicAggregate || f.aggregatorAs !== null || f.aggregatorAddress !== null ||
-      f.extCommunities !== null || f.originatorId !== null || f.clusterList !== null || f.otc !== null || f.opaque !== null;
-    let h = mix(mix(HASH_SEED, f.origin), f.asPath.hash);
-    h = mix(h, f.nextHop?.hash ?? 0);
-    h = mix(mix(h, f.med ?? -1), f.med === null ? 0 : 1);
-    h = mix(mix(h, f.localPref ?? -1), f.localPref === null ? 0 : 1);
-    h = mix(h, f.atomicAggregate ? 1 : 0);
-    h = mix(mix(h, f.aggregatorAs ?? -1), f.aggregatorAddress ?? -1);
-    h = mix(h, f.communities?.hash ?? 0);
-    h = mix(h, f.extCommunities?.hash ?? 1);
-    h = mix(h, f.largeCommunities?.hash ?? 2);
-    h = mix(mix(h, f.originatorId ?? -1), f.originatorId === null ? 0 : 1);
-    h = mix(h, f.clusterList?.hash ?? 3);
-    h = mix(mix(h, f.otc ?? -1), f.otc === null ? 0 : 1);
-    h = mix(h, f.opaque?.hash ?? 4);
+  private static literal(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
+    localPref: number | null, communities: NumList | null, largeCommunities: NumList | null, rare: RareAttrs | null,
+    hash: number): Attrs {
     return {
-      __proto__: ATTRS_PROTO,
-      origin: f.origin, asPath: f.asPath, nextHop: f.nextHop, med: f.med, localPref: f.localPref,
-      communities: f.communities, largeCommunities: f.largeCommunities,
-      rare: anyRare ? new RareAttrs(f.atomicAggregate, f.aggregatorAs, f.aggregatorAddress, f.extCommunities,
-        f.originatorId, f.clusterList, f.otc, f.opaque) : null,
-      hash: h, refs: 0,
+      __proto__: ATTRS_PROTO, origin, asPath, nextHop, med, localPref, communities, largeCommunities, rare, hash, refs: 0,
     } as unknown as Attrs;
   }
 

@@ -9,7 +9,7 @@
 //   large     [g0, a0, b0, g1, a1, b1, ...]   global administrator, local data 1, local data 2
 // The same NumList class (unsorted) holds CLUSTER_LIST, whose order matters (RFC 4456 §8).
 
-import { HASH_SEED, Internable, mix, sameNumbers } from './intern.js';
+import { be32, HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
 import { formatIPv4, parseIPv4 } from './prefix.js';
 
 export class NumList implements Internable {
@@ -27,6 +27,21 @@ export class NumList implements Internable {
     let h = HASH_SEED;
     for (let i = 0; i < values.length; i++) h = mix(h, values[i]!);
     return mix(h, values.length);
+  }
+
+  /** hashOf() of the big-endian 32-bit words b[from, to) (a received list), without the array made. */
+  static hashOfWords(b: Uint8Array, from: number, to: number): number {
+    let h = HASH_SEED;
+    for (let q = from; q < to; q += 4) h = mix(h, be32(b, q));
+    return mix(h, (to - from) >> 2);
+  }
+
+  /** Whether this list holds the big-endian 32-bit words of `w` (for Interner.find). */
+  static hasWords(l: NumList, w: WireSpan): boolean {
+    const v = l.values, b = w.b;
+    if (v.length !== (w.to - w.from) >> 2) return false;
+    for (let i = 0, q = w.from; i < v.length; i++, q += 4) if (v[i] !== be32(b, q)) return false;
+    return true;
   }
 
   /**
@@ -234,4 +249,28 @@ export function formatExtCommunity(hi: number, lo: number): string {
 /** RFC 4360 §2: the Transitive bit is the second-highest bit of the type octet (0 = transitive). */
 export function extCommunityIsTransitive(hi: number): boolean {
   return ((hi >>> 24) & 0x40) === 0;
+}
+
+/**
+ * Whether the big-endian 32-bit words b[from, to), taken `width` at a time (1: standard communities, 3: large
+ * ones), are in canonical order already (ascending, no duplicates), as a list received from a speaker that sorts
+ * its lists usually is; then they are interned as they are, with no array made to sort them.
+ */
+export function canonicalWords(b: Uint8Array, from: number, to: number, width: 1 | 3): boolean {
+  const step = 4 * width;
+  for (let q = from + step; q < to; q += step) {
+    let c = 0;
+    for (let k = 0; k < step && c === 0; k += 4) c = be32(b, q - step + k) - be32(b, q + k);
+    if (c >= 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The big-endian 32-bit words b[from, to), into `out`: by default an array to keep (intern.ts newNumbers); a caller
+ * that only reads them passes its own.
+ */
+export function wordsOf(b: Uint8Array, from: number, to: number, out = newNumbers((to - from) >> 2)): number[] {
+  for (let q = from, i = 0; q < to; q += 4) out[i++] = be32(b, q);
+  return out;
 }

@@ -21,15 +21,15 @@ export interface Internable {
 const TOMB = { hash: 0, refs: -1, live: false } as const;
 
 /**
- * The table is open addressing with linear probing, at most half full: an array of objects and, beside it, an
- * Int32Array of their hashes, so that probing and growing read the hashes from one flat array and touch an object
- * only when its hash matches (with 10^5 objects scattered over the heap, reading each probed object's own hash
- * was a cache miss per probe, and growing the table one per object). About 24-48 bytes per object, against ~40
- * for a Map entry and its key; with 10^5..10^6 interned objects that matters (see docs/rib.md).
+ * The table is open addressing with linear probing, at most half full, in one array of pairs: slot i is the hash
+ * at 2i and the object at 2i + 1 (undefined: empty; TOMB: deleted). Probing and growing read the hashes and touch
+ * an object only when its hash matches (with 10^5 objects scattered over the heap, reading each probed object's
+ * own hash was a cache miss per probe, and growing the table one per object); with the hash beside its object
+ * pointer, a probe reads one cache line where an array of objects and an Int32Array of hashes beside it cost two
+ * misses per lookup on a large table. About 32-64 bytes per object, against ~40 for a Map entry and its key.
  */
 export class Interner<T extends Internable> {
-  private slots: (T | typeof TOMB | undefined)[] = new Array(64).fill(undefined);
-  private hashes = new Int32Array(64);
+  private table: (T | typeof TOMB | number | undefined)[] = new Array(128).fill(undefined);
   private mask = 63;
   private count = 0;
   private used = 0; // live entries + tombstones
@@ -48,22 +48,22 @@ export class Interner<T extends Internable> {
   /** The canonical object equal to `candidate` (which becomes canonical when there is none yet). */
   intern(candidate: T): T {
     const h = candidate.hash | 0;
-    const slots = this.slots, hashes = this.hashes, mask = this.mask;
+    const t = this.table, mask = this.mask;
     let i = h & mask;
     let free = -1;
     for (;;) {
-      const s = slots[i];
+      const s = t[2 * i + 1];
       if (s === undefined) break;
       if (s === TOMB) { if (free < 0) free = i; }
-      else if (hashes[i] === h && this.equals(s as T, candidate)) return s as T;
+      else if (t[2 * i] === h && this.equals(s as T, candidate)) return s as T;
       i = (i + 1) & mask;
     }
     if (free < 0) { free = i; this.used++; }
-    slots[free] = candidate;
-    hashes[free] = h;
+    t[2 * free] = h;
+    t[2 * free + 1] = candidate;
     this.count++;
     this.maybeDead.push(candidate);
-    if (this.used * 2 > slots.length) this.resize(this.count * 4 > slots.length ? slots.length * 2 : slots.length);
+    if (this.used * 2 > mask + 1) this.resize(this.count * 4 > mask + 1 ? (mask + 1) * 2 : mask + 1);
     return candidate;
   }
 
@@ -72,11 +72,11 @@ export class Interner<T extends Internable> {
    * candidate object (interning one that turns out to exist already would only make garbage).
    */
   find<K>(hash: number, key: K, same: (t: T, key: K) => boolean): T | undefined {
-    const h = hash | 0, slots = this.slots, hashes = this.hashes, mask = this.mask;
+    const h = hash | 0, t = this.table, mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = slots[i];
+      const s = t[2 * i + 1];
       if (s === undefined) return undefined;
-      if (s !== TOMB && hashes[i] === h && same(s as T, key)) return s as T;
+      if (s !== TOMB && t[2 * i] === h && same(s as T, key)) return s as T;
     }
   }
 
@@ -108,39 +108,41 @@ export class Interner<T extends Internable> {
   }
 
   *values(): IterableIterator<T> {
-    for (const s of this.slots) if (s !== undefined && s !== TOMB) yield s as T;
+    const t = this.table;
+    for (let i = 1; i < t.length; i += 2) {
+      const s = t[i];
+      if (s !== undefined && s !== TOMB) yield s as T;
+    }
   }
 
-  private remove(t: T): void {
-    const h = t.hash | 0;
-    let i = h & this.mask;
+  private remove(o: T): void {
+    const h = o.hash | 0, t = this.table, mask = this.mask;
+    let i = h & mask;
     for (;;) {
-      const s = this.slots[i];
+      const s = t[2 * i + 1];
       if (s === undefined) return;
-      if (this.hashes[i] === h && s === t) break;
-      i = (i + 1) & this.mask;
+      if (s === o) break;
+      i = (i + 1) & mask;
     }
-    this.slots[i] = TOMB;
+    t[2 * i + 1] = TOMB;
     this.count--;
-    if (this.slots.length > 64 && this.count * 8 < this.slots.length) this.resize(this.slots.length / 2);
+    if (mask + 1 > 64 && this.count * 8 < mask + 1) this.resize((mask + 1) / 2);
   }
 
   private resize(capacity: number): void {
-    const old = this.slots, oldHashes = this.hashes;
-    const slots: (T | typeof TOMB | undefined)[] = new Array(capacity).fill(undefined);
-    const hashes = new Int32Array(capacity);
+    const old = this.table;
+    const t: (T | typeof TOMB | number | undefined)[] = new Array(2 * capacity).fill(undefined);
     const mask = capacity - 1;
-    for (let k = 0; k < old.length; k++) {
+    for (let k = 1; k < old.length; k += 2) {
       const s = old[k];
       if (s === undefined || s === TOMB) continue;
-      const h = oldHashes[k]!;
+      const h = old[k - 1] as number;
       let i = h & mask;
-      while (slots[i] !== undefined) i = (i + 1) & mask;
-      slots[i] = s;
-      hashes[i] = h;
+      while (t[2 * i + 1] !== undefined) i = (i + 1) & mask;
+      t[2 * i] = h;
+      t[2 * i + 1] = s;
     }
-    this.slots = slots;
-    this.hashes = hashes;
+    this.table = t;
     this.mask = mask;
     this.used = this.count;
   }
@@ -177,33 +179,55 @@ export function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean
 }
 
 /**
- * A copy of `src` for an interned object to keep. Arrays of up to 16 numbers are made from one array literal per
- * length: V8 allocates the arrays of a literal straight into the old generation once it sees that most of them
- * outlive the young one (see table.ts newDest), which arrays made by slice() or `new Array(n)` never are. Only
- * kept copies come from here, so that the literals' arrays do outlive the young generation.
+ * A new array of `n` numbers (zeros) for an interned object to keep. Arrays of up to 16 numbers are made from one
+ * array literal per length: V8 allocates the arrays of a literal straight into the old generation once it sees
+ * that most of them outlive the young one (see table.ts newDest), which arrays made by slice() or `new Array(n)`
+ * never are. Only kept arrays come from here, so that the literals' arrays do outlive the young generation.
  */
-export function keepNumbers(src: readonly number[]): number[] {
-  let out: number[];
-  switch (src.length) {
+export function newNumbers(n: number): number[] {
+  switch (n) {
     case 0: return [];
-    case 1: out = [0]; break;
-    case 2: out = [0, 0]; break;
-    case 3: out = [0, 0, 0]; break;
-    case 4: out = [0, 0, 0, 0]; break;
-    case 5: out = [0, 0, 0, 0, 0]; break;
-    case 6: out = [0, 0, 0, 0, 0, 0]; break;
-    case 7: out = [0, 0, 0, 0, 0, 0, 0]; break;
-    case 8: out = [0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 9: out = [0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 10: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 11: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 12: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 13: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 14: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 15: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    case 16: out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]; break;
-    default: return src.slice();
+    case 1: return [0];
+    case 2: return [0, 0];
+    case 3: return [0, 0, 0];
+    case 4: return [0, 0, 0, 0];
+    case 5: return [0, 0, 0, 0, 0];
+    case 6: return [0, 0, 0, 0, 0, 0];
+    case 7: return [0, 0, 0, 0, 0, 0, 0];
+    case 8: return [0, 0, 0, 0, 0, 0, 0, 0];
+    case 9: return [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 10: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 11: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 12: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 13: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 14: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 15: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    case 16: return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    default: return new Array<number>(n).fill(0);
   }
+}
+
+/** A copy of `src` for an interned object to keep (see newNumbers). */
+export function keepNumbers(src: readonly number[]): number[] {
+  if (src.length > 16) return src.slice();
+  const out = newNumbers(src.length);
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
   return out;
+}
+
+/**
+ * Numbers read from bytes as they arrived: big-endian 32-bit words (and, for AS paths, the octets of the segment
+ * headers) in b[from, to). A lookup key for the interning tables, so that a received value already interned is
+ * found without an array made for it; one scratch instance is reused by each caller (WIRE).
+ */
+export interface WireSpan {
+  b: Uint8Array;
+  from: number;
+  to: number;
+}
+export const WIRE: WireSpan = { b: new Uint8Array(0), from: 0, to: 0 };
+
+/** The big-endian 32-bit unsigned integer at b[o]. */
+export function be32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }

@@ -9,8 +9,6 @@
 // The packed set's scan has already checked every length, flag and segment (attr-scan.ts): a set with an error
 // is not lazily packed, so the reads below need no checks of their own.
 import type { AttrStore, Attrs, AttrsInput } from '../rib/attrs.js';
-import type { NumList } from '../rib/communities.js';
-import { ipv4TextU32 } from '../wire/addr.js';
 import { PackedAttrSet } from '../wire/attr-set.js';
 import type { CodecContext } from '../wire/context.js';
 import { u32 } from '../wire/octets.js';
@@ -46,35 +44,18 @@ export function commonIpv4Attrs(set: unknown, ctx: CodecContext, store: AttrStor
     p = ve;
   }
   if (nextHop < 0) return undefined; // no NEXT_HOP: the general path reports it
-  // AS_PATH: the wire's segments are the RIB's flat form [type, count, AS...] (4-octet ASes, no empty segment).
-  let size = 0;
-  for (let q = pathAt; q >= 0 && q < pathEnd; q += 2 + 4 * b[q + 1]!) size += 2 + b[q + 1]!;
-  const data = new Array<number>(size);
-  for (let q = pathAt, at = 0; q >= 0 && q < pathEnd;) {
-    const n = b[q + 1]!;
-    data[at++] = b[q]!;
-    data[at++] = n;
-    for (let k = 0, r = q + 2; k < n; k++, r += 4) data[at++] = u32(b, r);
-    q += 2 + 4 * n;
-  }
-  let communities: NumList | null = null, large: NumList | null = null;
-  if (commAt >= 0) {
-    const values = new Array<number>((commEnd - commAt) >> 2);
-    for (let r = commAt, k = 0; r < commEnd; r += 4) values[k++] = u32(b, r);
-    communities = store.communities(values);
-  }
-  if (largeAt >= 0) {
-    const flat = new Array<number>((largeEnd - largeAt) >> 2);
-    for (let r = largeAt, k = 0; r < largeEnd; r += 4) flat[k++] = u32(b, r);
-    large = store.largeCommunities(flat);
-  }
+  // The AS path and the community lists are looked up by their bytes: a value interned already costs no array.
+  const asPath = pathAt < 0 ? store.emptyPath : store.asPathOfWire(b, pathAt, pathEnd);
+  const communities = commAt < 0 ? null : store.communitiesOfWire(b, commAt, commEnd);
+  const large = largeAt < 0 ? null : store.largeCommunitiesOfWire(b, largeAt, largeEnd);
   if (preset !== null) {
-    const p: AttrsInput = { localPref };
+    const p = PRESET;
+    p.localPref = localPref; p.originatorId = null; p.clusterList = null;
     preset(p);
     localPref = p.localPref ?? null;
   }
-  return store.internCommon({
-    origin, asPath: store.asPath(data), nextHop: store.nextHop(ipv4TextU32(nextHop)), med, localPref,
-    communities, largeCommunities: large,
-  });
+  return store.internCommon(origin, asPath, store.nextHopV4(nextHop), med, localPref, communities, large);
 }
+
+/** The input the preset is applied to, reused (a preset only sets fields of it; it keeps nothing). */
+const PRESET: AttrsInput = { localPref: null, originatorId: null, clusterList: null };

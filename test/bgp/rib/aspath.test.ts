@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AttrStore } from '../../../src/bgp/rib/attrs.js';
-import { AS_CONFED_SEQUENCE, flattenSegments, parseAsPathText, prependData, stripConfedData } from '../../../src/bgp/rib/aspath.js';
+import { AS_CONFED_SEQUENCE, AsPath, flattenSegments, parseAsPathText, prependData, stripConfedData } from '../../../src/bgp/rib/aspath.js';
 
 const store = new AttrStore();
 const path = (t: string) => store.asPathFromSegments(t);
@@ -82,4 +82,36 @@ test('property: any path text round-trips', () => {
     const q = store.asPathFromSegments(p.text()); // adjacent sequences come back merged: same text and length
     return q.text() === p.text() && q.length === p.length && q.neighborAs === p.neighborAs && q.originAs === p.originAs;
   }));
+});
+
+/** The 4-octet AS_PATH bytes of flat segments (type, count, ASes ...), after `pad` octets of something else. */
+function wire(data: readonly number[], pad = 3): Uint8Array {
+  const out: number[] = Array<number>(pad).fill(0xee);
+  for (let i = 0; i < data.length;) {
+    const n = data[i + 1]!;
+    out.push(data[i]!, n);
+    for (let k = 0; k < n; k++) { const a = data[i + 2 + k]!; out.push(a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255); }
+    i += 2 + n;
+  }
+  return Uint8Array.from(out);
+}
+
+test('an AS path read from its bytes: the same hash and data as from its segments, equal only to the same path', () => {
+  const segs = fc.array(fc.record({ type: fc.integer({ min: 1, max: 4 }), asns: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 5 }) }), { maxLength: 3 });
+  fc.assert(fc.property(segs, segs, (x, y) => {
+    const dx = flattenSegments(x), dy = flattenSegments(y);
+    const b = wire(dx);
+    assert.equal(AsPath.hashOfWire(b, 3, b.length), AsPath.hashOf(dx));
+    assert.deepEqual(AsPath.dataOfWire(b, 3, b.length), dx);
+    const span = { b, from: 3, to: b.length };
+    assert.equal(AsPath.hasWire(AsPath.make(dx), span), true);
+    const same = dx.length === dy.length && dx.every((v, i) => v === dy[i]);
+    assert.equal(AsPath.hasWire(AsPath.make(dy), span), same);
+  }), { numRuns: 300 });
+  // Near misses: one AS, a segment type, a missing or an extra segment.
+  const d = [2, 2, 64500, 64501, 1, 1, 64502];
+  const b = wire(d), span = { b, from: 3, to: b.length };
+  for (const other of [[2, 2, 64500, 64509, 1, 1, 64502], [2, 2, 64500, 64501, 2, 1, 64502], [2, 2, 64500, 64501], [...d, 2, 1, 1], []]) {
+    assert.equal(AsPath.hasWire(AsPath.make(other), span), false, JSON.stringify(other));
+  }
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  GRACEFUL_SHUTDOWN, canonicalCommunities, canonicalTriples, NO_EXPORT, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
+  GRACEFUL_SHUTDOWN, canonicalCommunities, canonicalTriples, canonicalWords, NO_EXPORT, NumList, wordsOf, extCommunityIsTransitive, formatCommunity, formatExtCommunity, parseCommunity,
   parseExtCommunity, parseLargeCommunity,
 } from '../../../src/bgp/rib/communities.js';
 
@@ -62,4 +62,29 @@ test('property: a canonical large community list is the triples sorted by (globa
   }), { numRuns: 500 });
   assert.throws(() => canonicalTriples([1, 2]), /multiple of 3/);
   assert.throws(() => canonicalTriples([1, 2, -1]), /bad value/);
+});
+
+test('community lists read from their bytes: canonical order checked, hash and values as from the numbers', () => {
+  const words = (v: readonly number[]) => {
+    const b = new Uint8Array(2 + 4 * v.length);
+    v.forEach((x, i) => new DataView(b.buffer).setUint32(2 + 4 * i, x));
+    return b;
+  };
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 12 }), (v, w) => {
+    const b = words(v), end = b.length;
+    assert.deepEqual(wordsOf(b, 2, end), v);
+    assert.equal(NumList.hashOfWords(b, 2, end), NumList.hashOf(v));
+    // The numbers' canonical form is the list itself exactly when it is strictly ascending already.
+    assert.equal(canonicalWords(b, 2, end, 1), canonicalCommunities(v) === v);
+    const span = { b, from: 2, to: end };
+    assert.equal(NumList.hasWords(NumList.make(v), span), true);
+    assert.equal(NumList.hasWords(NumList.make(w), span), w.length === v.length && w.every((x, i) => x === v[i]));
+    if (v.length % 3 === 0) assert.equal(canonicalWords(b, 2, end, 3), canonicalTriples(v) === v);
+  }), { numRuns: 500 });
+  // Triples: ordered by global administrator, then the local parts; a repeated triple is not canonical.
+  assert.equal(canonicalWords(words([1, 2, 3, 1, 2, 4]), 2, 26, 3), true);
+  assert.equal(canonicalWords(words([1, 2, 4, 1, 2, 3]), 2, 26, 3), false);
+  assert.equal(canonicalWords(words([1, 2, 3, 1, 2, 3]), 2, 26, 3), false);
+  assert.equal(canonicalWords(words([5, 6]), 2, 10, 1), true);
+  assert.equal(canonicalWords(words([5, 5]), 2, 10, 1), false);
 });

@@ -15,6 +15,9 @@ import { AttrEncoder, buildAnnouncements } from '../../../src/bgp/speaker/outbou
 import { PackedAttrSet } from '../../../src/bgp/wire/attr-set.js';
 import { IPV4_UNICAST, symmetricContext, type CodecContext } from '../../../src/bgp/wire/context.js';
 import type { AttrSet } from '../../../src/bgp/wire/messages.js';
+import type { PathAttribute } from '../../../src/bgp/wire/attributes.js';
+import { packAnnouncements } from '../../../src/bgp/wire/pack.js';
+import { PrefixList } from '../../../src/bgp/wire/prefix.js';
 
 const AS4 = symmetricContext({ as4: true });
 const AS2 = symmetricContext({ as4: false });
@@ -57,7 +60,49 @@ test('property: a common set read from its bytes is the set the general conversi
     assert.equal(fast, store.intern(attrsToInput(sent)));
     // The converter takes this path and gives the same set.
     assert.equal(new AttrConverter(store, AS4).convert(set, 'ipv4'), fast);
+    // The other way round: with the set and its parts interned by the general conversion first, the bytes find
+    // them (AS path, community lists and set), and nothing new is interned.
+    const other = new AttrStore();
+    const general = other.intern(attrsToInput(sent));
+    other.retain(general);
+    const before = other.stats();
+    assert.equal(commonIpv4Attrs(set, AS4, other, null), general);
+    assert.deepEqual(other.stats(), before);
   }), { numRuns: 300 });
+});
+
+/** The set a session gets for these attributes as given: in their order, duplicates included. */
+function receivedRaw(list: PathAttribute[]): AttrSet {
+  const msgs = packAnnouncements(list, new PrefixList(1, Uint8Array.of(24), Uint32Array.of(0xc0000200)), AS4);
+  const r = new InboundDecoder(AS4, { localAs: 65000, peerAs: 64501 }, [IPV4_UNICAST], 64).decode(msgs[0]!);
+  if (r.kind !== 'update') throw new Error(r.kind);
+  assert.equal(r.update.errors.length, 0);
+  return r.update.attrs;
+}
+
+test('communities and large communities received out of order or repeated give the canonical lists', () => {
+  const base: PathAttribute[] = [
+    { name: 'ORIGIN', typeCode: 1, flags: 0x40, origin: 0 },
+    { name: 'AS_PATH', typeCode: 2, flags: 0x40, segments: [{ type: 2, asns: [64501, 64510] }] },
+    { name: 'NEXT_HOP', typeCode: 3, flags: 0x40, nextHop: '192.0.2.1' },
+  ];
+  const comm = [65536 * 64501 + 7, 65536 * 64501 + 1, 65536 * 64501 + 7, 1];
+  const large = [{ global: 64501, local1: 2, local2: 0 }, { global: 64501, local1: 1, local2: 9 }, { global: 64501, local1: 2, local2: 0 }];
+  const set = receivedRaw([...base,
+    { name: 'COMMUNITIES', typeCode: 8, flags: 0xc0, communities: comm },
+    { name: 'LARGE_COMMUNITY', typeCode: 32, flags: 0xc0, communities: large }]);
+  const store = new AttrStore();
+  const a = commonIpv4Attrs(set, AS4, store, null)!;
+  assert.deepEqual(a.communities?.values, [1, 65536 * 64501 + 1, 65536 * 64501 + 7]);
+  assert.deepEqual(a.largeCommunities?.values, [64501, 1, 9, 64501, 2, 0]);
+  assert.equal(a, store.intern({ asPath: '64501 64510', nextHop: '192.0.2.1', origin: 'igp', communities: comm, largeCommunities: large }));
+  // The same lists in canonical order on the wire are found by their bytes: the same set.
+  const sorted = receivedRaw([...base,
+    { name: 'COMMUNITIES', typeCode: 8, flags: 0xc0, communities: [1, 65536 * 64501 + 1, 65536 * 64501 + 7] },
+    { name: 'LARGE_COMMUNITY', typeCode: 32, flags: 0xc0, communities: [large[1]!, large[0]!] }]);
+  const stats = store.stats();
+  assert.equal(commonIpv4Attrs(sorted, AS4, store, null), a);
+  assert.deepEqual(store.stats(), stats);
 });
 
 test('a long AS path (more than 255 ASes, several segments on the wire) reads the same', () => {
