@@ -86,6 +86,13 @@ export class Attrs implements Internable {
   declare readonly communities: NumList | null;
   declare readonly largeCommunities: NumList | null;
   declare private readonly rare: RareAttrs | null;
+  /**
+   * The AS path's decision length and neighbor AS (AsPath.length, AsPath.neighborAs), copied here: the decision
+   * reads them for every received route, from the current best's set as much as from the new one, and the best's
+   * path is otherwise one more object to fetch from memory.
+   */
+  declare readonly pathLength: number;
+  declare readonly pathNeighborAs: number;
   declare readonly hash: number;
   declare refs: number;
   get live(): boolean {
@@ -149,7 +156,8 @@ export class Attrs implements Internable {
     localPref: number | null, communities: NumList | null, largeCommunities: NumList | null, rare: RareAttrs | null,
     hash: number): Attrs {
     return {
-      __proto__: ATTRS_PROTO, origin, asPath, nextHop, med, localPref, communities, largeCommunities, rare, hash, refs: 0,
+      __proto__: ATTRS_PROTO, origin, asPath, nextHop, med, localPref, communities, largeCommunities, rare,
+      pathLength: asPath.length, pathNeighborAs: asPath.neighborAs, hash, refs: 0,
     } as unknown as Attrs;
   }
 

@@ -24,7 +24,7 @@ import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
   Decider, Dest, FIRST, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, attrsAt, bestOf, destEnd, destSize,
-  metaAt, metaFlags, metaPathId, metaPeer, multiOf, setDecision,
+  metaAt, metaFlags, metaPathId, metaPeer, multiOf, neighborBit, neighborMask, setDecision,
 } from './table.js';
 
 const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
@@ -73,6 +73,7 @@ export class RibCore {
       decide: (d: Dest) => this.decide(d),
       admit: (d: Dest, best: number, slot: number) => this.admit(d, best, slot),
       keeps: (d: Dest, best: number, slot: number) => this.keeps(d, best, slot),
+      neighborBit: (a: Attrs) => neighborBit(neighborAs(a, this.ctx)),
     };
     this.ipv4 = new Table<number>('ipv4', this.store, decider);
     this.ipv6 = new Table<string>('ipv6', this.store, decider);
@@ -451,6 +452,9 @@ export class RibCore {
    */
   private medRival(d: Dest, slot: number, best: number, b: Candidate): boolean {
     const ctx = this.ctx, asn = neighborAs(attrsAt(d, slot), ctx);
+    // The prefix's mask has the bits of every candidate but one just appended (admit() runs before the table adds
+    // its bit): a clear bit means no other candidate to read.
+    if ((neighborMask(d) & neighborBit(asn)) === 0) return false;
     for (let s = FIRST; s < destEnd(d); s += 2) {
       if (s === slot || neighborAs(attrsAt(d, s), ctx) !== asn) continue;
       if (s === best || comparePreMed(this.candidateAt(this.cr, d, s), b, ctx) === 0) return true;

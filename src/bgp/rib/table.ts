@@ -60,12 +60,16 @@ export function metaId(meta: number): number {
 export const UNDECIDED = -2;
 
 // A prefix's entry (Dest) is one array: a header, then its candidates.
-//   [n, best, multi, dirty, order, attrs0, meta0, attrs1, meta1, ...]
+//   [n, best, multi, dirty, order, nbr, attrs0, meta0, attrs1, meta1, ...]
 //   n      number of candidates
 //   best   slot (array index) of the selected route; -1 none; UNDECIDED after a change not settled incrementally
 //   multi  slots of the multipath set, best first; null when it is just the best
 //   dirty  index of the prefix in its table's DirtyList (changed since the last flush), or -1
 //   order  index of the prefix in its table's arrival order (see Table)
+//   nbr    a 32-bit mask with a bit for the neighbor AS of each candidate (Decider.neighborBit), set when the
+//          candidate arrives and not cleared when it goes: every candidate's bit is in it (a removed one's may be
+//          too), so a clear bit says that no candidate has that neighbor AS without reading any candidate's
+//          attributes (the MED step compares only routes of one neighbor AS)
 // A candidate's slot is the index of its attributes; its meta follows. The first candidate is at slot FIRST.
 // One array instead of an object holding an array: every received route looks its prefix up, and the object was
 // one more dependent memory access (and one more object per prefix for the collector).
@@ -82,9 +86,9 @@ export const UNDECIDED = -2;
 // grows a pushed array to 1.5x + 16 slots.
 export type Dest = (Attrs | number | number[] | null | undefined)[];
 
-const H_N = 0, H_BEST = 1, H_MULTI = 2, H_DIRTY = 3, H_ORDER = 4;
+const H_N = 0, H_BEST = 1, H_MULTI = 2, H_DIRTY = 3, H_ORDER = 4, H_NBR = 5;
 /** Slot of a prefix's first candidate. */
-export const FIRST = 5;
+export const FIRST = 6;
 const STEP = 4;
 const MAX_PRESIZE = 16;
 
@@ -102,25 +106,25 @@ function capacityFor(pairs: number): number {
 export function newDest(pairs = 1): Dest {
   const u = undefined;
   switch (pairs) {
-    case 1: return [0, -1, null, -1, -1, u, u];
-    case 2: return [0, -1, null, -1, -1, u, u, u, u];
-    case 3: return [0, -1, null, -1, -1, u, u, u, u, u, u];
-    case 4: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u];
-    case 5: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u];
-    case 6: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 7: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 8: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 9: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 10: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 11: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 12: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 13: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 14: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 15: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-    case 16: return [0, -1, null, -1, -1, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 1: return [0, -1, null, -1, -1, 0, u, u];
+    case 2: return [0, -1, null, -1, -1, 0, u, u, u, u];
+    case 3: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u];
+    case 4: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u];
+    case 5: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u];
+    case 6: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 7: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 8: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 9: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 10: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 11: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 12: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 13: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 14: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 15: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 16: return [0, -1, null, -1, -1, 0, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
     default: {
       const d: Dest = new Array(FIRST + 2 * pairs).fill(undefined);
-      d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1; d[H_ORDER] = -1;
+      d[H_N] = 0; d[H_BEST] = -1; d[H_MULTI] = null; d[H_DIRTY] = -1; d[H_ORDER] = -1; d[H_NBR] = 0;
       return d;
     }
   }
@@ -137,6 +141,14 @@ export function destEnd(d: Dest): number {
 /** Candidates the array has room for. */
 export function destCapacity(d: Dest): number {
   return (d.length - FIRST) >> 1;
+}
+/** The bit of a neighbor AS in a prefix's mask (see Dest `nbr`). */
+export function neighborBit(asn: number): number {
+  return 1 << (asn & 31);
+}
+/** The header's mask of the candidates' neighbor ASes (see Dest): a bit clear in it is no candidate's. */
+export function neighborMask(d: Dest): number {
+  return d[H_NBR] as number;
 }
 /** Slot of the selected route; -1 none; UNDECIDED when not decided since the last change. */
 export function bestOf(d: Dest): number {
@@ -290,6 +302,8 @@ export interface Decider {
   admit(dest: Dest, best: number, slot: number): number;
   /** Whether removing candidate `slot`, which is not the best, leaves `best` the best. */
   keeps(dest: Dest, best: number, slot: number): boolean;
+  /** The bit of the neighbor AS the decision sees in `attrs`, for a prefix's mask (Dest `nbr`); 0: none kept. */
+  neighborBit(attrs: Attrs): number;
 }
 
 /** Fewest gaps in the arrival order before it is rebuilt (then also at least half of it must be gaps). */
@@ -464,12 +478,14 @@ export class Table<K extends PrefixKey = PrefixKey> {
       destReplaceAt(d, s, attrs, meta);
       if (best > s) best -= 2;
       this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
+      d[H_NBR] = (d[H_NBR] as number) | this.decider.neighborBit(attrs); // after admit(): its mask is the others'
       return 2;
     }
     const best = this.begin(key, d);
     this.store.retain(attrs);
     d = this.rehome(d, destAppend(d, attrs, meta, this.sources));
     this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
+    d[H_NBR] = (d[H_NBR] as number) | this.decider.neighborBit(attrs);
     return 1;
   }
 

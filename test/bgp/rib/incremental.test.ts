@@ -60,6 +60,22 @@ test('deterministic MED: a route that is not better than the best can still chan
   assert.equal(best(rib), 'p3');
 });
 
+test('deterministic MED: a route replaced by one of another neighbor AS is a MED rival of later arrivals', () => {
+  // Each prefix keeps a mask of its candidates' neighbor ASes, so that a new route with no other candidate of its
+  // neighbor AS is settled without reading the others. Z first comes from AS 64603, then from 64601 with MED 10;
+  // W then arrives from 64601 with MED 20: the MED step removes W (Z has the lower MED), and B stays best.
+  const { rib, peers } = ribWith(SPECS);
+  rib.announce(peers[Z]!, 'ipv4', rib.store.intern({ asPath: '64603 64500', nextHop: '192.0.2.2' }), [P]);
+  announceSpec(rib, peers, SPECS, B, P);
+  rib.flush();
+  assert.equal(best(rib), 'p3');
+  rib.announce(peers[Z]!, 'ipv4', rib.store.intern({ asPath: '64601 64500', med: 10, nextHop: '192.0.2.2' }), [P]);
+  assert.equal(best(rib), 'p3');
+  rib.flush();
+  announceSpec(rib, peers, SPECS, W, P);
+  assert.equal(best(rib), 'p3'); // without Z's MED, W would win on router id
+});
+
 test('arrival order: a new route is compared with the best only', () => {
   const { rib, peers } = ribWith(SPECS, { decision: { deterministicMed: false } });
   for (const i of [W, B]) announceSpec(rib, peers, SPECS, i, P);

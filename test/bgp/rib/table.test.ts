@@ -136,6 +136,7 @@ test('property: a Table follows each entry it replaces (a new capacity) in its m
   const decider = {
     decide: (d: Dest) => setDecision(d, destSize(d) > 0 ? FIRST : -1, null),
     admit: () => UNDECIDED,
+    neighborBit: () => 0,
     keeps: () => false,
   };
   const op = fc.oneof(
@@ -196,6 +197,7 @@ function countingTable(): { t: Table<number>; lookups: () => number } {
   const decider = {
     decide: (d: Dest) => setDecision(d, destSize(d) > 0 ? FIRST : -1, null),
     admit: () => UNDECIDED,
+    neighborBit: () => 0,
     keeps: () => false,
   };
   const t = new Table<number>('ipv4', store, decider);

@@ -62,7 +62,7 @@ export function effectiveMed(a: Attrs, ctx: DecisionContext): number {
   return a.med ?? (ctx.opts.missingMedWorst ? MED_MAX : 0);
 }
 export function neighborAs(a: Attrs, ctx: DecisionContext): number {
-  const n = a.asPath.neighborAs;
+  const n = a.pathNeighborAs;
   return n >= 0 ? n : ctx.localAs;
 }
 
@@ -80,7 +80,7 @@ function cmpLocalPref(a: Candidate, b: Candidate, ctx: DecisionContext): number 
   return effectiveLocalPref(b.attrs, ctx) - effectiveLocalPref(a.attrs, ctx);
 }
 function asPathLengthOf(c: Candidate, ctx: DecisionContext): number {
-  return ctx.opts.compareAsPathLength ? c.attrs.asPath.length : 0;
+  return ctx.opts.compareAsPathLength ? c.attrs.pathLength : 0;
 }
 function cmpAsPathLength(a: Candidate, b: Candidate, ctx: DecisionContext): number {
   return asPathLengthOf(a, ctx) - asPathLengthOf(b, ctx);
