@@ -55,7 +55,7 @@ async function load(peers: number, prefixes: number, sink: boolean, label = 'loa
   const heap = process.memoryUsage().heapUsed - heap0;
   if (!sink) {
     console.log(`${label}: ${peers} peers x ${prefixes} prefixes = ${want} routes in ${(t1 - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (tester included)`);
-    console.log(`  Loc-RIB ${sp.rib.ipv4.size} prefixes; heap after GC ${(heap / 1e6).toFixed(1)} MB = ${(heap / want).toFixed(0)} B/route; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; ${sp.stats.flushes} flushes`);
+    console.log(`  Loc-RIB ${sp.rib.ipv4.dests.size} prefixes; heap after GC ${(heap / 1e6).toFixed(1)} MB = ${(heap / want).toFixed(0)} B/route; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; ${sp.stats.flushes} flushes`);
   } else {
     console.log(`propagation: ${prefixes} routes from one peer to the sink in ${(sinkAt - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
   }

@@ -21,15 +21,15 @@ export interface Internable {
 const TOMB = { hash: 0, refs: -1, live: false } as const;
 
 /**
- * The table is open addressing with linear probing, at most half full, in one array of pairs: slot i is the hash
- * at 2i and the object at 2i + 1 (undefined: empty; TOMB: deleted). Probing and growing read the hashes and touch
- * an object only when its hash matches (with 10^5 objects scattered over the heap, reading each probed object's
- * own hash was a cache miss per probe, and growing the table one per object); with the hash beside its object
- * pointer, a probe reads one cache line where an array of objects and an Int32Array of hashes beside it cost two
- * misses per lookup on a large table. About 32-64 bytes per object, against ~40 for a Map entry and its key.
+ * The table is open addressing with linear probing, at most half full: an array of objects and, beside it, an
+ * Int32Array of their hashes, so that probing and growing read the hashes from one flat array and touch an object
+ * only when its hash matches (with 10^5 objects scattered over the heap, reading each probed object's own hash
+ * was a cache miss per probe, and growing the table one per object). About 24-48 bytes per object, against ~40
+ * for a Map entry and its key; with 10^5..10^6 interned objects that matters (see docs/rib.md).
  */
 export class Interner<T extends Internable> {
-  private table: (T | typeof TOMB | number | undefined)[] = new Array(128).fill(undefined);
+  private slots: (T | typeof TOMB | undefined)[] = new Array(64).fill(undefined);
+  private hashes = new Int32Array(64);
   private mask = 63;
   private count = 0;
   private used = 0; // live entries + tombstones
@@ -48,22 +48,22 @@ export class Interner<T extends Internable> {
   /** The canonical object equal to `candidate` (which becomes canonical when there is none yet). */
   intern(candidate: T): T {
     const h = candidate.hash | 0;
-    const t = this.table, mask = this.mask;
+    const slots = this.slots, hashes = this.hashes, mask = this.mask;
     let i = h & mask;
     let free = -1;
     for (;;) {
-      const s = t[2 * i + 1];
+      const s = slots[i];
       if (s === undefined) break;
       if (s === TOMB) { if (free < 0) free = i; }
-      else if (t[2 * i] === h && this.equals(s as T, candidate)) return s as T;
+      else if (hashes[i] === h && this.equals(s as T, candidate)) return s as T;
       i = (i + 1) & mask;
     }
     if (free < 0) { free = i; this.used++; }
-    t[2 * free] = h;
-    t[2 * free + 1] = candidate;
+    slots[free] = candidate;
+    hashes[free] = h;
     this.count++;
     this.maybeDead.push(candidate);
-    if (this.used * 2 > mask + 1) this.resize(this.count * 4 > mask + 1 ? (mask + 1) * 2 : mask + 1);
+    if (this.used * 2 > slots.length) this.resize(this.count * 4 > slots.length ? slots.length * 2 : slots.length);
     return candidate;
   }
 
@@ -72,11 +72,11 @@ export class Interner<T extends Internable> {
    * candidate object (interning one that turns out to exist already would only make garbage).
    */
   find<K>(hash: number, key: K, same: (t: T, key: K) => boolean): T | undefined {
-    const h = hash | 0, t = this.table, mask = this.mask;
+    const h = hash | 0, slots = this.slots, hashes = this.hashes, mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = t[2 * i + 1];
+      const s = slots[i];
       if (s === undefined) return undefined;
-      if (s !== TOMB && t[2 * i] === h && same(s as T, key)) return s as T;
+      if (s !== TOMB && hashes[i] === h && same(s as T, key)) return s as T;
     }
   }
 
@@ -108,41 +108,39 @@ export class Interner<T extends Internable> {
   }
 
   *values(): IterableIterator<T> {
-    const t = this.table;
-    for (let i = 1; i < t.length; i += 2) {
-      const s = t[i];
-      if (s !== undefined && s !== TOMB) yield s as T;
-    }
+    for (const s of this.slots) if (s !== undefined && s !== TOMB) yield s as T;
   }
 
-  private remove(o: T): void {
-    const h = o.hash | 0, t = this.table, mask = this.mask;
-    let i = h & mask;
+  private remove(t: T): void {
+    const h = t.hash | 0;
+    let i = h & this.mask;
     for (;;) {
-      const s = t[2 * i + 1];
+      const s = this.slots[i];
       if (s === undefined) return;
-      if (s === o) break;
-      i = (i + 1) & mask;
+      if (this.hashes[i] === h && s === t) break;
+      i = (i + 1) & this.mask;
     }
-    t[2 * i + 1] = TOMB;
+    this.slots[i] = TOMB;
     this.count--;
-    if (mask + 1 > 64 && this.count * 8 < mask + 1) this.resize((mask + 1) / 2);
+    if (this.slots.length > 64 && this.count * 8 < this.slots.length) this.resize(this.slots.length / 2);
   }
 
   private resize(capacity: number): void {
-    const old = this.table;
-    const t: (T | typeof TOMB | number | undefined)[] = new Array(2 * capacity).fill(undefined);
+    const old = this.slots, oldHashes = this.hashes;
+    const slots: (T | typeof TOMB | undefined)[] = new Array(capacity).fill(undefined);
+    const hashes = new Int32Array(capacity);
     const mask = capacity - 1;
-    for (let k = 1; k < old.length; k += 2) {
+    for (let k = 0; k < old.length; k++) {
       const s = old[k];
       if (s === undefined || s === TOMB) continue;
-      const h = old[k - 1] as number;
+      const h = oldHashes[k]!;
       let i = h & mask;
-      while (t[2 * i + 1] !== undefined) i = (i + 1) & mask;
-      t[2 * i] = h;
-      t[2 * i + 1] = s;
+      while (slots[i] !== undefined) i = (i + 1) & mask;
+      slots[i] = s;
+      hashes[i] = h;
     }
-    this.table = t;
+    this.slots = slots;
+    this.hashes = hashes;
     this.mask = mask;
     this.used = this.count;
   }

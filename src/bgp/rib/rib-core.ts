@@ -508,7 +508,7 @@ export class RibCore {
           ps.fullExport.delete(afi);
           // Nothing to send (and nothing sent before) to a neighbor that is sent nothing: the walk is skipped.
           if (exporting.includes(ps)) {
-            t.forEach((d, key) => {
+            t.dests.forEach((d, key) => {
               if (bestOf(d) === UNDECIDED) this.decide(d);
               exportPrefix(this.exportEnv, ps, afi, key, d, emit);
             });

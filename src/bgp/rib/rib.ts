@@ -42,7 +42,7 @@ export class Rib extends RibCore {
   /** Every prefix with a best route, in table order. */
   *locRib(afi: Afi): IterableIterator<{ prefix: PrefixKey; best: LocRoute; multipath: LocRoute[] }> {
     const t = this.table(afi);
-    for (const [prefix, d] of t.entries()) {
+    for (const [prefix, d] of t.dests) {
       if (bestOf(d) === UNDECIDED) this.decide(d);
       const best = this.bestRoute(d);
       if (best === null) continue;
@@ -61,7 +61,7 @@ export class Rib extends RibCore {
       }
       return;
     }
-    for (const [prefix, d] of this.table(afi).entries()) {
+    for (const [prefix, d] of this.table(afi).dests) {
       for (let s = FIRST; s < destEnd(d); s += 2) {
         const meta = metaAt(d, s);
         if (metaPeer(meta) !== ps.info.index) continue;
@@ -124,9 +124,9 @@ export class Rib extends RibCore {
 
   stats(): RibStats {
     const paths = { ipv4: 0, ipv6: 0 };
-    for (const afi of AFIS) this.table(afi).forEach((d) => { paths[afi] += destSize(d); });
+    for (const afi of AFIS) for (const d of this.table(afi).dests.values()) paths[afi] += destSize(d);
     return {
-      prefixes: { ipv4: this.ipv4.size, ipv6: this.ipv6.size },
+      prefixes: { ipv4: this.ipv4.dests.size, ipv6: this.ipv6.dests.size },
       paths,
       peers: this.byName.size,
       store: this.store.stats(),

@@ -2,8 +2,7 @@
 // §3.2) and the selected route(s) (the Loc-RIB), with change tracking for incremental decisions.
 //
 // Memory layout (a full table is ~1M candidates, so no object per candidate):
-//   the prefixes' entries (Dest) in an array in arrival order, and a Map<PrefixKey, place in that array>; a Dest
-//   is one array, a header and then the candidates interleaved as
+//   Map<PrefixKey, Dest>; a Dest is one array, a header and then the candidates interleaved as
 //   [..., attrs0, meta0, attrs1, meta1, ...] in arrival order (see Dest below), where meta packs the source into
 //   one number:
 //     meta = pathId * 2^20 + flags * 2^16 + peerIndex      (peer < 65536, flags < 16, exact in a double)
@@ -312,12 +311,7 @@ const ORDER_MIN_GAPS = 4096;
 const ORDER_MAX_SKIP = 8;
 
 export class Table<K extends PrefixKey = PrefixKey> {
-  /**
-   * Each prefix's place in the arrival order (below), which holds its entry. The map holds no entry itself: an
-   * entry replaced by a larger or smaller copy (twice per prefix during a full-table load) changes one array
-   * slot, not the map, and the map holds only small integers, which the garbage collector does not trace.
-   */
-  readonly places = new Map<K, number>();
+  readonly dests = new Map<K, Dest>();
   readonly dirty = new DirtyList<K>();
   /**
    * Arrival order: the prefixes in the order they first arrived (their keys and entries; a removed prefix leaves a
@@ -343,37 +337,13 @@ export class Table<K extends PrefixKey = PrefixKey> {
     private readonly decider: Decider,
   ) {}
 
-  /** Prefixes in the table. */
-  get size(): number {
-    return this.places.size;
-  }
-
   get(key: K): Dest | undefined {
-    const i = this.places.get(key);
-    return i === undefined ? undefined : this.orderDests[i]!;
-  }
-
-  /** Every prefix and its entry, in the arrival order (`fn` must not add or remove prefixes). */
-  forEach(fn: (d: Dest, key: K) => void): void {
-    const keys = this.orderKeys, dests = this.orderDests;
-    for (let i = 0; i < keys.length; i++) {
-      const d = dests[i]!;
-      if (d !== null) fn(d, keys[i] as K);
-    }
-  }
-
-  /** Every prefix and its entry, in the arrival order. */
-  *entries(): IterableIterator<[K, Dest]> {
-    const keys = this.orderKeys, dests = this.orderDests;
-    for (let i = 0; i < keys.length; i++) {
-      const d = dests[i]!;
-      if (d !== null) yield [keys[i] as K, d];
-    }
+    return this.dests.get(key);
   }
 
   /** The decided Dest (running the decision if the prefix changed since). */
   decided(key: K): Dest | undefined {
-    const d = this.get(key);
+    const d = this.dests.get(key);
     if (d !== undefined && bestOf(d) === UNDECIDED) this.decider.decide(d);
     return d;
   }
@@ -397,9 +367,10 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (best !== UNDECIDED) this.settled++;
   }
 
-  /** `nd` replaces `d` (a new capacity) as the entry of its prefix, in the arrival order and in the DirtyList. */
-  private rehome(d: Dest, nd: Dest): Dest {
+  /** `nd` replaces `d` (a new capacity) as the entry of `key`, here, in the DirtyList and in the arrival order. */
+  private rehome(key: K, d: Dest, nd: Dest): Dest {
     if (nd !== d) {
+      this.dests.set(key, nd);
       const i = nd[H_DIRTY] as number;
       if (i >= 0) this.dirty.dests[i] = nd;
       this.orderDests[nd[H_ORDER] as number] = nd;
@@ -416,10 +387,9 @@ export class Table<K extends PrefixKey = PrefixKey> {
       this.cursor[peer] = next;
       return this.orderDests[next]!;
     }
-    const i = this.places.get(key);
-    if (i === undefined) return undefined;
-    this.cursor[peer] = i;
-    return this.orderDests[i]!;
+    const d = this.dests.get(key);
+    if (d !== undefined) this.cursor[peer] = d[H_ORDER] as number;
+    return d;
   }
 
   /** A new entry for `key`, which `peer` brings: last in the arrival order. */
@@ -429,20 +399,15 @@ export class Table<K extends PrefixKey = PrefixKey> {
     d[H_ORDER] = i;
     this.orderKeys.push(key);
     this.orderDests.push(d);
-    this.places.set(key, i);
+    this.dests.set(key, d);
     this.cursor[peer] = i;
     return d;
   }
 
-  /**
-   * Rebuild the arrival order without its gaps (in the map's order, which is the order of arrival too). A prefix's
-   * new place is never after its old one, so the arrays are compacted in place.
-   */
+  /** Rebuild the arrival order without its gaps (in the map's order, which is the order of arrival too). */
   private reorder(): void {
     let i = 0;
-    for (const [key, old] of this.places) {
-      const d = this.orderDests[old]!;
-      this.places.set(key, i);
+    for (const [key, d] of this.dests) {
       d[H_ORDER] = i;
       this.orderKeys[i] = key;
       this.orderDests[i] = d;
@@ -483,7 +448,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
     }
     const best = this.begin(key, d);
     this.store.retain(attrs);
-    d = this.rehome(d, destAppend(d, attrs, meta, this.sources));
+    d = this.rehome(key, d, destAppend(d, attrs, meta, this.sources));
     this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
     d[H_NBR] = (d[H_NBR] as number) | this.decider.neighborBit(attrs);
     return 1;
@@ -498,7 +463,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
     let best = this.begin(key, d);
     if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
     this.store.release(d[s] as Attrs);
-    d = this.rehome(d, destRemoveAt(d, s));
+    d = this.rehome(key, d, destRemoveAt(d, s));
     this.settle(d, best > s ? best - 2 : best);
     return true;
   }
@@ -506,7 +471,7 @@ export class Table<K extends PrefixKey = PrefixKey> {
   /** Remove every candidate of `peer` (only the stale ones when `onlyStale`). Returns how many. */
   removePeer(peer: number, onlyStale = false): number {
     let n = 0;
-    this.forEach((entry, key) => {
+    for (const [key, entry] of this.dests) {
       let d = entry;
       for (let s = destEnd(d) - 2; s >= FIRST; s -= 2) {
         const meta = d[s + 1] as number;
@@ -514,45 +479,45 @@ export class Table<K extends PrefixKey = PrefixKey> {
         if (onlyStale && (metaFlags(meta) & STALE) === 0) continue;
         this.touch(key, d);
         this.store.release(d[s] as Attrs);
-        d = this.rehome(d, destRemoveAt(d, s));
+        d = this.rehome(key, d, destRemoveAt(d, s));
         n++;
       }
-    });
+    }
     return n;
   }
 
   /** Set the stale mark on every candidate of `peer` (RFC 4724 §4.2 receiving speaker). Returns how many. */
   markStale(peer: number): number {
     let n = 0;
-    this.forEach((d) => {
+    for (const d of this.dests.values()) {
       const end = destEnd(d);
       for (let s = FIRST; s < end; s += 2) {
         const meta = d[s + 1] as number;
         if (metaPeer(meta) === peer && (metaFlags(meta) & STALE) === 0) { d[s + 1] = meta + STALE * FLAG_UNIT; n++; }
       }
-    });
+    }
     return n;
   }
 
   /** Mark undecided every prefix with a candidate of `peer` (a decision input of the neighbor changed). */
   touchPeer(peer: number): void {
-    this.forEach((d, key) => {
+    for (const [key, d] of this.dests) {
       const end = destEnd(d);
       for (let s = FIRST; s < end; s += 2) {
         if (metaPeer(d[s + 1] as number) === peer) { this.touch(key, d); break; }
       }
-    });
+    }
   }
 
   /** Mark every prefix undecided (the next-hop resolver's answers changed). */
   touchAll(): void {
-    this.forEach((d, key) => this.touch(key, d));
+    for (const [key, d] of this.dests) this.touch(key, d);
   }
 
   /** Drop a prefix that has no candidates left (after its change was reported). */
   pruneIfEmpty(key: K, d: Dest): void {
     if (destSize(d) !== 0) return;
-    this.places.delete(key);
+    this.dests.delete(key);
     const i = d[H_ORDER] as number;
     this.orderKeys[i] = -1;
     this.orderDests[i] = null;

@@ -58,8 +58,8 @@ export function renderMetrics(s: Speaker): string {
   for (const { n, st: x } of st) put('anycast_bgp_neighbor_established_total', { neighbor: n.name }, x.counters.established);
 
   family('anycast_bgp_rib_prefixes', 'gauge', 'Prefixes in the Loc-RIB tables (with at least one candidate).');
-  put('anycast_bgp_rib_prefixes', { afi: 'ipv4' }, s.rib.ipv4.size);
-  put('anycast_bgp_rib_prefixes', { afi: 'ipv6' }, s.rib.ipv6.size);
+  put('anycast_bgp_rib_prefixes', { afi: 'ipv4' }, s.rib.ipv4.dests.size);
+  put('anycast_bgp_rib_prefixes', { afi: 'ipv6' }, s.rib.ipv6.dests.size);
   family('anycast_bgp_rib_paths', 'gauge', 'Candidate paths held (all neighbors plus originated routes).');
   const paths = { ipv4: 0, ipv6: 0 };
   for (const n of ns) if (n.info !== null) { const h = s.rib.heldFrom(n.info); paths.ipv4 += h.ipv4; paths.ipv6 += h.ipv6; }

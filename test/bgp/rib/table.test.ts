@@ -175,13 +175,12 @@ test('property: a Table follows each entry it replaces (a new capacity) in its m
         flush();
         for (const [k, m] of model) if (m.size === 0) model.delete(k);
       }
-      // Every listed change is the entry the table holds now, and marked as listed.
+      // Every listed change is the entry the map holds now, and marked as listed.
       for (let i = 0; i < t.dirty.count; i++) {
-        assert.equal(t.dirty.dests[i], t.get(t.dirty.keys[i]!));
+        assert.equal(t.dirty.dests[i], t.dests.get(t.dirty.keys[i]!));
         assert.ok(isDirty(t.dirty.dests[i]!));
       }
-      assert.equal(t.size, t.places.size);
-      for (const [k, d] of t.entries()) {
+      for (const [k, d] of t.dests) {
         const listed = t.dirty.keys.slice(0, t.dirty.count).includes(k);
         assert.equal(isDirty(d), listed);
         const got = new Map<number, number>();
@@ -202,8 +201,8 @@ function countingTable(): { t: Table<number>; lookups: () => number } {
   };
   const t = new Table<number>('ipv4', store, decider);
   let n = 0;
-  const get = t.places.get.bind(t.places);
-  t.places.get = (k: number) => { n++; return get(k); };
+  const get = t.dests.get.bind(t.dests);
+  t.dests.get = (k: number) => { n++; return get(k); };
   return { t, lookups: () => n };
 }
 
@@ -253,7 +252,7 @@ test('Table: prefixes removed leave gaps in the arrival order, rebuilt once half
   flushTable(t);
   // Rebuilt at the 5000th gap (with 5000 prefixes in the map); 3000 more gaps after it, up to 4 in a row, which
   // a neighbor's guess steps over.
-  assert.equal(t.size, 2000);
+  assert.equal(t.dests.size, 2000);
   assert.equal(t.orderLength, 5000);
   const kept = keys.filter((_, i) => i % 5 === 0);
   const before = lookups();

@@ -74,7 +74,7 @@ test('daemons over loopback TCP, driven through the CLI', async (t) => {
   daemons.push(a);
   const A = ['--socket', join(dir, 'a.sock')], B = ['--socket', join(dir, 'b.sock')];
   await waitFor(() => a.speaker.neighbor('b').peer.established, 'session', 15_000);
-  await waitFor(() => a.speaker.rib.ipv4.size === 2 && b.speaker.rib.ipv4.size === 2, 'routes both ways');
+  await waitFor(() => a.speaker.rib.ipv4.dests.size === 2 && b.speaker.rib.ipv4.dests.size === 2, 'routes both ways');
 
   // show neighbors: a table and JSON.
   const q = await Promise.all([
@@ -149,7 +149,7 @@ test('daemons over loopback TCP, driven through the CLI', async (t) => {
   // route add / del at run time, seen at B.
   r = await cli(['route', 'add', '192.0.2.128/25', '--community', '65001:9', '--large-community', '65001:1:2', '--med', '7', '--prepend', '2', ...A]);
   assert.equal(r.stdout.trim(), '192.0.2.128/25: announced');
-  await waitFor(() => b.speaker.rib.ipv4.size === 3, 'the route at B');
+  await waitFor(() => b.speaker.rib.ipv4.dests.size === 3, 'the route at B');
   r = await cli(['show', 'rib', '192.0.2.128/25', '--json', ...B]);
   const added = (JSON.parse(r.stdout) as { routes: { paths: { attrs: { asPath: string; med: number; communities: string[]; largeCommunities: string[] } }[] }[] }).routes[0]!.paths[0]!.attrs;
   assert.deepEqual([added.asPath, added.med, added.communities, added.largeCommunities], ['65001 65001 65001', 7, ['65001:9'], ['65001:1:2']]);
@@ -160,7 +160,7 @@ test('daemons over loopback TCP, driven through the CLI', async (t) => {
   assert.match(r.stdout, /^192\.0\.2\.128\/25\s+api\s+self\s+\(own\) \(own\)\s+7\s+-\s+65001:9 65001:1:2$/m);
   r = await cli(['route', 'del', '192.0.2.128/25', '--json', ...A]);
   assert.deepEqual(JSON.parse(r.stdout), { prefix: '192.0.2.128/25', source: 'api' });
-  await waitFor(() => b.speaker.rib.ipv4.size === 2, 'withdrawn at B');
+  await waitFor(() => b.speaker.rib.ipv4.dests.size === 2, 'withdrawn at B');
 
   // neighbor refresh (soft reset in: ROUTE-REFRESH).
   r = await cli(['neighbor', 'b', 'refresh', '--in', ...A]);
