@@ -2,23 +2,15 @@
 // and writes a prepared UPDATE stream as fast as the transport takes it, then an End-of-RIB. Used in-process
 // (in-memory transport) and as a child process over loopback TCP (`node feeder.js HOST PORT LOCAL_ADDR`, stream
 // parameters on stdin as JSON), so that over TCP the sender has its own core.
-import { encodeMessage } from '../../src/bgp/wire/codec.js';
-import { BASE_CONTEXT, symmetricContext } from '../../src/bgp/wire/context.js';
+import { KEEPALIVE_BYTES } from '../../src/bgp/wire/codec.js';
+import { symmetricContext } from '../../src/bgp/wire/context.js';
 import { FrameReader } from '../../src/bgp/wire/framing.js';
-import type { OpenMessage } from '../../src/bgp/wire/messages.js';
-import { endOfRib } from '../../src/bgp/wire/pack.js';
+import { endOfRib, feederOpen } from '../../src/bgp/wire/pack.js';
 export { chunkMessages as chunk } from '../../src/bgp/wire/pack.js';
 import type { Connection } from '../../src/bgp/transport/index.js';
 
 export const FEEDER_AS = 64512;
 export const STREAM_CTX = symmetricContext({ as4: true });
-
-export function feederOpen(families: [number, number][]): Uint8Array {
-  const open: OpenMessage = { type: 'OPEN', version: 4, myAs: FEEDER_AS, holdTime: 90, bgpId: '192.0.2.1', extendedParams: false,
-    params: [{ kind: 'capabilities', capabilities: [...families.map(([afi, safi]) => ({ name: 'multiprotocol' as const, code: 1 as const, afi, safi, reserved: 0 })),
-      { name: 'as4', code: 65, asn: FEEDER_AS }] }] };
-  return encodeMessage(open, BASE_CONTEXT);
-}
 
 /**
  * Run the feeder on an open connection: OPEN, wait for the peer's OPEN + KEEPALIVE, then write `chunks` with
@@ -45,7 +37,7 @@ export function feed(conn: Connection, chunks: readonly Uint8Array[], families: 
           if (f.type === 3) { reject(new Error(`NOTIFICATION ${f.bytes[19]}/${f.bytes[20]} from the peer under test`)); return; }
           if (f.type === 4 && !opened) {
             opened = true;
-            conn.write(encodeMessage({ type: 'KEEPALIVE' }, BASE_CONTEXT));
+            conn.write(KEEPALIVE_BYTES);
             t0 = performance.now();
             resolve(t0);
             pump();
@@ -55,6 +47,6 @@ export function feed(conn: Connection, chunks: readonly Uint8Array[], families: 
       close: (e) => { if (!opened) reject(new Error(`closed: ${e}`)); onClose?.(); },
       drain: () => pump(),
     });
-    conn.write(feederOpen(families));
+    conn.write(feederOpen(FEEDER_AS, '192.0.2.1', families, 90));
   });
 }

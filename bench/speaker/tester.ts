@@ -4,11 +4,10 @@
 // device sends it. The same tester drives our speaker, BIRD and GoBGP. The streams come from bench/rib/gen.ts
 // (the same prefixes from every peer, per-peer paths, realistic attribute variety) encoded with the wire codec.
 import type { PathAttribute } from '../../src/bgp/wire/attributes.js';
-import { encodeMessage, KEEPALIVE_BYTES } from '../../src/bgp/wire/codec.js';
-import { BASE_CONTEXT, symmetricContext } from '../../src/bgp/wire/context.js';
+import { KEEPALIVE_BYTES } from '../../src/bgp/wire/codec.js';
+import { symmetricContext } from '../../src/bgp/wire/context.js';
 import { FrameReader } from '../../src/bgp/wire/framing.js';
-import type { OpenMessage } from '../../src/bgp/wire/messages.js';
-import { chunkMessages, endOfRib, packAnnouncements } from '../../src/bgp/wire/pack.js';
+import { chunkMessages, endOfRib, feederOpen, packAnnouncements } from '../../src/bgp/wire/pack.js';
 import { PrefixList } from '../../src/bgp/wire/prefix.js';
 import { v4KeyAddr, v4KeyLen } from '../../src/bgp/rib/prefix.js';
 import { parseCommunity } from '../../src/bgp/rib/communities.js';
@@ -32,12 +31,6 @@ export interface TesterSpec {
 }
 
 export const peerAddress = (tpl: string, p: number) => tpl.replace('%', String(p + 2));
-
-function open(asn: number, routerId: string): Uint8Array {
-  const m: OpenMessage = { type: 'OPEN', version: 4, myAs: asn > 0xffff ? 23456 : asn, holdTime: 180, bgpId: routerId, extendedParams: false,
-    params: [{ kind: 'capabilities', capabilities: [{ name: 'multiprotocol', code: 1, afi: 1, safi: 1, reserved: 0 }, { name: 'as4', code: 65, asn }] }] };
-  return encodeMessage(m, BASE_CONTEXT);
-}
 
 /** One peer's UPDATE stream in ~64 KiB chunks, followed by its End-of-RIB. */
 export function buildStream(feed: Feed, p: number): { chunks: Uint8Array[]; routes: number } {
@@ -127,7 +120,7 @@ export function runTester(spec: TesterSpec, transport: Transport, ev: TesterEven
           close: (e) => { if (!opened) reject(new Error(`tester peer ${p} closed: ${e}`)); },
           drain: () => { if (!isSink) pump(); },
         });
-        c.write(open(asn, `10.255.${spec.reverseRouterIds ? total - 1 - p : p}.1`));
+        c.write(feederOpen(asn, `10.255.${spec.reverseRouterIds ? total - 1 - p : p}.1`, [[1, 1]]));
       });
     }
     const go = () => { ev.established?.(); ev.sending?.(routes); for (const s of starters) s(); };

@@ -13,7 +13,8 @@
 //
 // Text form, as the wire codec and bgpdump print it: "64512 64513 {64514,64515} (64516 64517) [64518,64519]".
 
-import { be32, HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
+import { u32 } from '../wire/octets.js';
+import { HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
 
 export const AS_SET = 1, AS_SEQUENCE = 2, AS_CONFED_SEQUENCE = 3, AS_CONFED_SET = 4;
 export type SegmentTypeName = 'set' | 'sequence' | 'confed-sequence' | 'confed-set';
@@ -77,7 +78,7 @@ export class AsPath implements Internable {
       const n = b[q + 1]!;
       h = mix(mix(h, b[q]!), n);
       q += 2;
-      for (let k = 0; k < n; k++, q += 4) h = mix(h, be32(b, q));
+      for (let k = 0; k < n; k++, q += 4) h = mix(h, u32(b, q));
     }
     return h;
   }
@@ -91,7 +92,7 @@ export class AsPath implements Internable {
       if (i + 2 + n > d.length || d[i] !== b[q] || d[i + 1] !== n) return false;
       i += 2;
       q += 2;
-      for (let k = 0; k < n; k++, q += 4) if (d[i++] !== be32(b, q)) return false;
+      for (let k = 0; k < n; k++, q += 4) if (d[i++] !== u32(b, q)) return false;
     }
     return i === d.length;
   }
@@ -106,7 +107,7 @@ export class AsPath implements Internable {
       data[i++] = b[q]!;
       data[i++] = n;
       q += 2;
-      for (let k = 0; k < n; k++, q += 4) data[i++] = be32(b, q);
+      for (let k = 0; k < n; k++, q += 4) data[i++] = u32(b, q);
     }
     return data;
   }

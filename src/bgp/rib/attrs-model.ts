@@ -105,10 +105,8 @@ export class Attrs implements Internable {
   static make(f: AttrFields): Attrs {
     const anyRare = f.atomicAggregate || f.aggregatorAs !== null || f.aggregatorAddress !== null ||
       f.extCommunities !== null || f.originatorId !== null || f.clusterList !== null || f.otc !== null || f.opaque !== null;
-    let h = Attrs.commonHash(f.origin, f.asPath, f.nextHop, f.med, f.localPref);
-    h = mix(h, f.atomicAggregate ? 1 : 0);
-    h = mix(mix(h, f.aggregatorAs ?? -1), f.aggregatorAddress ?? -1);
-    h = Attrs.tailHash(h, f.communities, f.extCommunities, f.largeCommunities, f.originatorId, f.clusterList, f.otc,
+    const h = Attrs.hashOf(f.origin, f.asPath, f.nextHop, f.med, f.localPref, f.atomicAggregate, f.aggregatorAs,
+      f.aggregatorAddress, f.communities, f.extCommunities, f.largeCommunities, f.originatorId, f.clusterList, f.otc,
       f.opaque);
     return Attrs.literal(f.origin, f.asPath, f.nextHop, f.med, f.localPref, f.communities, f.largeCommunities,
       anyRare ? new RareAttrs(f.atomicAggregate, f.aggregatorAs, f.aggregatorAddress, f.extCommunities,
@@ -117,26 +115,26 @@ export class Attrs implements Internable {
 
   /**
    * make() of a set with only the common attributes (no rare one), from its fields as they are: no record of all
-   * fields made first. The hash is make()'s for the same set.
+   * fields made first.
    */
   static makeCommon(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
     localPref: number | null, communities: NumList | null, largeCommunities: NumList | null): Attrs {
-    let h = Attrs.commonHash(origin, asPath, nextHop, med, localPref);
-    h = mix(mix(mix(h, 0), -1), -1); // atomic aggregate, aggregator AS and address: absent
-    h = Attrs.tailHash(h, communities, null, largeCommunities, null, null, null, null);
+    const h = Attrs.hashOf(origin, asPath, nextHop, med, localPref, false, null, null, communities, null,
+      largeCommunities, null, null, null, null);
     return Attrs.literal(origin, asPath, nextHop, med, localPref, communities, largeCommunities, null, h);
   }
 
-  private static commonHash(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
-    localPref: number | null): number {
+  /** The hash of a set with these fields, built from its components' hashes. */
+  private static hashOf(origin: number, asPath: AsPath, nextHop: NextHop | null, med: number | null,
+    localPref: number | null, atomicAggregate: boolean, aggregatorAs: number | null, aggregatorAddress: number | null,
+    communities: NumList | null, ext: NumList | null, large: NumList | null, originatorId: number | null,
+    clusterList: NumList | null, otc: number | null, opaque: OpaqueList | null): number {
     let h = mix(mix(HASH_SEED, origin), asPath.hash);
     h = mix(h, nextHop?.hash ?? 0);
     h = mix(mix(h, med ?? -1), med === null ? 0 : 1);
-    return mix(mix(h, localPref ?? -1), localPref === null ? 0 : 1);
-  }
-
-  private static tailHash(h: number, communities: NumList | null, ext: NumList | null, large: NumList | null,
-    originatorId: number | null, clusterList: NumList | null, otc: number | null, opaque: OpaqueList | null): number {
+    h = mix(mix(h, localPref ?? -1), localPref === null ? 0 : 1);
+    h = mix(h, atomicAggregate ? 1 : 0);
+    h = mix(mix(h, aggregatorAs ?? -1), aggregatorAddress ?? -1);
     h = mix(h, communities?.hash ?? 0);
     h = mix(h, ext?.hash ?? 1);
     h = mix(h, large?.hash ?? 2);

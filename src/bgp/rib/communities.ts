@@ -9,7 +9,8 @@
 //   large     [g0, a0, b0, g1, a1, b1, ...]   global administrator, local data 1, local data 2
 // The same NumList class (unsorted) holds CLUSTER_LIST, whose order matters (RFC 4456 §8).
 
-import { be32, HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
+import { u32 } from '../wire/octets.js';
+import { HASH_SEED, Internable, mix, newNumbers, sameNumbers, type WireSpan } from './intern.js';
 import { formatIPv4, parseIPv4 } from './prefix.js';
 
 export class NumList implements Internable {
@@ -32,7 +33,7 @@ export class NumList implements Internable {
   /** hashOf() of the big-endian 32-bit words b[from, to) (a received list), without the array made. */
   static hashOfWords(b: Uint8Array, from: number, to: number): number {
     let h = HASH_SEED;
-    for (let q = from; q < to; q += 4) h = mix(h, be32(b, q));
+    for (let q = from; q < to; q += 4) h = mix(h, u32(b, q));
     return mix(h, (to - from) >> 2);
   }
 
@@ -40,7 +41,7 @@ export class NumList implements Internable {
   static hasWords(l: NumList, w: WireSpan): boolean {
     const v = l.values, b = w.b;
     if (v.length !== (w.to - w.from) >> 2) return false;
-    for (let i = 0, q = w.from; i < v.length; i++, q += 4) if (v[i] !== be32(b, q)) return false;
+    for (let i = 0, q = w.from; i < v.length; i++, q += 4) if (v[i] !== u32(b, q)) return false;
     return true;
   }
 
@@ -260,7 +261,7 @@ export function canonicalWords(b: Uint8Array, from: number, to: number, width: 1
   const step = 4 * width;
   for (let q = from + step; q < to; q += step) {
     let c = 0;
-    for (let k = 0; k < step && c === 0; k += 4) c = be32(b, q - step + k) - be32(b, q + k);
+    for (let k = 0; k < step && c === 0; k += 4) c = u32(b, q - step + k) - u32(b, q + k);
     if (c >= 0) return false;
   }
   return true;
@@ -271,6 +272,6 @@ export function canonicalWords(b: Uint8Array, from: number, to: number, width: 1
  * that only reads them passes its own.
  */
 export function wordsOf(b: Uint8Array, from: number, to: number, out = newNumbers((to - from) >> 2)): number[] {
-  for (let q = from, i = 0; q < to; q += 4) out[i++] = be32(b, q);
+  for (let q = from, i = 0; q < to; q += 4) out[i++] = u32(b, q);
   return out;
 }

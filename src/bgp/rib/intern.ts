@@ -224,8 +224,3 @@ export interface WireSpan {
   to: number;
 }
 export const WIRE: WireSpan = { b: new Uint8Array(0), from: 0, to: 0 };
-
-/** The big-endian 32-bit unsigned integer at b[o]. */
-export function be32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}

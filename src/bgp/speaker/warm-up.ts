@@ -21,11 +21,10 @@ import { SystemClock } from '../../util/clock.js';
 import { silentLogger } from '../../util/log.js';
 import { rng, type Rng } from '../../util/rng.js';
 import type { PathAttribute } from '../wire/attributes.js';
-import { encodeMessage, KEEPALIVE_BYTES } from '../wire/codec.js';
-import { BASE_CONTEXT, familyText, symmetricContext } from '../wire/context.js';
+import { KEEPALIVE_BYTES } from '../wire/codec.js';
+import { familyText, symmetricContext } from '../wire/context.js';
 import { FrameReader } from '../wire/framing.js';
-import type { OpenMessage } from '../wire/messages.js';
-import { chunkMessages, endOfRib, packAnnouncements } from '../wire/pack.js';
+import { chunkMessages, endOfRib, feederOpen, packAnnouncements } from '../wire/pack.js';
 import { PrefixList } from '../wire/prefix.js';
 import { Speaker } from './speaker.js';
 
@@ -154,15 +153,6 @@ function stream(p: number, prefixes: number, v4: boolean, v6: boolean): { chunks
   return { chunks: chunkMessages(msgs), routes };
 }
 
-function open(asn: number, id: string, fams: readonly string[]): Uint8Array {
-  const m: OpenMessage = { type: 'OPEN', version: 4, myAs: asn, holdTime: 180, bgpId: id, extendedParams: false,
-    params: [{ kind: 'capabilities', capabilities: [
-      ...fams.map((f) => ({ name: 'multiprotocol' as const, code: 1 as const, afi: f === 'ipv4' ? 1 : 2, safi: 1, reserved: 0 })),
-      { name: 'as4', code: 65, asn },
-    ] }] };
-  return encodeMessage(m, BASE_CONTEXT);
-}
-
 /**
  * One in-memory peer: OPEN, KEEPALIVE once the speaker's OPEN arrives, then its stream (none for the receiving
  * peer); `state.updatesIn` counts the UPDATEs it receives, `state.failed` says why it could not go on.
@@ -187,7 +177,7 @@ function runPeer(net: MemoryNetwork, p: number, fams: readonly string[], chunks:
       close: () => {},
       drain: pump,
     });
-    c.write(open(64601 + p, `198.51.100.${p + 1}`, fams));
+    c.write(feederOpen(64601 + p, `198.51.100.${p + 1}`, fams.map((f) => [f === 'ipv4' ? 1 : 2, 1] as const)));
   });
 }
 

@@ -1,12 +1,13 @@
 // Packing routes into UPDATE messages as a router does (RFC 4271 §9.2; RFC 4760 §3-4; RFC 8654 sizes): one
 // attribute set, as many prefixes per message as fit the negotiated maximum length. IPv4 unicast goes into the
 // NLRI / Withdrawn Routes fields, other families into MP_REACH_NLRI / MP_UNREACH_NLRI.
+import { AS_TRANS } from './as-path.js';
 import { encodeAttributes } from './attr-encode.js';
 import { findAttr, type PathAttribute } from './attributes.js';
 import { encodeMessage } from './codec.js';
-import { AFI_IPV4, type CodecContext, family, maxLength, SAFI_UNICAST } from './context.js';
+import { AFI_IPV4, BASE_CONTEXT, type CodecContext, family, maxLength, SAFI_UNICAST } from './context.js';
 import { BgpEncodeError } from './errors.js';
-import { HEADER_LENGTH, MSG_UPDATE, type UpdateMessage } from './messages.js';
+import { HEADER_LENGTH, MSG_UPDATE, type OpenMessage, type UpdateMessage } from './messages.js';
 import { PrefixList, slicePrefixes } from './prefix.js';
 
 const EMPTY_SET = { list: [] as PathAttribute[], key: '', errors: [] };
@@ -95,4 +96,18 @@ export function chunkMessages(messages: readonly Uint8Array[], size = 65536): Ui
   }
   if (n > 0) flush();
   return out;
+}
+
+/**
+ * The OPEN of a minimal peer that feeds a prepared stream (the warm-up's peers, the benchmarks' feeders): the
+ * multiprotocol capability of each family and the 4-octet AS capability (RFC 6793: AS_TRANS in My AS above 65535).
+ */
+export function feederOpen(asn: number, bgpId: string, families: readonly (readonly [number, number])[],
+  holdTime = 180): Uint8Array {
+  const m: OpenMessage = { type: 'OPEN', version: 4, myAs: asn > 0xffff ? AS_TRANS : asn, holdTime, bgpId, extendedParams: false,
+    params: [{ kind: 'capabilities', capabilities: [
+      ...families.map(([afi, safi]) => ({ name: 'multiprotocol' as const, code: 1 as const, afi, safi, reserved: 0 })),
+      { name: 'as4', code: 65, asn },
+    ] }] };
+  return encodeMessage(m, BASE_CONTEXT);
 }

@@ -11,7 +11,7 @@ import { decodeMessage } from '../../../src/bgp/wire/codec.js';
 import { IPV6_UNICAST, symmetricContext } from '../../../src/bgp/wire/context.js';
 import { effectiveAggregator, effectiveAsPath } from '../../../src/bgp/wire/effective.js';
 import type { UpdateMessage } from '../../../src/bgp/wire/messages.js';
-import { chunkMessages, endOfRib, packAnnouncements, packWithdrawals } from '../../../src/bgp/wire/pack.js';
+import { chunkMessages, endOfRib, feederOpen, packAnnouncements, packWithdrawals } from '../../../src/bgp/wire/pack.js';
 import { decodePrefixes, encodePrefixes, PrefixList } from '../../../src/bgp/wire/prefix.js';
 import { attr, BASE_ATTRS, hex, update } from './helpers.js';
 
@@ -120,6 +120,19 @@ test('chunking a prepared stream: messages kept whole and in order, chunks up to
   assert.deepEqual(chunks.map((c) => c.length), [80, 40, 100, 20]);
   assert.deepEqual(Buffer.concat(chunks), Buffer.concat(msgs));
   assert.deepEqual(chunkMessages([]), []);
+});
+
+test('a feeding peer\'s OPEN: one multiprotocol capability per family, the 4-octet AS, AS_TRANS above 65535', () => {
+  const caps = (m: unknown) => ((m as { params: { capabilities: { name: string; afi?: number; safi?: number; asn?: number }[] }[] }).params[0]!.capabilities);
+  const small = decodeMessage(feederOpen(64601, '198.51.100.1', [[1, 1], [2, 1]], 90), C2);
+  assert.ok(small.ok);
+  assert.deepEqual({ ...small.msg, params: undefined }, { type: 'OPEN', version: 4, myAs: 64601, holdTime: 90, bgpId: '198.51.100.1', extendedParams: false, params: undefined });
+  assert.deepEqual(caps(small.msg).map((c) => [c.name, c.afi ?? c.asn, c.safi]), [['multiprotocol', 1, 1], ['multiprotocol', 2, 1], ['as4', 64601, undefined]]);
+  const large = decodeMessage(feederOpen(4200000001, '198.51.100.2', [[1, 1]]), C2);
+  assert.ok(large.ok);
+  assert.equal((large.msg as { myAs: number; holdTime: number }).myAs, 23456);
+  assert.equal((large.msg as { holdTime: number }).holdTime, 180);
+  assert.equal(caps(large.msg).find((c) => c.name === 'as4')!.asn, 4200000001);
 });
 
 test('RFC 6793 §4.2.3: AS4_PATH merge and AS4_AGGREGATOR', () => {
