@@ -62,6 +62,7 @@ export class RibCore {
   private readonly view = new View();
   /** Full decision runs (one prefix each); the tables count the changes settled incrementally. */
   fullDecisions = 0;
+  private locListener = true;
   protected readonly exportEnv: ExportEnv;
 
   constructor(o: RibOptions) {
@@ -89,6 +90,32 @@ export class RibCore {
 
   table(afi: Afi): Table {
     return (afi === 'ipv4' ? this.ipv4 : this.ipv6) as Table;
+  }
+
+  /**
+   * Whether the flushes' sink takes Loc-RIB changes (default true). A user whose sink has no `loc` (a speaker
+   * without a FIB) sets it false: with no neighbor exported to either, the tables then record no change for
+   * reporting (Table.track), and a flush visits only the prefixes it must still decide or drop.
+   */
+  get reportsLoc(): boolean {
+    return this.locListener;
+  }
+  set reportsLoc(on: boolean) {
+    this.locListener = on;
+    this.retrack();
+  }
+
+  /** Whether each table must record its changes for the flush's reports (Table.track). */
+  private retrack(): void {
+    for (const afi of AFIS) {
+      let on = this.locListener;
+      if (!on) {
+        for (const s of this.byName.values()) {
+          if (s.info.up && s.info.afis.includes(afi) && !(exportsNothing(s) && s.adjOut[afi].size === 0)) { on = true; break; }
+        }
+      }
+      this.table(afi).track = on;
+    }
   }
 
   /** The pseudo-neighbor that holds originated routes. */
@@ -151,6 +178,7 @@ export class RibCore {
     this.notices.push(...ps.bindPolicies());
     for (const afi of info.afis) ps.fullExport.add(afi);
     this.countSources();
+    this.retrack();
   }
 
   /**
@@ -186,6 +214,7 @@ export class RibCore {
     ps.clearOut();
     ps.fullExport.clear();
     this.countSources();
+    this.retrack();
   }
 
   markStale(peer: PeerInfo | string, afi?: Afi): number {
@@ -339,6 +368,7 @@ export class RibCore {
     ps.info.config = { ...ps.info.config, importPolicy: policy };
     if (ps.info.up) this.notices.push(...ps.bindPolicies().filter((n) => n.direction === 'import'));
     else ps.bindPolicies();
+    this.retrack();
     if (!ps.info.config.keepPrePolicy) return { reevaluated: 0, refreshNeeded: ps.info.up };
     let n = 0;
     for (const afi of AFIS) {
@@ -359,6 +389,7 @@ export class RibCore {
       this.notices.push(...notices.filter((n) => n.direction === 'export'));
       for (const afi of ps.info.afis) ps.fullExport.add(afi);
     }
+    this.retrack();
   }
 
   /** Connected / IGP routes changed: every next hop is resolved again and every prefix re-decided. */
@@ -533,6 +564,7 @@ export class RibCore {
     this.store.collect();
     this.freeIdx.push(...this.retired);
     this.retired = [];
+    this.retrack(); // a neighbor's Adj-RIB-Out may have emptied
     return collected;
   }
 

@@ -330,6 +330,12 @@ export class Table<K extends PrefixKey = PrefixKey> {
   settled = 0;
   /** Neighbors that may send this family (set by the RIB): sizes a prefix's candidate array (destAppend). */
   sources = 0;
+  /**
+   * Whether every change is listed for the flush (with the prefix's state before it), to be reported: set by the
+   * RIB, off when nobody takes the reports (no Loc-RIB listener, no neighbor exported to). Off, only the prefixes
+   * the flush must still decide or drop are listed: a full table's load then lists none of its settled changes.
+   */
+  track = true;
 
   constructor(
     readonly afi: Afi,
@@ -357,14 +363,15 @@ export class Table<K extends PrefixKey = PrefixKey> {
 
   /** Record the pre-change state (once per batch); the best before the change (UNDECIDED: not known). */
   private begin(key: K, d: Dest): number {
-    if (!isDirty(d)) this.dirty.add(key, d);
+    if (this.track && !isDirty(d)) this.dirty.add(key, d);
     return multiOf(d) === null ? bestOf(d) : UNDECIDED;
   }
 
-  /** Set the outcome of a change: the new best slot, or UNDECIDED. */
-  private settle(d: Dest, best: number): void {
+  /** Set the outcome of a change: the new best slot, or UNDECIDED (listed then, for the flush to decide). */
+  private settle(key: K, d: Dest, best: number): void {
     setDecision(d, best, null);
     if (best !== UNDECIDED) this.settled++;
+    else if (!isDirty(d)) this.dirty.add(key, d);
   }
 
   /** `nd` replaces `d` (a new capacity) as the entry of `key`, here, in the DirtyList and in the arrival order. */
@@ -442,14 +449,14 @@ export class Table<K extends PrefixKey = PrefixKey> {
       this.store.release(oldAttrs);
       destReplaceAt(d, s, attrs, meta);
       if (best > s) best -= 2;
-      this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
+      this.settle(key, d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
       d[H_NBR] = (d[H_NBR] as number) | this.decider.neighborBit(attrs); // after admit(): its mask is the others'
       return 2;
     }
     const best = this.begin(key, d);
     this.store.retain(attrs);
     d = this.rehome(key, d, destAppend(d, attrs, meta, this.sources));
-    this.settle(d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
+    this.settle(key, d, best === UNDECIDED ? UNDECIDED : this.decider.admit(d, best, destEnd(d) - 2));
     d[H_NBR] = (d[H_NBR] as number) | this.decider.neighborBit(attrs);
     return 1;
   }
@@ -464,7 +471,9 @@ export class Table<K extends PrefixKey = PrefixKey> {
     if (best !== UNDECIDED && (s === best || !this.decider.keeps(d, best, s))) best = UNDECIDED;
     this.store.release(d[s] as Attrs);
     d = this.rehome(key, d, destRemoveAt(d, s));
-    this.settle(d, best > s ? best - 2 : best);
+    this.settle(key, d, best > s ? best - 2 : best);
+    // An emptied prefix is dropped by the flush, which finds it in the list.
+    if (!isDirty(d) && destSize(d) === 0) this.dirty.add(key, d);
     return true;
   }
 

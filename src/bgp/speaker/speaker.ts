@@ -119,6 +119,8 @@ export class Speaker implements NeighborHost {
         multipath: { enabled: d.multipath.enabled, maxPaths: d.multipath.maxPaths, asPathRelax: d.multipath.relax } },
       ...(deps.resolver !== undefined ? { resolver: deps.resolver } : {}),
     });
+    // Without a FIB the Loc-RIB changes are not reported (the sink below has no `loc`).
+    this.rib.reportsLoc = deps.fib.kind !== 'noop';
     this.fibSync = new FibSync(deps.fib, this.log.child({ component: 'fib' }), deps.gateways);
     this.originated = new Originated(this.rib, () => this.input(0));
     this.listener = new BgpListener(this.peerDeps(false));
