@@ -48,10 +48,21 @@ export class AsPath implements Internable {
   }
   /** RFC 4271 §9.1.2.2 a length: AS_SET counts 1, confederation segments 0. */
   declare readonly length: number;
+  /**
+   * The neighbor AS and the origin AS as int32 (`asn | 0`), or null for none. Kept so because V8 stores a field
+   * that once held a number beyond 2^31 - 1 (a 4-octet AS from 2147483648 on, such as the private ones of RFC
+   * 6996) as a separate heap object in every object of the kind; int32 values and null are stored in the object.
+   */
+  declare readonly nbr: number | null;
+  declare readonly org: number | null;
   /** First AS of the first AS_SEQUENCE (confederation segments skipped), or -1. */
-  declare readonly neighborAs: number;
+  get neighborAs(): number {
+    return this.nbr === null ? -1 : this.nbr >>> 0;
+  }
   /** Last AS of the path when it ends in a sequence, or -1 (empty, or aggregated into an AS_SET). */
-  declare readonly originAs: number;
+  get originAs(): number {
+    return this.org === null ? -1 : this.org >>> 0;
+  }
 
   private constructor() {}
 
@@ -117,24 +128,26 @@ export class AsPath implements Internable {
    * prototype, not `new`, so that V8 may allocate it straight into the old generation (see Attrs.make).
    */
   static make(data: readonly number[], hash = AsPath.hashOf(data)): AsPath {
-    let len = 0, neighbor = -1, origin = -1, neighborDone = false;
+    // Every number below is an int32 (`| 0`): a path's array holds doubles once it has an AS beyond 2^31 - 1,
+    // and a value read from it would otherwise be stored as one (see `nbr`).
+    let len = 0, nbr: number | null = null, org: number | null = null, neighborDone = false;
     for (let i = 0; i < data.length;) {
-      const type = data[i]!, n = data[i + 1]!;
+      const type = data[i]! | 0, n = data[i + 1]! | 0;
       if (type === AS_SEQUENCE) {
-        len += n;
-        if (!neighborDone) { neighborDone = true; if (n > 0) neighbor = data[i + 2]!; }
-        if (n > 0) origin = data[i + 1 + n]!;
+        len = (len + n) | 0;
+        if (!neighborDone) { neighborDone = true; if (n > 0) nbr = data[i + 2]! | 0; }
+        if (n > 0) org = data[i + 1 + n]! | 0;
       } else if (type === AS_SET) {
-        len += 1;
+        len = (len + 1) | 0;
         neighborDone = true;
-        if (n > 0) origin = -1;
+        if (n > 0) org = null;
       } else if (n > 0) {
         // Confederation segments: zero length; a trailing confed sequence is the origin (RFC 5065 internal origin).
-        origin = type === AS_CONFED_SEQUENCE ? data[i + 1 + n]! : -1;
+        org = type === AS_CONFED_SEQUENCE ? data[i + 1 + n]! | 0 : null;
       }
       i += 2 + n;
     }
-    return { __proto__: AS_PATH_PROTO, data, hash, refs: 0, length: len, neighborAs: neighbor, originAs: origin } as unknown as AsPath;
+    return { __proto__: AS_PATH_PROTO, data, hash, refs: 0, length: len, nbr, org } as unknown as AsPath;
   }
 
   /** Whether this path's segments are `data` (for Interner.find). */

@@ -87,12 +87,12 @@ export class Attrs implements Internable {
   declare readonly largeCommunities: NumList | null;
   declare private readonly rare: RareAttrs | null;
   /**
-   * The AS path's decision length and neighbor AS (AsPath.length, AsPath.neighborAs), copied here: the decision
-   * reads them for every received route, from the current best's set as much as from the new one, and the best's
-   * path is otherwise one more object to fetch from memory.
+   * The AS path's decision length and neighbor AS (AsPath.length, and AsPath.nbr: int32 or null), copied here: the
+   * decision reads them for every received route, from the current best's set as much as from the new one, and
+   * the best's path is otherwise one more object to fetch from memory.
    */
   declare readonly pathLength: number;
-  declare readonly pathNeighborAs: number;
+  declare readonly pathNbr: number | null;
   declare readonly hash: number;
   declare refs: number;
   get live(): boolean {
@@ -155,7 +155,7 @@ export class Attrs implements Internable {
     hash: number): Attrs {
     return {
       __proto__: ATTRS_PROTO, origin, asPath, nextHop, med, localPref, communities, largeCommunities, rare,
-      pathLength: asPath.length, pathNeighborAs: asPath.neighborAs, hash, refs: 0,
+      pathLength: asPath.length, pathNbr: asPath.nbr, hash, refs: 0,
     } as unknown as Attrs;
   }
 

@@ -13,7 +13,7 @@ import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
 import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
 import { comparePreMed, incrementalPossible, medIsTotal } from './decision/incremental.js';
-import { Candidate, DecisionContext, neighborAs, preference } from './decision/rules.js';
+import { Candidate, DecisionContext, neighborKey, preference } from './decision/rules.js';
 import { SelectionOut, selectInto } from './decision/select.js';
 import { importRewrite, ineligibility, presetInput } from './import.js';
 import { LocalConfig, kindFor, resolveLocal } from './local.js';
@@ -74,7 +74,7 @@ export class RibCore {
       decide: (d: Dest) => this.decide(d),
       admit: (d: Dest, best: number, slot: number) => this.admit(d, best, slot),
       keeps: (d: Dest, best: number, slot: number) => this.keeps(d, best, slot),
-      neighborBit: (a: Attrs) => neighborBit(neighborAs(a, this.ctx)),
+      neighborBit: (a: Attrs) => neighborBit(neighborKey(a, this.ctx)),
     };
     this.ipv4 = new Table<number>('ipv4', this.store, decider);
     this.ipv6 = new Table<string>('ipv6', this.store, decider);
@@ -482,12 +482,12 @@ export class RibCore {
    * checked: a false "yes" only costs a full decision.
    */
   private medRival(d: Dest, slot: number, best: number, b: Candidate): boolean {
-    const ctx = this.ctx, asn = neighborAs(attrsAt(d, slot), ctx);
+    const ctx = this.ctx, asn = neighborKey(attrsAt(d, slot), ctx);
     // The prefix's mask has the bits of every candidate but one just appended (admit() runs before the table adds
     // its bit): a clear bit means no other candidate to read.
     if ((neighborMask(d) & neighborBit(asn)) === 0) return false;
     for (let s = FIRST; s < destEnd(d); s += 2) {
-      if (s === slot || neighborAs(attrsAt(d, s), ctx) !== asn) continue;
+      if (s === slot || neighborKey(attrsAt(d, s), ctx) !== asn) continue;
       if (s === best || comparePreMed(this.candidateAt(this.cr, d, s), b, ctx) === 0) return true;
     }
     return false;

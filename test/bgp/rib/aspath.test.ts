@@ -27,6 +27,22 @@ test('neighbor AS and origin AS', () => {
   }
 });
 
+test('4-octet ASes beyond 2^31 - 1: neighbor and origin as the AS numbers, kept as int32 in the path', () => {
+  for (const [t, neighbor, origin] of [
+    ['4200000001 64500 4294967295', 4200000001, 4294967295], ['4294967295', 4294967295, 4294967295],
+    ['2147483648 {4200000002}', 2147483648, -1], ['(4200000003) 4200000004 2147483647', 4200000004, 2147483647],
+  ] as [string, number, number][]) {
+    const p = path(t);
+    assert.equal(p.neighborAs, neighbor, `neighbor of ${t}`);
+    assert.equal(p.originAs, origin, `origin of ${t}`);
+    assert.equal(p.nbr, neighbor === -1 ? null : neighbor | 0, `stored neighbor of ${t}`);
+    assert.equal(p.org, origin === -1 ? null : origin | 0, `stored origin of ${t}`);
+  }
+  // None is not any AS, not even 4294967295 (whose int32 form is -1).
+  assert.equal(path('{1,2}').nbr, null);
+  assert.notEqual(path('4294967295').nbr, null);
+});
+
 test('text form round-trips and segments are exposed', () => {
   for (const t of ['64500 64501 {64502,64503} (64504 64505) [64506,64507]', '', '{1}', '4200000000 65000']) {
     assert.equal(path(t).text(), t);

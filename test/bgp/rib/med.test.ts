@@ -21,6 +21,26 @@ test('MED is not compared between different neighbor ASes (default)', () => {
   assert.equal(r.rule?.name, 'router-id');
 });
 
+test('MED between neighbor ASes beyond 2^31 - 1: compared for the same AS only', () => {
+  const same = cands([
+    { asPath: '4200000001 64500', med: 100, routerId: '10.0.0.1' },
+    { asPath: '4200000001 64501', med: 1, routerId: '10.0.0.2' },
+  ]);
+  assert.equal(compareRoutes(same[0]!, same[1]!, ctx()).rule?.name, 'med');
+  assert.equal(compareRoutes(same[0]!, same[1]!, ctx()).result, 1);
+  const other = cands([
+    { asPath: '4200000001 64500', med: 100, routerId: '10.0.0.1' },
+    { asPath: '4200000002 64500', med: 1, routerId: '10.0.0.2' },
+  ]);
+  assert.equal(compareRoutes(other[0]!, other[1]!, ctx()).rule?.name, 'router-id');
+  // AS 4294967295 (int32 -1) is not "no neighbor AS" (which counts as the local AS).
+  const edge = cands([
+    { asPath: '4294967295 64500', med: 100, routerId: '10.0.0.1' },
+    { asPath: '{64500} 64501', med: 1, routerId: '10.0.0.2' },
+  ]);
+  assert.equal(compareRoutes(edge[0]!, edge[1]!, ctx()).rule?.name, 'router-id');
+});
+
 test('always-compare-med compares MED across neighbor ASes', () => {
   const c = cands([
     { asPath: '64601 64500', med: 100, routerId: '10.0.0.1' },

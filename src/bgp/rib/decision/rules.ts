@@ -61,9 +61,13 @@ export function effectiveLocalPref(a: Attrs, ctx: DecisionContext): number {
 export function effectiveMed(a: Attrs, ctx: DecisionContext): number {
   return a.med ?? (ctx.opts.missingMedWorst ? MED_MAX : 0);
 }
-export function neighborAs(a: Attrs, ctx: DecisionContext): number {
-  const n = a.pathNeighborAs;
-  return n >= 0 ? n : ctx.localAs;
+/**
+ * The neighbor AS the MED step compares (RFC 4271 §9.1.2.2 c; the local AS for a path without one), as an int32
+ * key (`asn | 0`): equal keys are equal ASes.
+ */
+export function neighborKey(a: Attrs, ctx: DecisionContext): number {
+  const n = a.pathNbr;
+  return n !== null ? n : ctx.localAs | 0;
 }
 
 // Each rule's comparison is a plain function of its own, so that preference() below can call them one after the
@@ -89,7 +93,7 @@ function cmpOrigin(a: Candidate, b: Candidate): number {
   return a.attrs.origin - b.attrs.origin;
 }
 function cmpMed(a: Candidate, b: Candidate, ctx: DecisionContext): number {
-  if (!ctx.opts.alwaysCompareMed && neighborAs(a.attrs, ctx) !== neighborAs(b.attrs, ctx)) return 0;
+  if (!ctx.opts.alwaysCompareMed && neighborKey(a.attrs, ctx) !== neighborKey(b.attrs, ctx)) return 0;
   return effectiveMed(a.attrs, ctx) - effectiveMed(b.attrs, ctx);
 }
 function interiorOf(c: Candidate): number {
