@@ -7,24 +7,24 @@
 //        change, for the FIB)  →  per-neighbor export  →  Adj-RIB-Out deltas (prefix → attrs | withdrawn)
 //        →  unreferenced attribute sets freed.
 // Changes between two flushes are coalesced: a prefix that changes ten times is decided and exported once.
+// The decision over one prefix's candidates (full, and the incremental steps) is dest-decision.ts.
 
 import type { Policy, PolicyResult, RouteView } from '../policy/types.js';
 import { ExportEnv, OutEmit, exportPrefix, resendAll } from './adj-out.js';
 import { AttrStore, Attrs, AttrsInput, parseId } from './attrs.js';
 import { DecisionOptions, resolveDecisionOptions } from './decision/options.js';
-import { comparePreMed, incrementalPossible, medIsTotal } from './decision/incremental.js';
-import { Candidate, DecisionContext, neighborKey, preference } from './decision/rules.js';
-import { SelectionOut, selectInto } from './decision/select.js';
+import type { DecisionContext } from './decision/rules.js';
+import { DestDecision } from './dest-decision.js';
 import { importRewrite, ineligibility, presetInput } from './import.js';
 import { LocalConfig, kindFor, resolveLocal } from './local.js';
-import { ALWAYS_REACHABLE, NextHop, NextHopResolver } from './nexthop.js';
+import { ALWAYS_REACHABLE, NextHopResolver } from './nexthop.js';
 import { PeerConfig, PeerInfo, SessionParams } from './peer.js';
 import { InputVerdict, PeerState } from './peer-state.js';
 import { Afi, PrefixKey, v4Key, v6KeyOfWords } from './prefix.js';
 import type { LocChange, LocRoute, PrefixBatch, RibChanges, RibNotice, RibOptions, RibSink } from './rib-types.js';
 import {
-  Decider, Dest, FIRST, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, attrsAt, bestOf, destEnd, destSize,
-  metaAt, metaFlags, metaPathId, metaPeer, multiOf, neighborBit, neighborMask, setDecision,
+  Dest, INELIGIBLE_TEXT, REASON_MASK, STALE, Table, UNDECIDED, attrsAt, bestOf, destSize, metaAt, metaFlags, metaPathId,
+  metaPeer, multiOf,
 } from './table.js';
 
 const AFIS: readonly Afi[] = ['ipv4', 'ipv6'];
@@ -41,8 +41,8 @@ export class RibCore {
   readonly local: LocalConfig;
   readonly options: DecisionOptions;
   protected readonly ctx: DecisionContext;
-  protected resolver: NextHopResolver;
-  protected epoch = 0;
+  /** The decision over a prefix's candidates (full and incremental), and next-hop resolution. */
+  protected readonly decision: DestDecision;
   protected readonly infos: (PeerInfo | undefined)[] = [];
   protected readonly states: (PeerState | undefined)[] = [];
   protected readonly byName = new Map<string, PeerState>();
@@ -52,16 +52,7 @@ export class RibCore {
   readonly ipv6: Table<string>;
   private notices: RibNotice[] = [];
   private ineligibleCount = new Map<string, number>();
-  private readonly pool: Candidate[] = [];
-  private readonly slotOf: number[] = [];
-  private readonly sel: SelectionOut = { best: -1, multipath: null, decidedBy: null };
-  /** Scratch candidates for the incremental decision: the changed one, the best, and others (medRival). */
-  private readonly ca = scratchCandidate();
-  private readonly cb = scratchCandidate();
-  private readonly cr = scratchCandidate();
   private readonly view = new View();
-  /** Full decision runs (one prefix each); the tables count the changes settled incrementally. */
-  fullDecisions = 0;
   private locListener = true;
   protected readonly exportEnv: ExportEnv;
 
@@ -69,23 +60,22 @@ export class RibCore {
     this.local = resolveLocal(o);
     this.options = resolveDecisionOptions(o.decision);
     this.ctx = { opts: this.options, localAs: this.local.confederationId ?? this.local.localAs };
-    this.resolver = o.resolver ?? ALWAYS_REACHABLE;
-    const decider: Decider = {
-      decide: (d: Dest) => this.decide(d),
-      admit: (d: Dest, best: number, slot: number) => this.admit(d, best, slot),
-      keeps: (d: Dest, best: number, slot: number) => this.keeps(d, best, slot),
-      neighborBit: (a: Attrs) => neighborBit(neighborKey(a, this.ctx)),
-    };
-    this.ipv4 = new Table<number>('ipv4', this.store, decider);
-    this.ipv6 = new Table<string>('ipv6', this.store, decider);
+    this.decision = new DestDecision(this.ctx, this.infos, o.resolver ?? ALWAYS_REACHABLE);
+    this.ipv4 = new Table<number>('ipv4', this.store, this.decision);
+    this.ipv6 = new Table<string>('ipv6', this.store, this.decision);
     const localInfo = new PeerInfo(0, { name: 'local', address: '', asn: this.local.localAs, routerId: this.local.routerId }, 'local');
     localInfo.up = true;
     this.infos[0] = localInfo;
     this.states[0] = new PeerState(localInfo, this.local, this.store);
     this.exportEnv = {
       local: this.local, store: this.store, infos: this.infos, defaultLocalPref: this.options.defaultLocalPref,
-      eligibleSlots: (d: Dest) => this.eligibleSlots(d),
+      eligibleSlots: (d: Dest) => this.decision.eligibleSlots(d),
     };
+  }
+
+  /** Full decision runs (one prefix each); the tables count the changes settled incrementally. */
+  get fullDecisions(): number {
+    return this.decision.fullDecisions;
   }
 
   table(afi: Afi): Table {
@@ -111,7 +101,7 @@ export class RibCore {
       let on = this.locListener;
       if (!on) {
         for (const s of this.byName.values()) {
-          if (s.info.up && s.info.afis.includes(afi) && !(exportsNothing(s) && s.adjOut[afi].size === 0)) { on = true; break; }
+          if (s.info.up && s.info.afis.includes(afi) && affectedByChanges(s, afi)) { on = true; break; }
         }
       }
       this.table(afi).track = on;
@@ -394,8 +384,7 @@ export class RibCore {
 
   /** Connected / IGP routes changed: every next hop is resolved again and every prefix re-decided. */
   nextHopsChanged(resolver?: NextHopResolver): void {
-    if (resolver) this.resolver = resolver;
-    this.epoch++;
+    this.decision.nextHopsChanged(resolver);
     this.ipv4.touchAll();
     this.ipv6.touchAll();
   }
@@ -404,101 +393,6 @@ export class RibCore {
   resend(peer: PeerInfo | string, afi?: Afi): void {
     const ps = this.state(peer);
     for (const f of afi ? [afi] : ps.info.afis) ps.resendPending.add(f);
-  }
-
-  // -- decision ----------------------------------------------------------------------------------------------------
-
-  protected resolve(nh: NextHop): void {
-    const r = this.resolver.resolve(nh);
-    nh.reachable = r.reachable;
-    nh.igpCost = r.igpCost;
-    nh.epoch = this.epoch;
-  }
-
-  private eligibleAt(d: Dest, s: number): boolean {
-    if ((metaFlags(metaAt(d, s)) & REASON_MASK) !== 0) return false;
-    const nh = attrsAt(d, s).nextHop;
-    if (nh === null) return true;
-    if (nh.epoch !== this.epoch) this.resolve(nh);
-    return nh.reachable;
-  }
-
-  protected decide(d: Dest): void {
-    this.fullDecisions++;
-    const end = destEnd(d);
-    let n = 0;
-    for (let s = FIRST; s < end; s += 2) {
-      if (!this.eligibleAt(d, s)) continue;
-      this.candidateAt(this.pool[n] ??= scratchCandidate(), d, s);
-      this.slotOf[n] = s;
-      n++;
-    }
-    selectInto(this.pool, n, this.ctx, this.sel);
-    setDecision(d, this.sel.best < 0 ? -1 : this.slotOf[this.sel.best]!,
-      this.sel.multipath === null ? null : this.sel.multipath.map((i) => this.slotOf[i]!));
-  }
-
-  private candidateAt(c: Candidate, d: Dest, s: number): Candidate {
-    const attrs = attrsAt(d, s), meta = metaAt(d, s);
-    c.attrs = attrs;
-    c.peer = this.infos[metaPeer(meta)]!;
-    c.pathId = metaPathId(meta);
-    c.igpCost = attrs.nextHop === null ? 0 : attrs.nextHop.igpCost;
-    return c;
-  }
-
-  /**
-   * The best after candidate `slot` was appended to a prefix whose best was `best` (-1: none eligible), or
-   * UNDECIDED when only the full decision can tell (decision/incremental.ts).
-   */
-  protected admit(d: Dest, best: number, slot: number): number {
-    const ctx = this.ctx;
-    if (!incrementalPossible(ctx)) return UNDECIDED;
-    if (!this.eligibleAt(d, slot)) return best;
-    if (best < 0) return slot;
-    const x = this.candidateAt(this.ca, d, slot), b = this.candidateAt(this.cb, d, best);
-    if (ctx.opts.deterministicMed) {
-      const pre = comparePreMed(x, b, ctx);
-      if (pre !== 0) return pre < 0 ? slot : best;
-      if (!medIsTotal(ctx) && this.medRival(d, slot, best, b)) return UNDECIDED;
-    }
-    return preference(x, b, ctx) < 0 ? slot : best;
-  }
-
-  /** Whether removing candidate `slot` (not the best) leaves `best` the best (decision/incremental.ts). */
-  protected keeps(d: Dest, best: number, slot: number): boolean {
-    const ctx = this.ctx;
-    if (!incrementalPossible(ctx)) return false;
-    if (best < 0 || !this.eligibleAt(d, slot)) return true;
-    if (!ctx.opts.deterministicMed) return false;
-    const b = this.candidateAt(this.cb, d, best);
-    if (comparePreMed(this.candidateAt(this.ca, d, slot), b, ctx) !== 0) return true;
-    return medIsTotal(ctx) || !this.medRival(d, slot, best, b);
-  }
-
-  /**
-   * Whether another candidate has the neighbor AS of candidate `slot` and ties the best up to the MED step (so
-   * the MED step could remove one because of the other). `b` is the best as a candidate. Eligibility is not
-   * checked: a false "yes" only costs a full decision.
-   */
-  private medRival(d: Dest, slot: number, best: number, b: Candidate): boolean {
-    const ctx = this.ctx, asn = neighborKey(attrsAt(d, slot), ctx);
-    // The prefix's mask has the bits of every candidate but one just appended (admit() runs before the table adds
-    // its bit): a clear bit means no other candidate to read.
-    if ((neighborMask(d) & neighborBit(asn)) === 0) return false;
-    for (let s = FIRST; s < destEnd(d); s += 2) {
-      if (s === slot || neighborKey(attrsAt(d, s), ctx) !== asn) continue;
-      if (s === best || comparePreMed(this.candidateAt(this.cr, d, s), b, ctx) === 0) return true;
-    }
-    return false;
-  }
-
-  private eligibleSlots(d: Dest): number[] {
-    const best = bestOf(d);
-    if (best < 0) return [];
-    const rest: number[] = [];
-    for (let s = FIRST; s < destEnd(d); s += 2) if (s !== best && this.eligibleAt(d, s)) rest.push(s);
-    return [best, ...rest];
   }
 
   // -- output ------------------------------------------------------------------------------------------------------
@@ -518,13 +412,11 @@ export class RibCore {
     for (const afi of AFIS) {
       const t = this.table(afi);
       const peersAfi = active.filter((s) => s.info.afis.includes(afi));
-      // A neighbor that is sent nothing (its export policy rejects everything, or RFC 8212 blocks it) and holds
-      // nothing in its Adj-RIB-Out of the family cannot be affected by any prefix's change: it is not visited.
-      const exporting = peersAfi.filter((s) => !(exportsNothing(s) && s.adjOut[afi].size === 0));
+      const exporting = peersAfi.filter((s) => affectedByChanges(s, afi));
       const dl = t.dirty;
       for (let i = 0; i < dl.count; i++) {
         const key = dl.keys[i]!, d = dl.dests[i]!;
-        if (bestOf(d) === UNDECIDED) this.decide(d);
+        if (bestOf(d) === UNDECIDED) this.decision.decide(d);
         const changed = dl.changed(i);
         if (changed && onLoc) onLoc(this.locChange(afi, key, d, dl.ids[i]!, dl.attrs[i]!));
         for (let k = 0; k < exporting.length; k++) { // (an index loop: for-of allocates here when not optimized)
@@ -540,7 +432,7 @@ export class RibCore {
           // Nothing to send (and nothing sent before) to a neighbor that is sent nothing: the walk is skipped.
           if (exporting.includes(ps)) {
             t.dests.forEach((d, key) => {
-              if (bestOf(d) === UNDECIDED) this.decide(d);
+              if (bestOf(d) === UNDECIDED) this.decision.decide(d);
               exportPrefix(this.exportEnv, ps, afi, key, d, emit);
             });
           }
@@ -601,13 +493,18 @@ export class RibCore {
   }
 }
 
-function scratchCandidate(): Candidate {
-  return { attrs: undefined as unknown as Attrs, peer: undefined as unknown as PeerInfo, pathId: 0, igpCost: 0 };
-}
-
 /** Whether every route is refused to the neighbor whatever its attributes (see exportAttrs). */
 function exportsNothing(ps: PeerState): boolean {
   return ps.rfc8212Blocked || (ps.exportBinding !== null && ps.exportBinding.policy.constant === false);
+}
+
+/**
+ * Whether a prefix's change can change what the neighbor is sent in the family. One that is sent nothing (its
+ * export policy rejects everything, or RFC 8212 blocks it) and holds nothing in its Adj-RIB-Out of the family
+ * cannot be affected: the flush does not visit it, and its changes need not be recorded for it.
+ */
+function affectedByChanges(ps: PeerState, afi: Afi): boolean {
+  return !(exportsNothing(ps) && ps.adjOut[afi].size === 0);
 }
 
 export function checkKey(afi: Afi, key: PrefixKey): PrefixKey {

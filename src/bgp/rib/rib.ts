@@ -43,7 +43,7 @@ export class Rib extends RibCore {
   *locRib(afi: Afi): IterableIterator<{ prefix: PrefixKey; best: LocRoute; multipath: LocRoute[] }> {
     const t = this.table(afi);
     for (const [prefix, d] of t.dests) {
-      if (bestOf(d) === UNDECIDED) this.decide(d);
+      if (bestOf(d) === UNDECIDED) this.decision.decide(d);
       const best = this.bestRoute(d);
       if (best === null) continue;
       yield { prefix, best, multipath: this.multipathRoutes(d, best) };
@@ -113,8 +113,7 @@ export class Rib extends RibCore {
     if (reason !== 0) return INELIGIBLE_TEXT[reason]!;
     const nh = attrsAt(d, s).nextHop;
     if (nh === null) return null;
-    if (nh.epoch !== this.epoch) this.resolve(nh);
-    return nh.reachable ? null : `next hop ${nh.address} unreachable (RFC 4271 §9.1.2.1)`;
+    return this.decision.reachable(nh) ? null : `next hop ${nh.address} unreachable (RFC 4271 §9.1.2.1)`;
   }
 
   /** Routes a neighbor contributes (eligible or not), per family. */

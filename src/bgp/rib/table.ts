@@ -367,11 +367,14 @@ export class Table<K extends PrefixKey = PrefixKey> {
     return multiOf(d) === null ? bestOf(d) : UNDECIDED;
   }
 
-  /** Set the outcome of a change: the new best slot, or UNDECIDED (listed then, for the flush to decide). */
+  /**
+   * Set the outcome of a change: the new best slot, or UNDECIDED. A prefix the flush must still decide (UNDECIDED)
+   * or drop (no candidate left) is listed whether or not changes are recorded.
+   */
   private settle(key: K, d: Dest, best: number): void {
     setDecision(d, best, null);
     if (best !== UNDECIDED) this.settled++;
-    else if (!isDirty(d)) this.dirty.add(key, d);
+    if (!isDirty(d) && (best === UNDECIDED || destSize(d) === 0)) this.dirty.add(key, d);
   }
 
   /** `nd` replaces `d` (a new capacity) as the entry of `key`, here, in the DirtyList and in the arrival order. */
@@ -472,8 +475,6 @@ export class Table<K extends PrefixKey = PrefixKey> {
     this.store.release(d[s] as Attrs);
     d = this.rehome(key, d, destRemoveAt(d, s));
     this.settle(key, d, best > s ? best - 2 : best);
-    // An emptied prefix is dropped by the flush, which finds it in the list.
-    if (!isDirty(d) && destSize(d) === 0) this.dirty.add(key, d);
     return true;
   }
 
